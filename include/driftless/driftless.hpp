@@ -1,0 +1,13 @@
+// driftless — the core: reflection, descriptors, schema, rendering. Includes no database client.
+#ifndef DRIFTLESS_DRIFTLESS_HPP
+#define DRIFTLESS_DRIFTLESS_HPP
+
+#include <driftless/config.hpp>
+#include <driftless/error.hpp>
+#include <driftless/reflect.hpp>
+#include <driftless/render.hpp>
+#include <driftless/schema.hpp>
+#include <driftless/table.hpp>
+#include <driftless/types.hpp>
+
+#endif  // DRIFTLESS_DRIFTLESS_HPP

@@ -1,0 +1,401 @@
+// driftless — rendering SQL per dialect: identifier and literal quoting, column types, defaults,
+// CREATE TABLE and CREATE INDEX. Pure functions over runtime values.
+#ifndef DRIFTLESS_RENDER_HPP
+#define DRIFTLESS_RENDER_HPP
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <driftless/config.hpp>
+#include <driftless/detail/text.hpp>
+#include <driftless/error.hpp>
+#include <driftless/schema.hpp>
+#include <driftless/table.hpp>
+
+namespace driftless {
+
+/// The dialect's name as users write it: "sqlite", "postgresql", "mysql".
+inline std::string_view to_string(dialect d) {
+    switch (d) {
+        case dialect::sqlite: return "sqlite";
+        case dialect::postgresql: return "postgresql";
+        case dialect::mysql: return "mysql";
+    }
+    return "unknown";
+}
+
+namespace detail {
+
+inline bool has_supplementary_code_point(std::string_view s) {
+    for (char c : s) {
+        if ((static_cast<unsigned char>(c) & 0xF8) == 0xF0) return true;
+    }
+    return false;
+}
+
+inline bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        if (to_lower(s[i]) != prefix[i]) return false;
+    }
+    return true;
+}
+
+[[noreturn]] inline void bad_name(std::string_view name, std::string_view why, dialect d) {
+    std::string shown;
+    for (char c : name.substr(0, 80)) shown += c == '\0' ? std::string("\\0") : std::string(1, c);
+    throw error(errc::invalid_name, "driftless.render.name",
+                "identifier '" + shown + "' " + std::string(why) + " (" + std::string(to_string(d)) + ")");
+}
+
+[[noreturn]] inline void bad_fragment(std::string_view what, std::string_view sql, const char* problem) {
+    throw error(errc::invalid_literal, "driftless.render.fragment",
+                std::string(what) + " '" + std::string(sql.substr(0, 120)) + "' " + problem +
+                    "; write one expression without ';', comments, '$' or backslashes");
+}
+
+inline void check_fragment(std::string_view what, std::string_view sql) {
+    if (const char* p = fragment_problem(sql)) bad_fragment(what, sql, p);
+}
+
+inline void append_real(std::string& out, double v) {
+    if (v != v || v > std::numeric_limits<double>::max() || v < -std::numeric_limits<double>::max())
+        throw error(errc::invalid_literal, "driftless.render.literal", "a default value is not a finite number");
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
+    out += text;
+    if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
+}
+
+}  // namespace detail
+
+/// Check that `name` can be an identifier on `d`; throws driftless::error (errc::invalid_name)
+/// when it is empty, contains NUL, is not UTF-8, or is longer than the dialect allows
+/// (PostgreSQL 63 bytes, MySQL 64 characters of the Basic Multilingual Plane, no trailing space).
+inline void check_identifier(std::string_view name, dialect d) {
+    if (const char* p = detail::name_problem(name, std::numeric_limits<std::size_t>::max())) detail::bad_name(name, p, d);
+    switch (d) {
+        case dialect::sqlite:
+            break;
+        case dialect::postgresql:
+            if (name.size() > 63) detail::bad_name(name, "is longer than PostgreSQL's 63 bytes", d);
+            break;
+        case dialect::mysql:
+            if (detail::utf8_length(name) > 64) detail::bad_name(name, "is longer than MySQL's 64 characters", d);
+            if (detail::has_supplementary_code_point(name))
+                detail::bad_name(name, "has a character outside the Basic Multilingual Plane, which MySQL refuses", d);
+            if (name.back() == ' ') detail::bad_name(name, "ends with a space, which MySQL refuses", d);
+            break;
+    }
+}
+
+/// `name` quoted for `d`: "name" (SQLite, PostgreSQL) or `name` (MySQL), the quote character
+/// doubled inside. Throws as check_identifier does.
+inline std::string quote_identifier(std::string_view name, dialect d) {
+    check_identifier(name, d);
+    const char q = d == dialect::mysql ? '`' : '"';
+    std::string out;
+    out.reserve(name.size() + 2);
+    out += q;
+    for (char c : name) {
+        if (c == q) out += q;
+        out += c;
+    }
+    out += q;
+    return out;
+}
+
+/// `value` as a string literal for `d`. Quotes are doubled; on MySQL backslashes are doubled
+/// too; on PostgreSQL a value with a backslash becomes an E'' literal with the backslash doubled,
+/// so the value is the same whatever standard_conforming_strings says. NUL and invalid UTF-8
+/// are refused (errc::invalid_literal).
+inline std::string quote_text(std::string_view value, dialect d) {
+    for (char c : value) {
+        if (c == '\0')
+            throw error(errc::invalid_literal, "driftless.render.literal", "a text value contains a NUL character");
+    }
+    if (!detail::is_valid_utf8(value))
+        throw error(errc::invalid_literal, "driftless.render.literal", "a text value is not valid UTF-8");
+    const bool has_backslash = value.find('\\') != std::string_view::npos;
+    std::string out;
+    out.reserve(value.size() + 3);
+    if (d == dialect::postgresql && has_backslash) out += 'E';
+    out += '\'';
+    for (char c : value) {
+        if (c == '\'') out += '\'';
+        if (c == '\\' && d != dialect::sqlite) out += '\\';
+        out += c;
+    }
+    out += '\'';
+    return out;
+}
+
+/// The column type as written in DDL for `d`.
+inline std::string render_type(const column_type& t, dialect d) {
+    const auto num = [](std::uint64_t n) { return std::to_string(n); };
+    switch (t.kind) {
+        case type_kind::none:
+            break;
+        case type_kind::boolean:
+            return d == dialect::mysql ? "TINYINT(1)" : "BOOLEAN";
+        case type_kind::integer:
+            if (d == dialect::sqlite) return "INTEGER";
+            if (d == dialect::postgresql) {
+                const unsigned bits = t.is_unsigned ? t.bits * 2u : t.bits;
+                if (bits <= 16) return "SMALLINT";
+                if (bits <= 32) return "INTEGER";
+                if (bits <= 64) return "BIGINT";
+                return "NUMERIC(20)";
+            } else {
+                std::string s = t.bits == 8 ? "TINYINT" : t.bits == 16 ? "SMALLINT" : t.bits == 32 ? "INT" : "BIGINT";
+                if (t.is_unsigned) s += " UNSIGNED";
+                return s;
+            }
+        case type_kind::real:
+            if (d == dialect::sqlite) return "REAL";
+            if (d == dialect::postgresql) return t.bits == 32 ? "REAL" : "DOUBLE PRECISION";
+            return t.bits == 32 ? "FLOAT" : "DOUBLE";
+        case type_kind::decimal:
+            return std::string(d == dialect::mysql ? "DECIMAL(" : "NUMERIC(") + num(t.precision) + "," + num(t.scale) + ")";
+        case type_kind::text:
+            if (t.length != 0) return "VARCHAR(" + num(t.length) + ")";
+            if (d == dialect::mysql) return "VARCHAR(" + num(DRIFTLESS_MYSQL_DEFAULT_VARCHAR) + ")";
+            return "TEXT";
+        case type_kind::blob:
+            return d == dialect::sqlite ? "BLOB" : d == dialect::postgresql ? "BYTEA" : "LONGBLOB";
+        case type_kind::timestamp:
+            if (d == dialect::sqlite) return "TIMESTAMP";
+            if (d == dialect::postgresql) return "TIMESTAMP(" + num(t.precision) + ") WITH TIME ZONE";
+            return t.precision == 0 ? "DATETIME" : "DATETIME(" + num(t.precision) + ")";
+        case type_kind::date:
+            return "DATE";
+        case type_kind::enumeration:
+            return d == dialect::mysql ? "VARCHAR(" + num(t.length == 0 ? 1 : t.length) + ")" : "TEXT";
+        case type_kind::custom: {
+            const std::string& s = d == dialect::sqlite ? t.sqlite : d == dialect::postgresql ? t.postgresql : t.mysql;
+            detail::check_fragment("the custom column type", s);
+            return s;
+        }
+    }
+    throw error(errc::invalid_schema, "driftless.render.type", "a column has no type");
+}
+
+/// The expression after DEFAULT for `d`, or "" when the column has no default.
+inline std::string render_default(const column_default& v, const column_type& t, dialect d) {
+    std::string out;
+    switch (v.kind) {
+        case default_kind::none:
+            break;
+        case default_kind::boolean:
+            out = d == dialect::postgresql ? (v.boolean ? "TRUE" : "FALSE") : (v.boolean ? "1" : "0");
+            break;
+        case default_kind::integer:
+            out = std::to_string(v.integer);
+            break;
+        case default_kind::real:
+            detail::append_real(out, v.real);
+            break;
+        case default_kind::text:
+            out = quote_text(v.text, d);
+            break;
+        case default_kind::current_timestamp:
+            out = "CURRENT_TIMESTAMP";
+            if (d == dialect::mysql && t.kind == type_kind::timestamp && t.precision != 0)
+                out += "(" + std::to_string(t.precision) + ")";
+            break;
+        case default_kind::expression:
+            detail::check_fragment("the default expression", v.text);
+            out = "(" + v.text + ")";
+            break;
+    }
+    return out;
+}
+
+namespace detail {
+
+inline std::string_view action_sql(fk_action a) {
+    switch (a) {
+        case fk_action::no_action: return "NO ACTION";
+        case fk_action::restrict: return "RESTRICT";
+        case fk_action::cascade: return "CASCADE";
+        case fk_action::set_null: return "SET NULL";
+        case fk_action::set_default: return "SET DEFAULT";
+    }
+    return "NO ACTION";
+}
+
+inline std::string column_list(const std::vector<std::string>& columns, dialect d) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (i != 0) out += ", ";
+        out += quote_identifier(columns[i], d);
+    }
+    out += ')';
+    return out;
+}
+
+inline void check_table_name(std::string_view name, dialect d) {
+    check_identifier(name, d);
+    if (d == dialect::sqlite && starts_with_ci(name, "sqlite_"))
+        bad_name(name, "starts with 'sqlite_', which SQLite reserves", d);
+}
+
+}  // namespace detail
+
+/// One column definition inside CREATE TABLE.
+inline std::string render_column(const table_info& table, const column_info& c, dialect d) {
+    const bool inline_pk = table.primary_key.size() == 1 && table.primary_key.front() == c.name;
+    if (c.auto_increment && (!inline_pk || c.type.kind != type_kind::integer))
+        throw error(errc::invalid_schema, "driftless.render.auto_increment",
+                    "auto_increment column '" + c.name + "' of table '" + table.name +
+                        "' must be the single-column integer primary key");
+    std::string out = quote_identifier(c.name, d);
+    out += ' ';
+    out += render_type(c.type, d);
+    if (!c.nullable) out += " NOT NULL";
+    if (c.auto_increment && d == dialect::postgresql) out += " GENERATED BY DEFAULT AS IDENTITY";
+    if (c.auto_increment && d == dialect::mysql) out += " AUTO_INCREMENT";
+    if (const std::string def = render_default(c.default_value, c.type, d); !def.empty()) {
+        out += " DEFAULT ";
+        out += def;
+    }
+    if (inline_pk) {
+        out += " PRIMARY KEY";
+        if (c.auto_increment && d == dialect::sqlite) out += " AUTOINCREMENT";
+    }
+    return out;
+}
+
+/// CREATE TABLE for `table` on `d`, without a trailing semicolon.
+inline std::string render_create_table(const table_info& table, dialect d) {
+    detail::check_table_name(table.name, d);
+    if (table.columns.empty())
+        throw error(errc::invalid_schema, "driftless.render.empty_table", "table '" + table.name + "' has no columns");
+    for (const auto& k : table.primary_key) {
+        if (table.find_column(k) == nullptr)
+            throw error(errc::invalid_schema, "driftless.render.unknown_column",
+                        "primary key of '" + table.name + "' names missing column '" + k + "'");
+    }
+    std::vector<std::string> items;
+    for (const column_info& c : table.columns) items.push_back(render_column(table, c, d));
+    if (table.primary_key.size() > 1) items.push_back("PRIMARY KEY " + detail::column_list(table.primary_key, d));
+    for (const unique_info& u : table.uniques) {
+        items.push_back("CONSTRAINT " + quote_identifier(u.name, d) + " UNIQUE " + detail::column_list(u.columns, d));
+    }
+    for (const foreign_key_info& fk : table.foreign_keys) {
+        std::string s = "CONSTRAINT " + quote_identifier(fk.name, d) + " FOREIGN KEY " + detail::column_list(fk.columns, d) +
+                        " REFERENCES " + quote_identifier(fk.ref_table, d) + " " + detail::column_list(fk.ref_columns, d);
+        for (const auto& [word, action] : {std::pair{"DELETE", fk.on_delete}, std::pair{"UPDATE", fk.on_update}}) {
+            if (action == fk_action::no_action) continue;
+            if (d == dialect::mysql && action == fk_action::set_default)
+                throw error(errc::unsupported, "driftless.render.unsupported",
+                            "foreign key '" + fk.name + "': InnoDB does not support ON " + word + " SET DEFAULT");
+            s += " ON ";
+            s += word;
+            s += ' ';
+            s += detail::action_sql(action);
+        }
+        items.push_back(std::move(s));
+    }
+    for (const column_info& c : table.columns) {
+        if (c.type.kind != type_kind::enumeration) continue;
+        std::string s = "CONSTRAINT " + quote_identifier(detail::fit_name(table.name + "_" + c.name + "_check"), d) +
+                        " CHECK (" + quote_identifier(c.name, d) + " IN (";
+        for (std::size_t i = 0; i < c.type.enum_values.size(); ++i) {
+            if (i != 0) s += ", ";
+            s += quote_text(c.type.enum_values[i], d);
+        }
+        s += "))";
+        items.push_back(std::move(s));
+    }
+    for (const check_info& c : table.checks) {
+        detail::check_fragment("the check expression", c.expression);
+        items.push_back("CONSTRAINT " + quote_identifier(c.name, d) + " CHECK (" + c.expression + ")");
+    }
+    std::string out = "CREATE TABLE " + quote_identifier(table.name, d) + " (\n";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out += "  ";
+        out += items[i];
+        out += i + 1 < items.size() ? ",\n" : "\n";
+    }
+    out += ')';
+    if (d == dialect::mysql) out += " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+    return out;
+}
+
+/// CREATE [UNIQUE] INDEX for one index of `table` on `d`, without a trailing semicolon. MySQL has
+/// no partial indexes: a plain partial index is created over all rows there (a superset, which
+/// answers the same queries); a unique partial index cannot be expressed and is refused.
+inline std::string render_create_index(const table_info& table, const index_info& index, dialect d) {
+    detail::check_table_name(index.name, d);
+    if (index.columns.empty())
+        throw error(errc::invalid_schema, "driftless.render.index", "index '" + index.name + "' has no columns");
+    std::string out = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+    out += quote_identifier(index.name, d);
+    out += " ON ";
+    out += quote_identifier(table.name, d);
+    out += ' ';
+    out += detail::column_list(index.columns, d);
+    if (!index.where.empty()) {
+        detail::check_fragment("the index predicate", index.where);
+        if (d == dialect::mysql) {
+            if (index.unique)
+                throw error(errc::unsupported, "driftless.render.unsupported",
+                            "unique partial index '" + index.name + "' on '" + table.name +
+                                "': MySQL has no partial indexes");
+        } else {
+            out += " WHERE ";
+            out += index.where;
+        }
+    }
+    return out;
+}
+
+/// CREATE TABLE followed by its CREATE INDEX statements, without semicolons.
+inline std::vector<std::string> create_table_statements(const table_info& table, dialect d) {
+    std::vector<std::string> out;
+    out.reserve(1 + table.indexes.size());
+    out.push_back(render_create_table(table, d));
+    for (const index_info& x : table.indexes) out.push_back(render_create_index(table, x, d));
+    return out;
+}
+
+/// The statements joined into one script, each ending in ";\n".
+inline std::string join_statements(const std::vector<std::string>& statements) {
+    std::string out;
+    for (const auto& s : statements) {
+        out += s;
+        out += ";\n";
+    }
+    return out;
+}
+
+/// CREATE TABLE and CREATE INDEX for `table` as one script.
+inline std::string create_table_sql(const table_info& table, dialect d) {
+    return join_statements(create_table_statements(table, d));
+}
+
+/// The statements that create T's table and indexes on `d`.
+template <table_type T>
+std::vector<std::string> create_table_statements(dialect d) {
+    static_assert(detail::require_valid<T>());
+    return create_table_statements(to_table_info(table_v<T>), d);
+}
+
+/// The script that creates T's table and indexes on `d`, each statement ending in ";\n".
+template <table_type T>
+std::string create_table_sql(dialect d) {
+    static_assert(detail::require_valid<T>());
+    return create_table_sql(to_table_info(table_v<T>), d);
+}
+
+}  // namespace driftless
+
+#endif  // DRIFTLESS_RENDER_HPP
