@@ -25,10 +25,10 @@ struct column_type {
     std::uint32_t length = 0;
     std::uint8_t precision = 0;
     std::uint8_t scale = 0;
-    std::vector<std::string> enum_values;
-    std::string sqlite;
-    std::string postgresql;
-    std::string mysql;
+    std::vector<std::string> enum_values{};
+    std::string sqlite{};
+    std::string postgresql{};
+    std::string mysql{};
 
     friend bool operator==(const column_type&, const column_type&) = default;
 };
@@ -39,62 +39,62 @@ struct column_default {
     bool boolean = false;
     std::int64_t integer = 0;
     double real = 0;
-    std::string text;
+    std::string text{};
 
     friend bool operator==(const column_default&, const column_default&) = default;
 };
 
 struct column_info {
-    std::string name;
-    column_type type;
+    std::string name{};
+    column_type type{};
     bool nullable = false;
     bool auto_increment = false;
-    column_default default_value;
-    std::string previous_name;  ///< rename hint
+    column_default default_value{};
+    std::string previous_name{};  ///< rename hint
 
     friend bool operator==(const column_info&, const column_info&) = default;
 };
 
 struct unique_info {
-    std::string name;
-    std::vector<std::string> columns;
+    std::string name{};
+    std::vector<std::string> columns{};
     friend bool operator==(const unique_info&, const unique_info&) = default;
 };
 
 struct index_info {
-    std::string name;
-    std::vector<std::string> columns;
+    std::string name{};
+    std::vector<std::string> columns{};
     bool unique = false;
-    std::string where;
+    std::string where{};
     friend bool operator==(const index_info&, const index_info&) = default;
 };
 
 struct foreign_key_info {
-    std::string name;
-    std::vector<std::string> columns;
-    std::string ref_table;
-    std::vector<std::string> ref_columns;
+    std::string name{};
+    std::vector<std::string> columns{};
+    std::string ref_table{};
+    std::vector<std::string> ref_columns{};
     fk_action on_delete = fk_action::no_action;
     fk_action on_update = fk_action::no_action;
     friend bool operator==(const foreign_key_info&, const foreign_key_info&) = default;
 };
 
 struct check_info {
-    std::string name;
-    std::string expression;
+    std::string name{};
+    std::string expression{};
     friend bool operator==(const check_info&, const check_info&) = default;
 };
 
 /// One table: columns in order, keys, indexes, foreign keys, checks.
 struct table_info {
-    std::string name;
-    std::string previous_name;  ///< rename hint
-    std::vector<column_info> columns;
-    std::vector<std::string> primary_key;
-    std::vector<unique_info> uniques;
-    std::vector<index_info> indexes;
-    std::vector<foreign_key_info> foreign_keys;
-    std::vector<check_info> checks;
+    std::string name{};
+    std::string previous_name{};  ///< rename hint
+    std::vector<column_info> columns{};
+    std::vector<std::string> primary_key{};
+    std::vector<unique_info> uniques{};
+    std::vector<index_info> indexes{};
+    std::vector<foreign_key_info> foreign_keys{};
+    std::vector<check_info> checks{};
 
     [[nodiscard]] const column_info* find_column(std::string_view column) const {
         for (const auto& c : columns) {
@@ -107,7 +107,7 @@ struct table_info {
 
 /// A set of tables.
 struct schema {
-    std::vector<table_info> tables;
+    std::vector<table_info> tables{};
 
     [[nodiscard]] const table_info* find_table(std::string_view table) const {
         for (const auto& t : tables) {
@@ -136,14 +136,14 @@ inline std::string fit_name(std::string name) {
 }
 
 inline std::vector<std::string> column_names(const table_def& t, const key_columns& k) {
-    std::vector<std::string> out;
+    std::vector<std::string> out{};
     out.reserve(k.size());
     for (std::uint16_t i : k.view()) out.emplace_back(t.columns[i].name);
     return out;
 }
 
 inline std::string joined_names(const std::vector<std::string>& names) {
-    std::string out;
+    std::string out{};
     for (const auto& n : names) {
         if (!out.empty()) out += '_';
         out += n;
@@ -201,7 +201,7 @@ inline table_info to_table_info(const table_def& t) {
                                          std::string(x.where)});
     }
     for (const foreign_key_def& fk : t.foreign_keys) {
-        const table_def& target = fk.target();
+        const table_def& target = fk.target_of(t);
         foreign_key_info info;
         info.columns = detail::column_names(t, fk.columns);
         info.ref_table = target.name;
@@ -218,7 +218,7 @@ inline table_info to_table_info(const table_def& t) {
         if (c.name.empty()) {
             constexpr char hex[] = "0123456789abcdef";
             const std::uint32_t h = detail::fnv1a(c.expression);
-            std::string suffix;
+            std::string suffix{};
             for (int shift = 28; shift >= 0; shift -= 4) suffix += hex[(h >> shift) & 0xFu];
             info.name = detail::fit_name(out.name + "_check_" + suffix);
         } else {

@@ -120,10 +120,19 @@ struct table_def;
 struct foreign_key_def {
     std::string_view name{};
     key_columns columns{};                         ///< in this table
-    const table_def& (*target)() = nullptr;        ///< the referenced table's descriptor
+    /// The referenced table's descriptor; unused when references_self.
+    const table_def& (*target)() = nullptr;
+    bool references_self = false;                  ///< the key references its own table
     key_columns target_columns{};                  ///< column indexes in the referenced table
     fk_action on_delete = fk_action::no_action;
     fk_action on_update = fk_action::no_action;
+
+    /// The referenced table, given the table that owns this key.
+    [[nodiscard]] constexpr const table_def& target_of(const table_def& self) const {
+        // A flag, not a null test of the pointer: g++ 12 with -fsanitize=null cannot compare a
+        // function pointer with nullptr in a constant expression.
+        return references_self ? self : target();
+    }
 };
 
 struct check_def {
@@ -220,6 +229,7 @@ struct spec_foreign_key {
     std::string_view name{};
     key_refs columns{};
     const table_def& (*target)() = nullptr;
+    bool references_self = false;
     key_columns target_columns{};
     fk_action on_delete = fk_action::no_action;
     fk_action on_update = fk_action::no_action;
@@ -333,7 +343,13 @@ public:
         detail::spec_foreign_key fk;
         fk.name = options.name;
         fk.columns = s.refs(column);
-        fk.target = &detail::table_def_of<U>;
+        // A self-reference keeps no pointer: taking &table_def_of<T> inside T's own spec would
+        // make clang instantiate T's descriptor while its spec is still being initialised.
+        if constexpr (std::is_same_v<U, T>) {
+            fk.references_self = true;
+        } else {
+            fk.target = &detail::table_def_of<U>;
+        }
         const std::size_t target_field = detail::field_index<detail::default_engine<U>>(references);
         if (target_field == static_cast<std::size_t>(-1)) {
             s.fail(spec_errc::unknown_member, "has a foreign_key to a member its model's reflection does not see");
@@ -562,20 +578,24 @@ constexpr auto spec_of() {
 
 /// Names a field whose type driftless cannot store; shown by the compiler when it fails.
 template <class Struct, std::size_t Index, fixed_string FieldName, class FieldType>
-struct unsupported_field_type : std::false_type {};
+struct unsupported_field_type {
+    static constexpr bool value = false;
+};
+
+template <class T, std::size_t I>
+consteval auto stored_field_name() {
+    constexpr std::string_view name = field_name<T, I>;
+    fixed_string<name.size()> s;
+    for (char c : name) s.data[s.size++] = c;
+    return s;
+}
 
 template <class T, std::size_t I>
 consteval void require_supported_field() {
     using F = field_type_t<T, I>;
     using V = typename optional_traits<F>::value_type;
     if constexpr (type_of<V>().kind == type_kind::none) {
-        constexpr std::string_view name = field_name<T, I>;
-        constexpr auto stored = [] {
-            fixed_string<name.size()> s;
-            for (char c : name) s.data[s.size++] = c;
-            return s;
-        }();
-        static_assert(unsupported_field_type<T, I, stored, F>::value,
+        static_assert(unsupported_field_type<T, I, stored_field_name<T, I>(), F>::value,
                       "driftless: this field's type has no column type; use a supported type (bool, integers, "
                       "float, double, std::string, std::vector<std::byte>, std::chrono::sys_seconds/sys_days/"
                       "system_clock::time_point, enums, std::optional of those) or specialise "
@@ -694,9 +714,10 @@ consteval table_storage<T> make_storage() {
     }
     for (std::size_t i = 0; i < spec.fk_count_; ++i) {
         const auto& x = spec.foreign_keys_[i];
-        s.foreign_keys[s.fk_count++] = foreign_key_def{x.name,     s.resolve(x.columns, "foreign_key"),
-                                                       x.target,   x.target_columns,
-                                                       x.on_delete, x.on_update};
+        s.foreign_keys[s.fk_count++] = foreign_key_def{x.name,           s.resolve(x.columns, "foreign_key"),
+                                                       x.target,         x.references_self,
+                                                       x.target_columns, x.on_delete,
+                                                       x.on_update};
     }
     for (std::size_t i = 0; i < spec.check_count_; ++i) s.checks[s.check_count++] = spec.checks_[i];
     return s;
@@ -884,7 +905,7 @@ struct validator {
             if (failed()) break;
             if (!fk.name.empty()) name(fk.name, "foreign key");
             if (failed() || fk.columns.empty() || fk.target_columns.empty()) continue;
-            const table_def& target = fk.target();
+            const table_def& target = fk.target_of(t);
             const column_def& from = t.columns[fk.columns[0]];
             if (target.primary_key.empty()) {
                 fail(spec_errc::fk_target_without_primary_key)
@@ -939,7 +960,9 @@ namespace detail {
 
 /// Shown by the compiler when a spec is invalid: the model, the error code and the message.
 template <class Model, spec_errc Code, spec_errc Checked, message Message>
-struct spec_check : std::bool_constant<Code != Checked> {};
+struct spec_check {
+    static constexpr bool value = Code != Checked;
+};
 
 /// Stops compilation with a message starting "driftless: " when T's spec is invalid. Each code
 /// has its own assertion so that only the one that applies fires.

@@ -1,0 +1,8 @@
+// driftless — the SQLite backend (links SQLite3): the core plus the SQLite connection.
+#ifndef DRIFTLESS_SQLITE_HPP
+#define DRIFTLESS_SQLITE_HPP
+
+#include <driftless/driftless.hpp>
+#include <driftless/sqlite/connection.hpp>
+
+#endif  // DRIFTLESS_SQLITE_HPP
