@@ -214,6 +214,9 @@ inline std::string render_default(const column_default& v, const column_type& t,
             detail::check_fragment("the default expression", v.text);
             out = "(" + v.text + ")";
             break;
+        case default_kind::raw:
+            out = v.text;  // the catalog's own text, for the engine it came from
+            break;
     }
     return out;
 }

@@ -37,7 +37,8 @@ struct index_options {
 };
 
 /// What kind of DEFAULT a column has.
-enum class default_kind : std::uint8_t { none, boolean, integer, real, text, current_timestamp, expression };
+/// raw is SQL exactly as a database catalog reports it; only introspected schemas carry it.
+enum class default_kind : std::uint8_t { none, boolean, integer, real, text, current_timestamp, expression, raw };
 
 /// A column default as a literal value. Text is the value (escaped when rendered), except for
 /// kind expression, where it is raw SQL that validation has checked cannot escape its parentheses.

@@ -2,6 +2,7 @@
 #ifndef DRIFTLESS_SQLITE_CONNECTION_HPP
 #define DRIFTLESS_SQLITE_CONNECTION_HPP
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,58 @@ struct open_options {
     bool create = true;          ///< create the file when it does not exist
     bool read_only = false;
     int busy_timeout_ms = 5000;  ///< how long to wait for another connection's lock
+};
+
+/// A prepared statement, finalised on destruction. Move-only.
+class statement {
+public:
+    statement(sqlite3* db, std::string_view sql) : db_(db), sql_(sql) {
+        const int rc = sqlite3_prepare_v2(db_, sql_.c_str(), static_cast<int>(sql_.size()), &stmt_, nullptr);
+        if (rc != SQLITE_OK) fail("driftless.sqlite.prepare");
+    }
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
+    statement(statement&& other) noexcept
+        : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)), sql_(std::move(other.sql_)) {}
+    statement& operator=(statement&&) = delete;
+    ~statement() { sqlite3_finalize(stmt_); }
+
+    /// Bind text to parameter `index` (1-based); resets the statement first.
+    statement& bind(int index, std::string_view text) {
+        sqlite3_reset(stmt_);
+        if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+            fail("driftless.sqlite.bind");
+        return *this;
+    }
+    /// Advance; true while there is a row.
+    bool step() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) {
+            sqlite3_reset(stmt_);
+            return false;
+        }
+        sqlite3_reset(stmt_);
+        fail("driftless.sqlite.step");
+    }
+    [[nodiscard]] bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    [[nodiscard]] std::string text(int column) const {
+        const auto* p = sqlite3_column_text(stmt_, column);
+        return p != nullptr ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                            : std::string();
+    }
+    [[nodiscard]] std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+private:
+    [[noreturn]] void fail(std::string_view id) const {
+        const int extended = sqlite3_extended_errcode(db_);
+        throw error(errc::engine, id, std::string(sqlite3_errmsg(db_)) + " (SQLite " + std::to_string(extended) + ")", sql_,
+                    extended);
+    }
+
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+    std::string sql_;
 };
 
 /// A SQLite connection, owning its handle (open) or not (borrow). Move-only.
@@ -39,6 +92,9 @@ public:
 
     /// The raw handle, for everything driftless does not wrap.
     [[nodiscard]] sqlite3* handle() const noexcept { return db_; }
+
+    /// Prepare one statement.
+    [[nodiscard]] statement prepare(std::string_view sql) const { return statement(db_, sql); }
 
     /// Run one or more statements that return no rows. Throws driftless::error carrying SQLite's
     /// extended result code and the statement.

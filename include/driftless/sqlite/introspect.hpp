@@ -1,0 +1,373 @@
+// driftless — reading a SQLite database's schema into a driftless::schema: sqlite_schema plus
+// the PRAGMA table-valued functions, prepared once and re-bound per table. What the PRAGMAs do not
+// report (constraint names, CHECK expressions, AUTOINCREMENT, partial index predicates) is read
+// from the stored CREATE statements.
+#ifndef DRIFTLESS_SQLITE_INTROSPECT_HPP
+#define DRIFTLESS_SQLITE_INTROSPECT_HPP
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <driftless/render.hpp>
+#include <driftless/schema.hpp>
+#include <driftless/sqlite/connection.hpp>
+
+namespace driftless::sqlite {
+
+namespace detail {
+
+/// A token of SQLite's SQL, enough to find constraint clauses in a stored CREATE statement.
+struct token {
+    enum kind_t { word, identifier, string, symbol } kind;
+    std::size_t begin;  ///< offset in the statement
+    std::size_t end;
+    std::string value;  ///< identifiers unquoted; words as written
+};
+
+inline bool is_word_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+           (static_cast<unsigned char>(c) & 0x80) != 0;
+}
+
+inline std::vector<token> tokenize(std::string_view sql) {
+    std::vector<token> out;
+    std::size_t i = 0;
+    while (i < sql.size()) {
+        const char c = sql[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+            ++i;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            while (i < sql.size() && sql[i] != '\n') ++i;
+        } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+            const std::size_t close = sql.find("*/", i + 2);
+            i = close == std::string_view::npos ? sql.size() : close + 2;
+        } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+            const char close = c == '[' ? ']' : c;
+            std::string value;
+            std::size_t j = i + 1;
+            while (j < sql.size()) {
+                if (sql[j] == close) {
+                    if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
+                        value += close;
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                value += sql[j++];
+            }
+            out.push_back({c == '\'' ? token::string : token::identifier, i, std::min(j + 1, sql.size()), value});
+            i = j + 1;
+        } else if ((c >= '0' && c <= '9') || (c == '.' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9')) {
+            std::size_t j = i;  // a number: digits, '.', exponent with sign, hex
+            while (j < sql.size() && (is_word_char(sql[j]) || sql[j] == '.' ||
+                                      ((sql[j] == '+' || sql[j] == '-') && (sql[j - 1] == 'e' || sql[j - 1] == 'E'))))
+                ++j;
+            out.push_back({token::word, i, j, std::string(sql.substr(i, j - i))});
+            i = j;
+        } else if (is_word_char(c)) {
+            std::size_t j = i;
+            while (j < sql.size() && is_word_char(sql[j])) ++j;
+            out.push_back({token::word, i, j, std::string(sql.substr(i, j - i))});
+            i = j;
+        } else {
+            out.push_back({token::symbol, i, i + 1, std::string(1, c)});
+            ++i;
+        }
+    }
+    return out;
+}
+
+inline bool is_keyword(const token& t, std::string_view keyword) {
+    if (t.kind != token::word || t.value.size() != keyword.size()) return false;
+    for (std::size_t i = 0; i < keyword.size(); ++i) {
+        if (driftless::detail::to_lower(t.value[i]) != driftless::detail::to_lower(keyword[i])) return false;
+    }
+    return true;
+}
+
+inline bool is_symbol(const token& t, char c) { return t.kind == token::symbol && t.value[0] == c; }
+
+/// Index of the token closing the parenthesis opened at `open`.
+inline std::size_t matching_paren(const std::vector<token>& t, std::size_t open) {
+    int depth = 0;
+    for (std::size_t i = open; i < t.size(); ++i) {
+        if (is_symbol(t[i], '(')) ++depth;
+        if (is_symbol(t[i], ')') && --depth == 0) return i;
+    }
+    return t.size();
+}
+
+inline std::vector<std::string> names_between(const std::vector<token>& t, std::size_t open, std::size_t close) {
+    std::vector<std::string> out;
+    bool expect_name = true;  // only the first name of each comma item counts (not COLLATE x, DESC)
+    for (std::size_t i = open + 1; i < close; ++i) {
+        if (is_symbol(t[i], ',')) {
+            expect_name = true;
+        } else if (expect_name && (t[i].kind == token::identifier || t[i].kind == token::word)) {
+            out.push_back(t[i].value);
+            expect_name = false;
+        }
+    }
+    return out;
+}
+
+struct named_columns {
+    std::string name;
+    std::vector<std::string> columns;
+};
+
+/// What a stored CREATE TABLE says that the PRAGMAs do not.
+struct create_table_facts {
+    std::vector<check_info> checks;
+    std::vector<named_columns> uniques;
+    std::vector<named_columns> foreign_keys;
+    std::string autoincrement_column;
+};
+
+inline create_table_facts parse_create_table(std::string_view sql) {
+    create_table_facts facts;
+    const std::vector<token> t = tokenize(sql);
+    std::size_t open = 0;
+    while (open < t.size() && !is_symbol(t[open], '(')) ++open;
+    const std::size_t close = matching_paren(t, open);
+    std::size_t item = open + 1;
+    while (item < close) {
+        std::size_t end = item;
+        int depth = 0;
+        while (end < close && !(depth == 0 && is_symbol(t[end], ','))) {
+            if (is_symbol(t[end], '(')) ++depth;
+            if (is_symbol(t[end], ')')) --depth;
+            ++end;
+        }
+        // One item: a column definition or a table constraint, [item, end).
+        std::string constraint_name;
+        bool column_def = true;
+        std::string column;
+        for (std::size_t i = item; i < end; ++i) {
+            if (i == item && !is_keyword(t[i], "CONSTRAINT") && !is_keyword(t[i], "PRIMARY") &&
+                !is_keyword(t[i], "UNIQUE") && !is_keyword(t[i], "CHECK") && !is_keyword(t[i], "FOREIGN")) {
+                column = t[i].value;
+                continue;
+            }
+            if (i == item) column_def = false;
+            if (is_keyword(t[i], "CONSTRAINT") && i + 1 < end) {
+                constraint_name = t[++i].value;
+            } else if (is_keyword(t[i], "CHECK") && i + 1 < end && is_symbol(t[i + 1], '(')) {
+                const std::size_t c = matching_paren(t, i + 1);
+                if (c < t.size()) {
+                    const std::size_t from = t[i + 1].end;
+                    facts.checks.push_back({constraint_name, std::string(sql.substr(from, t[c].begin - from))});
+                }
+                constraint_name.clear();
+                i = c;
+            } else if (is_keyword(t[i], "UNIQUE") && !column_def && i + 1 < end && is_symbol(t[i + 1], '(')) {
+                const std::size_t c = matching_paren(t, i + 1);
+                facts.uniques.push_back({constraint_name, names_between(t, i + 1, c)});
+                constraint_name.clear();
+                i = c;
+            } else if (is_keyword(t[i], "FOREIGN") && i + 2 < end && is_symbol(t[i + 2], '(')) {
+                const std::size_t c = matching_paren(t, i + 2);
+                facts.foreign_keys.push_back({constraint_name, names_between(t, i + 2, c)});
+                constraint_name.clear();
+                i = c;
+            } else if (is_keyword(t[i], "REFERENCES") && column_def) {
+                facts.foreign_keys.push_back({constraint_name, {column}});
+                constraint_name.clear();
+            } else if (is_keyword(t[i], "AUTOINCREMENT") && column_def) {
+                facts.autoincrement_column = column;
+            } else if (t[i].kind == token::word && !constraint_name.empty() && !is_keyword(t[i], "CONSTRAINT")) {
+                // a named column constraint of a kind kept nowhere else (NOT NULL, DEFAULT, ...)
+                if (!is_keyword(t[i], "CHECK") && !is_keyword(t[i], "UNIQUE") && !is_keyword(t[i], "REFERENCES"))
+                    constraint_name.clear();
+            }
+        }
+        item = end + 1;
+    }
+    return facts;
+}
+
+/// The predicate of a partial index, from its stored CREATE INDEX; empty when there is none.
+inline std::string index_predicate(std::string_view sql) {
+    const std::vector<token> t = tokenize(sql);
+    std::size_t i = 0;
+    while (i < t.size() && !is_symbol(t[i], '(')) ++i;
+    i = matching_paren(t, i);
+    for (++i; i < t.size(); ++i) {
+        if (is_keyword(t[i], "WHERE") && i + 1 < t.size()) {
+            std::string_view rest = sql.substr(t[i + 1].begin);
+            while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\n' || rest.back() == ';')) rest.remove_suffix(1);
+            return std::string(rest);
+        }
+    }
+    return {};
+}
+
+/// SQLite reports an expression default without the parentheses it needs in DDL; literals
+/// (numbers, strings, blobs, NULL, TRUE/FALSE, CURRENT_*) are reported as written.
+inline std::string default_sql(std::string_view reported) {
+    const std::vector<token> t = tokenize(reported);
+    std::size_t i = 0;
+    if (!t.empty() && (is_symbol(t[0], '-') || is_symbol(t[0], '+'))) ++i;
+    bool literal = false;
+    if (i + 1 == t.size()) {
+        const token& x = t[i];
+        literal = x.kind == token::string ||
+                  (x.kind == token::word && ((x.value[0] >= '0' && x.value[0] <= '9') || x.value[0] == '.' ||
+                                             is_keyword(x, "NULL") ||
+                                             is_keyword(x, "TRUE") || is_keyword(x, "FALSE") ||
+                                             is_keyword(x, "CURRENT_TIMESTAMP") || is_keyword(x, "CURRENT_DATE") ||
+                                             is_keyword(x, "CURRENT_TIME")));
+    } else if (i + 2 == t.size() && (is_keyword(t[i], "X")) && t[i + 1].kind == token::string) {
+        literal = true;  // X'00ff'
+    }
+    return literal ? std::string(reported) : "(" + std::string(reported) + ")";
+}
+
+inline fk_action parse_action(std::string_view s) {
+    if (s == "CASCADE") return fk_action::cascade;
+    if (s == "SET NULL") return fk_action::set_null;
+    if (s == "SET DEFAULT") return fk_action::set_default;
+    if (s == "RESTRICT") return fk_action::restrict;
+    return fk_action::no_action;
+}
+
+inline bool same_columns(const std::vector<std::string>& a, const std::vector<std::string>& b) { return a == b; }
+
+}  // namespace detail
+
+/// Options of sqlite::introspect.
+struct introspect_options {
+    std::string schema_name = "main";  ///< attached database to read
+    bool include_driftless_tables = false;  ///< also report _driftless_* tables
+};
+
+/// Every table of the database (except SQLite's own and, by default, driftless's), with columns in
+/// order, primary key, unique constraints, indexes, foreign keys and checks. Types and defaults
+/// are reported as the database declares them (type_kind::custom with the SQLite spelling,
+/// default_kind::raw with the SQL text), which is how SQLite keeps them. Runs in one read
+/// transaction when the caller has none open.
+inline schema introspect(const connection& db, const introspect_options& options = {}) {
+    const bool own_transaction = sqlite3_get_autocommit(db.handle()) != 0;
+    if (own_transaction) db.execute("BEGIN");
+    try {
+        const std::string schema_q = quote_identifier(options.schema_name, dialect::sqlite);
+        auto tables = db.prepare("SELECT name, sql FROM " + schema_q +
+                                 ".sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                                 "ORDER BY name");
+        auto columns = db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1, ?2) "
+                                  "ORDER BY cid");
+        auto indexes = db.prepare(
+            "SELECT il.name, il.\"unique\", il.origin, il.partial, s.sql FROM pragma_index_list(?1, ?2) AS il "
+            "LEFT JOIN " + schema_q + ".sqlite_schema AS s ON s.type = 'index' AND s.name = il.name ORDER BY il.seq DESC");
+        auto index_columns = db.prepare("SELECT name FROM pragma_index_xinfo(?1, ?2) WHERE key = 1 ORDER BY seqno");
+        auto fks = db.prepare("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1, ?2) "
+                              "ORDER BY id, seq");
+
+        schema out;
+        while (tables.step()) {
+            table_info t;
+            t.name = tables.text(0);
+            if (!options.include_driftless_tables && t.name.rfind("_driftless_", 0) == 0) continue;
+            const std::string create_sql = tables.text(1);
+            const detail::create_table_facts facts = detail::parse_create_table(create_sql);
+
+            columns.bind(1, t.name).bind(2, options.schema_name);
+            std::vector<std::pair<std::int64_t, std::string>> pk;
+            while (columns.step()) {
+                if (columns.integer(5) == 1) continue;  // hidden column of a virtual table
+                column_info c;
+                c.name = columns.text(0);
+                c.type.kind = type_kind::custom;
+                c.type.sqlite = columns.text(1);
+                c.nullable = columns.integer(2) == 0;
+                if (!columns.is_null(3)) {
+                    c.default_value.kind = default_kind::raw;
+                    c.default_value.text = detail::default_sql(columns.text(3));
+                }
+                if (columns.integer(4) != 0) pk.emplace_back(columns.integer(4), c.name);
+                c.auto_increment = c.name == facts.autoincrement_column;
+                t.columns.push_back(std::move(c));
+            }
+            std::sort(pk.begin(), pk.end());
+            for (auto& [_, name] : pk) t.primary_key.push_back(name);
+            // An INTEGER PRIMARY KEY is the rowid: it can never hold NULL, whatever the PRAGMA says.
+            if (t.primary_key.size() == 1) {
+                for (auto& c : t.columns) {
+                    if (c.name == t.primary_key[0] && c.type.sqlite == "INTEGER") c.nullable = false;
+                }
+            }
+
+            indexes.bind(1, t.name).bind(2, options.schema_name);
+            std::vector<index_info> found;
+            std::vector<std::string> origins;
+            while (indexes.step()) {
+                index_info x;
+                x.name = indexes.text(0);
+                x.unique = indexes.integer(1) != 0;
+                origins.push_back(indexes.text(2));
+                if (indexes.integer(3) != 0) x.where = detail::index_predicate(indexes.text(4));
+                found.push_back(std::move(x));
+            }
+            for (std::size_t i = 0; i < found.size(); ++i) {
+                index_columns.bind(1, found[i].name).bind(2, options.schema_name);
+                while (index_columns.step()) found[i].columns.push_back(index_columns.text(0));
+                if (origins[i] == "c") {
+                    t.indexes.push_back(std::move(found[i]));
+                } else if (origins[i] == "u") {
+                    unique_info u;
+                    u.columns = std::move(found[i].columns);
+                    for (const auto& named : facts.uniques) {
+                        if (detail::same_columns(named.columns, u.columns)) u.name = named.name;
+                    }
+                    t.uniques.push_back(std::move(u));
+                }
+            }
+
+            fks.bind(1, t.name).bind(2, options.schema_name);
+            std::int64_t current = -1;
+            while (fks.step()) {
+                if (fks.integer(0) != current) {
+                    current = fks.integer(0);
+                    foreign_key_info fk;
+                    fk.ref_table = fks.text(1);
+                    fk.on_update = detail::parse_action(fks.text(4));
+                    fk.on_delete = detail::parse_action(fks.text(5));
+                    t.foreign_keys.push_back(std::move(fk));
+                }
+                t.foreign_keys.back().columns.push_back(fks.text(2));
+                if (!fks.is_null(3)) t.foreign_keys.back().ref_columns.push_back(fks.text(3));
+            }
+            // foreign_key_list reports the highest id first; keep declaration order.
+            std::reverse(t.foreign_keys.begin(), t.foreign_keys.end());
+            for (auto& fk : t.foreign_keys) {
+                for (const auto& named : facts.foreign_keys) {
+                    if (detail::same_columns(named.columns, fk.columns)) fk.name = named.name;
+                }
+            }
+            t.checks = facts.checks;
+            out.tables.push_back(std::move(t));
+        }
+        // A foreign key written without target columns references the target's primary key.
+        for (auto& t : out.tables) {
+            for (auto& fk : t.foreign_keys) {
+                if (!fk.ref_columns.empty()) continue;
+                if (const table_info* target = out.find_table(fk.ref_table)) fk.ref_columns = target->primary_key;
+            }
+        }
+        if (own_transaction) db.execute("COMMIT");
+        return out;
+    } catch (...) {
+        if (own_transaction) sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+}  // namespace driftless::sqlite
+
+#endif  // DRIFTLESS_SQLITE_INTROSPECT_HPP
