@@ -1,9 +1,11 @@
-// driftless — the core: reflection, descriptors, schema, rendering. Includes no database client.
+// driftless — the core: reflection, descriptors, schema, rendering, diff and plan. Includes no database client.
 #ifndef DRIFTLESS_DRIFTLESS_HPP
 #define DRIFTLESS_DRIFTLESS_HPP
 
 #include <driftless/config.hpp>
+#include <driftless/diff.hpp>
 #include <driftless/error.hpp>
+#include <driftless/plan.hpp>
 #include <driftless/reflect.hpp>
 #include <driftless/render.hpp>
 #include <driftless/schema.hpp>

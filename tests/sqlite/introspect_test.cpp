@@ -143,3 +143,40 @@ TEST_CASE("sqlite::introspect: literal defaults stay as written, expressions get
     CHECK(d::default_sql("1 + 2") == "(1 + 2)");
     CHECK(d::default_sql("'a' || 'b'") == "('a' || 'b')");
 }
+
+TEST_CASE("diff(models, introspect(db)): a database created from the models plans nothing") {
+    auto db = driftless::sqlite::open(":memory:");
+    const auto check = [&]<class... Ts>() {
+        (
+            [&] {
+                for (const auto& s : driftless::create_table_statements<Ts>(dialect::sqlite)) db.execute(s);
+            }(),
+            ...);
+        const driftless::plan p =
+            driftless::diff(driftless::to_schema<Ts...>(), driftless::sqlite::introspect(db), dialect::sqlite);
+        CHECK(driftless::describe(p) == "");
+        CHECK(p.empty());
+    };
+    SUBCASE("Boost.PFR models") {
+        namespace m = pfr_models;
+        check.operator()<m::User, m::Group, m::AllTypes, m::Membership, m::Post, m::OrderLine, m::Event, m::Setting,
+                         m::Account, m::Employee, m::Document, m::Odd, m::AuditLog>();
+    }
+    SUBCASE("Boost.Describe models") {
+        namespace m = described_models;
+        check.operator()<m::User, m::Group, m::AllTypes, m::Membership, m::Post, m::OrderLine, m::Event, m::Setting,
+                         m::Account, m::Employee, m::Document, m::Odd, m::AuditLog>();
+    }
+}
+
+TEST_CASE("diff(models, introspect(db)): a change made behind the models' back is seen") {
+    auto db = driftless::sqlite::open(":memory:");
+    for (const auto& s : driftless::create_table_statements<pfr_models::User>(dialect::sqlite)) db.execute(s);
+    db.execute("ALTER TABLE users ADD COLUMN extra TEXT");
+    db.execute("DROP INDEX users_by_name");
+    const auto p = driftless::diff(driftless::to_schema<pfr_models::User>(), driftless::sqlite::introspect(db),
+                                   dialect::sqlite);
+    CHECK(driftless::describe(p) ==
+          "destructive drop column users.extra: TEXT -> (none)\n"
+          "safe create index users.users_by_name: (none) -> name\n");
+}

@@ -1,0 +1,307 @@
+// driftless — the pure diff: what the models want against what the database has, as a plan.
+// No I/O. Types, defaults and expressions are compared as the dialect would write them.
+#ifndef DRIFTLESS_DIFF_HPP
+#define DRIFTLESS_DIFF_HPP
+
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include <driftless/plan.hpp>
+#include <driftless/render.hpp>
+#include <driftless/schema.hpp>
+
+namespace driftless {
+
+namespace detail {
+
+/// SQL text in a canonical form for comparison: outside quotes, ASCII letters lower-cased,
+/// whitespace runs collapsed, no whitespace next to punctuation; quoted text kept verbatim.
+inline std::string normalize_sql(std::string_view sql) {
+    std::string out;
+    char quote = 0;
+    bool pending_space = false;
+    const auto is_punct = [](char c) { return c == '(' || c == ')' || c == ',' || c == '=' || c == '<' || c == '>'; };
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        const char c = sql[i];
+        if (quote != 0) {
+            out += c;
+            if (c == quote) {
+                if (i + 1 < sql.size() && sql[i + 1] == quote) {
+                    out += sql[++i];
+                } else {
+                    quote = 0;
+                }
+            }
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            pending_space = true;
+            continue;
+        }
+        if (pending_space && !out.empty() && !is_punct(out.back()) && !is_punct(c)) out += ' ';
+        pending_space = false;
+        if (c == '\'' || c == '"' || c == '`' || c == '[') quote = c == '[' ? ']' : c;
+        out += to_lower(c);
+    }
+    return out;
+}
+
+/// The column's type as `d` spells it; a type read from a catalog is taken as it is.
+inline std::string type_sql(const column_type& t, dialect d) {
+    if (t.kind == type_kind::custom) {
+        return d == dialect::sqlite ? t.sqlite : d == dialect::postgresql ? t.postgresql : t.mysql;
+    }
+    return render_type(t, d);
+}
+
+/// SQLite's type affinity of a declared type (sqlite.org, "Determination of column affinity").
+inline char sqlite_affinity(std::string_view declared) {
+    const std::string n = normalize_sql(declared);
+    if (n.find("int") != std::string::npos) return 'I';
+    if (n.find("char") != std::string::npos || n.find("clob") != std::string::npos || n.find("text") != std::string::npos)
+        return 'T';
+    if (n.empty() || n.find("blob") != std::string::npos) return 'B';
+    if (n.find("real") != std::string::npos || n.find("floa") != std::string::npos || n.find("doub") != std::string::npos)
+        return 'R';
+    return 'N';
+}
+
+/// A table's checks as the database reports them: its own, plus the one each described-enum
+/// column implies.
+inline std::vector<check_info> effective_checks(const table_info& t, dialect d) {
+    std::vector<check_info> out;
+    for (const auto& c : t.columns) {
+        if (c.type.kind != type_kind::enumeration) continue;
+        std::string e = quote_identifier(c.name, d) + " IN (";
+        for (std::size_t i = 0; i < c.type.enum_values.size(); ++i) {
+            if (i != 0) e += ", ";
+            e += quote_text(c.type.enum_values[i], d);
+        }
+        out.push_back({fit_name(t.name + "_" + c.name + "_check"), e + ")"});
+    }
+    out.insert(out.end(), t.checks.begin(), t.checks.end());
+    return out;
+}
+
+inline std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+using fk_key = std::tuple<std::vector<std::string>, std::string, std::vector<std::string>, fk_action, fk_action>;
+
+inline fk_key key_of(const foreign_key_info& fk) {
+    return {fk.columns, fk.ref_table, fk.ref_columns, fk.on_delete, fk.on_update};
+}
+
+inline std::string describe_fk(const foreign_key_info& fk) {
+    std::string s = "(" + join(fk.columns) + ") -> " + fk.ref_table + "(" + join(fk.ref_columns) + ")";
+    if (fk.on_delete != fk_action::no_action) s += " ON DELETE " + std::string(action_sql(fk.on_delete));
+    if (fk.on_update != fk_action::no_action) s += " ON UPDATE " + std::string(action_sql(fk.on_update));
+    return s;
+}
+
+/// The desired tables, each after the tables it references (cycles keep the given order).
+inline std::vector<const table_info*> foreign_key_order(const schema& desired) {
+    std::vector<const table_info*> out;
+    std::set<std::string> placed;
+    std::set<std::string> visiting;
+    const auto visit = [&](auto&& self, const table_info& t) -> void {
+        if (placed.count(t.name) != 0 || visiting.count(t.name) != 0) return;
+        visiting.insert(t.name);
+        for (const auto& fk : t.foreign_keys) {
+            if (fk.ref_table == t.name) continue;
+            if (const table_info* target = desired.find_table(fk.ref_table)) self(self, *target);
+        }
+        visiting.erase(t.name);
+        placed.insert(t.name);
+        out.push_back(&t);
+    };
+    for (const auto& t : desired.tables) visit(visit, t);
+    return out;
+}
+
+}  // namespace detail
+
+/// Compare what the models want (`desired`) with what the database has (`actual`, as introspected
+/// for dialect `d`) and return the steps that make the database match. Pure: no I/O.
+///
+/// Renames come only from the spec's hints (renamed, renamed_from); a dropped column next to an
+/// added one of the same type is reported in plan::notes as a possible rename, never executed as
+/// one. Tables that no model names are reported in plan::unmanaged_tables and left alone.
+inline plan diff(const schema& desired, const schema& actual, dialect d) {
+    using detail::normalize_sql;
+    plan p;
+    std::set<std::string> consumed;  // actual tables matched to a model
+    for (const table_info* want_ptr : detail::foreign_key_order(desired)) {
+        const table_info& want = *want_ptr;
+        const table_info* have = actual.find_table(want.name);
+        if (have == nullptr && !want.previous_name.empty() && desired.find_table(want.previous_name) == nullptr) {
+            have = actual.find_table(want.previous_name);
+            if (have != nullptr) {
+                p.steps.push_back({step_kind::rename_table, safety::safe, want.name, {}, have->name, want.name});
+            }
+        }
+        if (have == nullptr) {
+            p.steps.push_back({step_kind::create_table, safety::safe, want.name, {}, {}, {}});
+            p.tables.push_back({want.name, true, {}, want});
+            continue;
+        }
+        consumed.insert(have->name);
+        const std::size_t first_step = p.steps.size();
+        const bool renamed_table = have->name != want.name;
+        const auto add = [&](step_kind k, safety s, std::string subject, std::string from, std::string to) {
+            p.steps.push_back({k, s, want.name, std::move(subject), std::move(from), std::move(to)});
+        };
+        const safety rewrite = d == dialect::sqlite ? safety::rebuild : safety::safe;
+
+        // Columns: matched by name, or by a rename hint.
+        std::map<std::string, std::string> actual_to_desired;  // column names
+        std::vector<const column_info*> added;
+        for (const column_info& c : want.columns) {
+            const column_info* old = have->find_column(c.name);
+            if (old == nullptr && !c.previous_name.empty() && want.find_column(c.previous_name) == nullptr) {
+                old = have->find_column(c.previous_name);
+                if (old != nullptr) add(step_kind::rename_column, safety::safe, c.name, old->name, c.name);
+            }
+            if (old == nullptr) {
+                const bool fillable = c.nullable || c.default_value.kind != default_kind::none;
+                add(step_kind::add_column, fillable ? safety::safe : safety::rebuild, c.name, {},
+                    detail::type_sql(c.type, d) + (c.nullable ? "" : " NOT NULL"));
+                added.push_back(&c);
+                continue;
+            }
+            actual_to_desired[old->name] = c.name;
+            const std::string want_type = detail::type_sql(c.type, d);
+            const std::string have_type = detail::type_sql(old->type, d);
+            if (normalize_sql(want_type) != normalize_sql(have_type)) {
+                safety s = safety::lossy;
+                if (d == dialect::sqlite && detail::sqlite_affinity(want_type) == detail::sqlite_affinity(have_type))
+                    s = safety::rebuild;
+                add(step_kind::change_type, s, c.name, have_type, want_type);
+            }
+            if (c.nullable != old->nullable) {
+                add(step_kind::change_nullability, c.nullable ? rewrite : safety::lossy, c.name,
+                    old->nullable ? "NULL" : "NOT NULL", c.nullable ? "NULL" : "NOT NULL");
+            }
+            const std::string want_default = render_default(c.default_value, c.type, d);
+            const std::string have_default = render_default(old->default_value, old->type, d);
+            if (normalize_sql(want_default) != normalize_sql(have_default)) {
+                add(step_kind::change_default, rewrite, c.name, have_default, want_default);
+            }
+            if (c.auto_increment != old->auto_increment) {
+                add(step_kind::change_auto_increment, safety::rebuild, c.name, old->auto_increment ? "yes" : "no",
+                    c.auto_increment ? "yes" : "no");
+            }
+        }
+        std::vector<const column_info*> dropped;
+        for (const column_info& old : have->columns) {
+            if (actual_to_desired.count(old.name) != 0) continue;
+            add(step_kind::drop_column, safety::destructive, old.name, detail::type_sql(old.type, d), {});
+            dropped.push_back(&old);
+        }
+        for (const column_info* gone : dropped) {
+            for (const column_info* fresh : added) {
+                if (normalize_sql(detail::type_sql(gone->type, d)) == normalize_sql(detail::type_sql(fresh->type, d))) {
+                    p.notes.push_back("table " + want.name + ": column " + gone->name + " is dropped and " + fresh->name +
+                                      " added with the same type; if it is a rename, say so with .renamed(&T::" +
+                                      fresh->name + ", \"" + gone->name + "\")");
+                }
+            }
+        }
+
+        // Table-level constraints, with the database's column names mapped to the models'.
+        const auto mapped = [&](const std::vector<std::string>& cols) {
+            std::vector<std::string> out;
+            for (const auto& c : cols) {
+                auto it = actual_to_desired.find(c);
+                out.push_back(it != actual_to_desired.end() ? it->second : c);
+            }
+            return out;
+        };
+        const auto mapped_table = [&](const std::string& t) { return t == have->name ? want.name : t; };
+        if (mapped(have->primary_key) != want.primary_key) {
+            add(step_kind::change_primary_key, safety::rebuild, {}, detail::join(mapped(have->primary_key)),
+                detail::join(want.primary_key));
+        }
+
+        std::set<std::vector<std::string>> have_uniques;
+        for (const auto& u : have->uniques) have_uniques.insert(mapped(u.columns));
+        std::set<std::vector<std::string>> want_uniques;
+        for (const auto& u : want.uniques) want_uniques.insert(u.columns);
+        for (const auto& u : want.uniques) {
+            if (have_uniques.count(u.columns) == 0) add(step_kind::add_unique, rewrite, u.name, {}, "(" + detail::join(u.columns) + ")");
+        }
+        for (const auto& u : have->uniques) {
+            if (want_uniques.count(mapped(u.columns)) == 0)
+                add(step_kind::drop_unique, rewrite, u.name, "(" + detail::join(mapped(u.columns)) + ")", {});
+        }
+
+        std::set<detail::fk_key> have_fks;
+        for (const auto& fk : have->foreign_keys) {
+            foreign_key_info m = fk;
+            m.columns = mapped(fk.columns);
+            m.ref_table = mapped_table(fk.ref_table);
+            if (m.ref_table == want.name) m.ref_columns = mapped(fk.ref_columns);
+            have_fks.insert(detail::key_of(m));
+        }
+        std::set<detail::fk_key> want_fks;
+        for (const auto& fk : want.foreign_keys) {
+            want_fks.insert(detail::key_of(fk));
+            if (have_fks.count(detail::key_of(fk)) == 0) add(step_kind::add_foreign_key, rewrite, fk.name, {}, detail::describe_fk(fk));
+        }
+        for (const auto& fk : have->foreign_keys) {
+            foreign_key_info m = fk;
+            m.columns = mapped(fk.columns);
+            m.ref_table = mapped_table(fk.ref_table);
+            if (m.ref_table == want.name) m.ref_columns = mapped(fk.ref_columns);
+            if (want_fks.count(detail::key_of(m)) == 0) add(step_kind::drop_foreign_key, rewrite, fk.name, detail::describe_fk(m), {});
+        }
+
+        // Both sides through effective_checks: a schema built from models keeps enum checks implied.
+        const std::vector<check_info> have_check_list = detail::effective_checks(*have, d);
+        std::set<std::string> have_checks;
+        for (const auto& c : have_check_list) have_checks.insert(normalize_sql(c.expression));
+        std::set<std::string> want_checks;
+        for (const auto& c : detail::effective_checks(want, d)) {
+            want_checks.insert(normalize_sql(c.expression));
+            if (have_checks.count(normalize_sql(c.expression)) == 0) add(step_kind::add_check, rewrite, c.name, {}, c.expression);
+        }
+        for (const auto& c : have_check_list) {
+            if (want_checks.count(normalize_sql(c.expression)) == 0)
+                add(step_kind::drop_check, rewrite, c.name, c.expression, {});
+        }
+
+        for (const auto& x : have->indexes) {
+            const index_info* w = nullptr;
+            for (const auto& y : want.indexes) w = y.name == x.name ? &y : w;
+            const bool same = w != nullptr && mapped(x.columns) == w->columns && x.unique == w->unique &&
+                              normalize_sql(x.where) == normalize_sql(w->where);
+            if (!same) add(step_kind::drop_index, safety::safe, x.name, detail::join(mapped(x.columns)), {});
+        }
+        for (const auto& y : want.indexes) {
+            const index_info* x = nullptr;
+            for (const auto& z : have->indexes) x = z.name == y.name ? &z : x;
+            const bool same = x != nullptr && mapped(x->columns) == y.columns && x->unique == y.unique &&
+                              normalize_sql(x->where) == normalize_sql(y.where);
+            if (!same) add(step_kind::create_index, safety::safe, y.name, {}, detail::join(y.columns));
+        }
+
+        if (p.steps.size() != first_step || renamed_table) p.tables.push_back({want.name, false, *have, want});
+    }
+    for (const auto& t : actual.tables) {
+        if (consumed.count(t.name) == 0 && desired.find_table(t.name) == nullptr) p.unmanaged_tables.push_back(t.name);
+    }
+    return p;
+}
+
+}  // namespace driftless
+
+#endif  // DRIFTLESS_DIFF_HPP

@@ -1,0 +1,150 @@
+// driftless — a migration plan as a value: ordered steps, each with its safety class.
+#ifndef DRIFTLESS_PLAN_HPP
+#define DRIFTLESS_PLAN_HPP
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <driftless/schema.hpp>
+
+namespace driftless {
+
+/// How much a step can cost the data already in the database.
+enum class safety : std::uint8_t {
+    safe,         ///< nothing can be lost and nothing is rewritten (CREATE, ADD COLUMN, indexes, renames)
+    rebuild,      ///< the table is rewritten, values kept as they are (SQLite's 12-step procedure)
+    lossy,        ///< existing values may not survive (type narrowing, NOT NULL over NULLs)
+    destructive,  ///< data is discarded (DROP COLUMN, DROP TABLE)
+};
+
+/// What a step does.
+enum class step_kind : std::uint8_t {
+    create_table,
+    drop_table,
+    rename_table,
+    add_column,
+    drop_column,
+    rename_column,
+    change_type,
+    change_nullability,
+    change_default,
+    change_auto_increment,
+    change_primary_key,
+    add_unique,
+    drop_unique,
+    add_foreign_key,
+    drop_foreign_key,
+    add_check,
+    drop_check,
+    create_index,
+    drop_index,
+};
+
+inline std::string_view to_string(safety s) {
+    switch (s) {
+        case safety::safe: return "safe";
+        case safety::rebuild: return "rebuild";
+        case safety::lossy: return "lossy";
+        case safety::destructive: return "destructive";
+    }
+    return "unknown";
+}
+
+inline std::string_view to_string(step_kind k) {
+    switch (k) {
+        case step_kind::create_table: return "create table";
+        case step_kind::drop_table: return "drop table";
+        case step_kind::rename_table: return "rename table";
+        case step_kind::add_column: return "add column";
+        case step_kind::drop_column: return "drop column";
+        case step_kind::rename_column: return "rename column";
+        case step_kind::change_type: return "change type";
+        case step_kind::change_nullability: return "change nullability";
+        case step_kind::change_default: return "change default";
+        case step_kind::change_auto_increment: return "change auto-increment";
+        case step_kind::change_primary_key: return "change primary key";
+        case step_kind::add_unique: return "add unique";
+        case step_kind::drop_unique: return "drop unique";
+        case step_kind::add_foreign_key: return "add foreign key";
+        case step_kind::drop_foreign_key: return "drop foreign key";
+        case step_kind::add_check: return "add check";
+        case step_kind::drop_check: return "drop check";
+        case step_kind::create_index: return "create index";
+        case step_kind::drop_index: return "drop index";
+    }
+    return "unknown";
+}
+
+/// One change. `table` is the table's name after the plan; `subject` names the column, index or
+/// constraint; `from` / `to` say what changes, as readable text.
+struct step {
+    step_kind kind = step_kind::create_table;
+    safety level = safety::safe;
+    std::string table{};
+    std::string subject{};
+    std::string from{};
+    std::string to{};
+
+    friend bool operator==(const step&, const step&) = default;
+};
+
+/// A table the plan changes: its shape before (as the database has it) and after (as the models
+/// want it). A backend renders the steps of one table from these two shapes.
+struct table_change {
+    std::string name{};       ///< after the plan
+    bool created = false;     ///< absent before
+    table_info before{};      ///< empty when created
+    table_info after{};
+
+    friend bool operator==(const table_change&, const table_change&) = default;
+};
+
+/// What diff() found: ordered steps (tables created in foreign-key order), the tables they touch,
+/// tables in the database that no model names (left alone), and hints.
+struct plan {
+    std::vector<step> steps{};
+    std::vector<table_change> tables{};
+    std::vector<std::string> unmanaged_tables{};
+    std::vector<std::string> notes{};  ///< e.g. a drop plus an add that may be a rename
+
+    [[nodiscard]] bool empty() const { return steps.empty(); }
+    /// The worst safety class among the steps (safe for an empty plan).
+    [[nodiscard]] safety worst() const {
+        safety w = safety::safe;
+        for (const auto& s : steps) w = s.level > w ? s.level : w;
+        return w;
+    }
+    friend bool operator==(const plan&, const plan&) = default;
+};
+
+/// One line per step: "<safety> <kind> <table>[.<subject>][: <from> -> <to>]".
+inline std::string describe(const plan& p) {
+    std::string out;
+    for (const auto& s : p.steps) {
+        out += to_string(s.level);
+        out += ' ';
+        out += to_string(s.kind);
+        out += ' ';
+        out += s.table;
+        if (!s.subject.empty()) {
+            out += '.';
+            out += s.subject;
+        }
+        if (!s.from.empty() || !s.to.empty()) {
+            out += ": ";
+            out += s.from.empty() ? "(none)" : s.from;
+            out += " -> ";
+            out += s.to.empty() ? "(none)" : s.to;
+        }
+        out += '\n';
+    }
+    for (const auto& t : p.unmanaged_tables) out += "note: table " + t + " is not in any model; left alone\n";
+    for (const auto& n : p.notes) out += "note: " + n + "\n";
+    return out;
+}
+
+}  // namespace driftless
+
+#endif  // DRIFTLESS_PLAN_HPP

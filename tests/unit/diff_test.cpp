@@ -1,0 +1,184 @@
+// diff(): the pure comparison of a desired and an actual schema, step by step.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include <driftless/diff.hpp>
+
+#include "../models/models.hpp"
+
+namespace {
+
+using driftless::dialect;
+using driftless::safety;
+using driftless::step_kind;
+namespace pm = pfr_models;
+
+driftless::column_info column(std::string name, driftless::type_def type, bool nullable = false) {
+    driftless::column_info c;
+    c.name = std::move(name);
+    c.type = driftless::to_column_type(type);
+    c.nullable = nullable;
+    return c;
+}
+
+driftless::table_info users() {
+    driftless::table_info t;
+    t.name = "users";
+    t.columns = {column("id", driftless::types::integer()), column("email", driftless::types::text()),
+                 column("age", driftless::types::integer(32), true)};
+    t.primary_key = {"id"};
+    return t;
+}
+
+driftless::schema one(driftless::table_info t) { return driftless::schema{{std::move(t)}}; }
+
+}  // namespace
+
+TEST_CASE("diff: equal schemas plan nothing") {
+    const auto s = driftless::to_schema<pm::User, pm::Group, pm::AllTypes, pm::Membership, pm::Post, pm::OrderLine,
+                                        pm::Event, pm::Setting, pm::Account, pm::Employee, pm::Document, pm::Odd,
+                                        pm::AuditLog>();
+    for (auto d : {dialect::sqlite, dialect::postgresql, dialect::mysql}) {
+        CAPTURE(driftless::to_string(d));
+        const auto p = driftless::diff(s, s, d);
+        CHECK(p.empty());
+        CHECK(p.tables.empty());
+        CHECK(p.unmanaged_tables.empty());
+        CHECK(driftless::describe(p).empty());
+    }
+}
+
+TEST_CASE("diff: new tables are created in foreign-key order; unknown tables are left alone") {
+    const auto desired = driftless::to_schema<pm::Membership, pm::Post, pm::User, pm::Group>();
+    driftless::schema actual = one(users());
+    actual.tables[0].name = "legacy";
+    const auto p = driftless::diff(desired, actual, dialect::sqlite);
+    CHECK(driftless::describe(p) ==
+          "safe create table users\n"
+          "safe create table group\n"
+          "safe create table memberships\n"
+          "safe create table posts\n"
+          "note: table legacy is not in any model; left alone\n");
+    REQUIRE(p.tables.size() == 4);
+    CHECK(p.tables[0].created);
+    CHECK(p.worst() == safety::safe);
+}
+
+TEST_CASE("diff: column changes and their safety classes") {
+    const driftless::table_info have = users();
+    driftless::table_info want = users();
+
+    SUBCASE("add a nullable column, a column with a default, a NOT NULL column without one") {
+        want.columns.push_back(column("bio", driftless::types::text(), true));
+        auto karma = column("karma", driftless::types::integer(32));
+        karma.default_value = {.kind = driftless::default_kind::integer, .integer = 0};
+        want.columns.push_back(karma);
+        want.columns.push_back(column("nick", driftless::types::text()));
+        CHECK(driftless::describe(driftless::diff(one(want), one(have), dialect::sqlite)) ==
+              "safe add column users.bio: (none) -> TEXT\n"
+              "safe add column users.karma: (none) -> INTEGER NOT NULL\n"
+              "rebuild add column users.nick: (none) -> TEXT NOT NULL\n");
+    }
+    SUBCASE("drop a column: destructive, with a rename hint when a same-typed column appears") {
+        want.columns.pop_back();
+        want.columns.push_back(column("years", driftless::types::integer(32), true));
+        const auto p = driftless::diff(one(want), one(have), dialect::sqlite);
+        CHECK(driftless::describe(p) ==
+              "safe add column users.years: (none) -> INTEGER\n"
+              "destructive drop column users.age: INTEGER -> (none)\n"
+              "note: table users: column age is dropped and years added with the same type; if it is a rename, "
+              "say so with .renamed(&T::years, \"age\")\n");
+        CHECK(p.worst() == safety::destructive);
+    }
+    SUBCASE("a rename hint renames") {
+        want.columns[2].name = "years";
+        want.columns[2].previous_name = "age";
+        const auto p = driftless::diff(one(want), one(have), dialect::sqlite);
+        CHECK(driftless::describe(p) == "safe rename column users.years: age -> years\n");
+        CHECK(driftless::diff(one(want), one(want), dialect::sqlite).empty());  // applied: nothing more
+    }
+    SUBCASE("type changes: same SQLite affinity rebuilds, another affinity may lose data") {
+        want.columns[1].type = driftless::to_column_type(driftless::types::text(200));
+        want.columns[2].type = driftless::to_column_type(driftless::types::text());
+        CHECK(driftless::describe(driftless::diff(one(want), one(have), dialect::sqlite)) ==
+              "rebuild change type users.email: TEXT -> VARCHAR(200)\n"
+              "lossy change type users.age: INTEGER -> TEXT\n");
+        CHECK(driftless::describe(driftless::diff(one(want), one(have), dialect::postgresql)) ==
+              "lossy change type users.email: TEXT -> VARCHAR(200)\n"
+              "lossy change type users.age: INTEGER -> TEXT\n");
+    }
+    SUBCASE("nullability and defaults") {
+        want.columns[2].nullable = false;
+        want.columns[1].default_value = {.kind = driftless::default_kind::text, .text = "x"};
+        CHECK(driftless::describe(driftless::diff(one(want), one(have), dialect::sqlite)) ==
+              "rebuild change default users.email: (none) -> 'x'\n"
+              "lossy change nullability users.age: NULL -> NOT NULL\n");
+        CHECK(driftless::describe(driftless::diff(one(have), one(want), dialect::postgresql)) ==
+              "safe change default users.email: 'x' -> (none)\n"
+              "safe change nullability users.age: NOT NULL -> NULL\n");
+    }
+    SUBCASE("spelling and case of the catalog do not count as changes") {
+        driftless::table_info catalog = have;
+        for (auto& c : catalog.columns) {
+            c.type = driftless::column_type{.kind = driftless::type_kind::custom, .sqlite = c.name == "email" ? "text" : "integer"};
+        }
+        CHECK(driftless::diff(one(want), one(catalog), dialect::sqlite).empty());
+    }
+}
+
+TEST_CASE("diff: keys, constraints and indexes") {
+    const driftless::table_info have = users();
+    driftless::table_info want = users();
+    SUBCASE("unique, check, foreign key, primary key") {
+        want.uniques.push_back({"users_email_key", {"email"}});
+        want.checks.push_back({"users_age", "age >= 0"});
+        want.foreign_keys.push_back({"users_self", {"age"}, "users", {"id"}, driftless::fk_action::cascade, {}});
+        want.primary_key = {"id", "email"};
+        CHECK(driftless::describe(driftless::diff(one(want), one(have), dialect::sqlite)) ==
+              "rebuild change primary key users: id -> id, email\n"
+              "rebuild add unique users.users_email_key: (none) -> (email)\n"
+              "rebuild add foreign key users.users_self: (none) -> (age) -> users(id) ON DELETE CASCADE\n"
+              "rebuild add check users.users_age: (none) -> age >= 0\n");
+    }
+    SUBCASE("checks compare by expression, whatever their spacing or case") {
+        driftless::table_info a = have;
+        a.checks.push_back({"", "AGE>=0"});
+        want.checks.push_back({"named", "age >= 0"});
+        CHECK(driftless::diff(one(want), one(a), dialect::sqlite).empty());
+    }
+    SUBCASE("indexes: create, drop, replace when their definition changes") {
+        driftless::table_info a = have;
+        a.indexes.push_back({"old_ix", {"email"}, false, ""});
+        a.indexes.push_back({"by_age", {"age"}, false, ""});
+        want.indexes.push_back({"by_age", {"age"}, false, "age IS NOT NULL"});
+        want.indexes.push_back({"by_email", {"email"}, true, ""});
+        CHECK(driftless::describe(driftless::diff(one(want), one(a), dialect::sqlite)) ==
+              "safe drop index users.old_ix: email -> (none)\n"
+              "safe drop index users.by_age: age -> (none)\n"
+              "safe create index users.by_age: (none) -> age\n"
+              "safe create index users.by_email: (none) -> email\n");
+    }
+    SUBCASE("a renamed column does not disturb its index") {
+        driftless::table_info a = have;
+        a.indexes.push_back({"by_age", {"age"}, false, ""});
+        want.columns[2].name = "years";
+        want.columns[2].previous_name = "age";
+        want.indexes.push_back({"by_age", {"years"}, false, ""});
+        CHECK(driftless::describe(driftless::diff(one(want), one(a), dialect::sqlite)) ==
+              "safe rename column users.years: age -> years\n");
+    }
+}
+
+TEST_CASE("diff: a table rename comes only from a hint") {
+    driftless::table_info have = users();
+    have.name = "people";
+    driftless::table_info want = users();
+    CHECK(driftless::describe(driftless::diff(one(want), one(have), dialect::sqlite)) ==
+          "safe create table users\nnote: table people is not in any model; left alone\n");
+    want.previous_name = "people";
+    const auto p = driftless::diff(one(want), one(have), dialect::sqlite);
+    CHECK(driftless::describe(p) == "safe rename table users: people -> users\n");
+    REQUIRE(p.tables.size() == 1);
+    CHECK(p.tables[0].before.name == "people");
+}
