@@ -5,5 +5,6 @@
 #include <driftless/driftless.hpp>
 #include <driftless/sqlite/connection.hpp>
 #include <driftless/sqlite/introspect.hpp>
+#include <driftless/sqlite/render.hpp>
 
 #endif  // DRIFTLESS_SQLITE_HPP

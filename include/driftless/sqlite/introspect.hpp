@@ -241,6 +241,26 @@ inline bool same_columns(const std::vector<std::string>& a, const std::vector<st
 
 }  // namespace detail
 
+/// A trigger or view, as stored in sqlite_schema. Those that mention a rebuilt table are dropped
+/// before the rebuild and recreated after it (they would block or break the rename otherwise),
+/// including triggers that belong to other tables.
+struct dependent_object {
+    std::string type;  ///< "trigger" or "view"
+    std::string name;
+    std::string sql;
+
+    friend bool operator==(const dependent_object&, const dependent_object&) = default;
+};
+
+/// Every trigger and view of the database, in creation order.
+inline std::vector<dependent_object> read_dependents(const connection& db, const std::string& schema_name = "main") {
+    auto st = db.prepare("SELECT type, name, sql FROM " + quote_identifier(schema_name, dialect::sqlite) +
+                         ".sqlite_schema WHERE type IN ('trigger', 'view') AND sql IS NOT NULL ORDER BY rowid");
+    std::vector<dependent_object> out;
+    while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2)});
+    return out;
+}
+
 /// Options of sqlite::introspect.
 struct introspect_options {
     std::string schema_name = "main";  ///< attached database to read

@@ -1,0 +1,218 @@
+// driftless — a plan as SQLite statements: native ALTER TABLE where SQLite allows it, otherwise
+// the "other kinds of table schema changes" procedure of sqlite.org (the 12-step rebuild).
+#ifndef DRIFTLESS_SQLITE_RENDER_HPP
+#define DRIFTLESS_SQLITE_RENDER_HPP
+
+#include <algorithm>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <driftless/plan.hpp>
+#include <driftless/render.hpp>
+#include <driftless/schema.hpp>
+#include <driftless/sqlite/introspect.hpp>
+
+namespace driftless::sqlite {
+
+/// What SQLite must run for one table of a plan.
+struct table_statements {
+    std::string table;
+    bool rebuild = false;  ///< run with foreign_keys OFF (set outside the transaction) and check FKs before commit
+    std::vector<std::string> statements;
+};
+
+/// Options of render_plan.
+struct render_options {
+    /// Native DROP COLUMN needs SQLite 3.35.5 (sqlite3_libversion_number()); older ones rebuild.
+    int sqlite_version = 3035005;
+};
+
+namespace detail {
+
+inline bool mentions(std::string_view sql, std::string_view name) {
+    for (const token& t : tokenize(sql)) {
+        if ((t.kind == token::identifier || t.kind == token::word) && t.value.size() == name.size()) {
+            bool same = true;
+            for (std::size_t i = 0; i < name.size(); ++i)
+                same = same && driftless::detail::to_lower(t.value[i]) == driftless::detail::to_lower(name[i]);
+            if (same) return true;
+        }
+    }
+    return false;
+}
+
+inline bool in_any(const std::vector<std::string>& columns, const std::string& name) {
+    return std::find(columns.begin(), columns.end(), name) != columns.end();
+}
+
+/// The column of `before` that column `c` of `after` takes its values from, or nullptr.
+inline const column_info* source_column(const table_info& before, const table_info& after, const column_info& c) {
+    if (const column_info* same = before.find_column(c.name)) return same;
+    if (!c.previous_name.empty() && after.find_column(c.previous_name) == nullptr) return before.find_column(c.previous_name);
+    return nullptr;
+}
+
+inline bool can_add_natively(const table_info& after, const column_info& c) {
+    if (in_any(after.primary_key, c.name)) return false;
+    for (const auto& u : after.uniques) {
+        if (in_any(u.columns, c.name)) return false;
+    }
+    for (const auto& fk : after.foreign_keys) {
+        if (in_any(fk.columns, c.name)) return false;
+    }
+    const default_kind k = c.default_value.kind;
+    if (k == default_kind::current_timestamp || k == default_kind::expression) return false;
+    if (k == default_kind::raw && !c.default_value.text.empty() && c.default_value.text.front() == '(') return false;
+    if (!c.nullable && k == default_kind::none) return false;
+    return c.type.kind != type_kind::enumeration;  // its CHECK needs a rebuild
+}
+
+inline bool can_drop_natively(const table_info& before, const std::string& column,
+                              const std::vector<dependent_object>& dependents, const render_options& options) {
+    if (options.sqlite_version < 3035005) return false;
+    if (in_any(before.primary_key, column)) return false;
+    for (const auto& u : before.uniques) {
+        if (in_any(u.columns, column)) return false;
+    }
+    // Indexes on the column are not checked: the models no longer have the column, so every index
+    // that used it is dropped by the plan first (DROP INDEX comes before DROP COLUMN).
+    for (const auto& fk : before.foreign_keys) {
+        if (in_any(fk.columns, column)) return false;
+    }
+    for (const auto& c : before.checks) {
+        if (mentions(c.expression, column)) return false;
+    }
+    for (const auto& d : dependents) {
+        if (mentions(d.sql, before.name) && mentions(d.sql, column)) return false;
+    }
+    return true;
+}
+
+inline std::string q(std::string_view name) { return quote_identifier(name, dialect::sqlite); }
+
+inline std::vector<std::string> rebuild_statements(const table_change& change,
+                                                   const std::vector<dependent_object>& dependents) {
+    const table_info& before = change.before;
+    const table_info& after = change.after;
+    std::vector<std::string> out;
+    std::vector<const dependent_object*> affected;
+    for (const auto& d : dependents) {
+        if (mentions(d.sql, before.name) || mentions(d.sql, after.name)) affected.push_back(&d);
+    }
+    for (const dependent_object* d : affected) {
+        out.push_back(std::string(d->type == "view" ? "DROP VIEW " : "DROP TRIGGER ") + q(d->name));
+    }
+    table_info fresh = after;
+    fresh.name = driftless::detail::fit_name("_driftless_new_" + after.name);
+    out.push_back(render_create_table(fresh, dialect::sqlite));
+    std::string into;
+    std::string from;
+    for (const column_info& c : after.columns) {
+        const column_info* src = source_column(before, after, c);
+        if (src == nullptr) continue;  // a new column takes its default
+        into += (into.empty() ? "" : ", ") + q(c.name);
+        from += (from.empty() ? "" : ", ") + q(src->name);
+    }
+    // Values are copied as they are: no CAST, so SQLite's affinity rules cannot turn text into 0.
+    if (!into.empty())
+        out.push_back("INSERT INTO " + q(fresh.name) + " (" + into + ") SELECT " + from + " FROM " + q(before.name));
+    const bool keeps_autoincrement =
+        std::any_of(after.columns.begin(), after.columns.end(), [](const column_info& c) { return c.auto_increment; }) &&
+        std::any_of(before.columns.begin(), before.columns.end(), [](const column_info& c) { return c.auto_increment; });
+    if (keeps_autoincrement) {
+        // Keep the AUTOINCREMENT counter: ids handed out before must never be handed out again.
+        out.push_back("DELETE FROM sqlite_sequence WHERE name = " + quote_text(fresh.name, dialect::sqlite));
+        out.push_back("INSERT INTO sqlite_sequence (name, seq) SELECT " + quote_text(fresh.name, dialect::sqlite) +
+                      ", seq FROM sqlite_sequence WHERE name = " + quote_text(before.name, dialect::sqlite));
+    }
+    out.push_back("DROP TABLE " + q(before.name));
+    out.push_back("ALTER TABLE " + q(fresh.name) + " RENAME TO " + q(after.name));
+    for (const index_info& x : after.indexes) out.push_back(render_create_index(after, x, dialect::sqlite));
+    for (const dependent_object* d : affected) out.push_back(d->sql);
+    return out;
+}
+
+}  // namespace detail
+
+/// The statements that carry out `p` on SQLite, table by table in the plan's order. Tables that
+/// only need native changes get ALTER TABLE / CREATE INDEX / DROP INDEX; the others are rebuilt
+/// (create the new table, copy the rows as they are, drop the old one, rename, recreate indexes
+/// and the triggers and views in `dependents` that mention the table). A rebuild must run with
+/// foreign_keys OFF, set outside the transaction, and PRAGMA foreign_key_check must come back
+/// empty before the transaction commits; the caller (apply) does both.
+inline std::vector<table_statements> render_plan(const plan& p, const std::vector<dependent_object>& dependents = {},
+                                                 const render_options& options = {}) {
+    using detail::q;
+    std::vector<table_statements> out;
+    for (const table_change& change : p.tables) {
+        table_statements ts;
+        ts.table = change.name;
+        if (change.created) {
+            ts.statements = create_table_statements(change.after, dialect::sqlite);
+            out.push_back(std::move(ts));
+            continue;
+        }
+        const table_info& before = change.before;
+        const table_info& after = change.after;
+        bool native = true;
+        for (const step& s : p.steps) {
+            if (s.table != change.name) continue;
+            switch (s.kind) {
+                case step_kind::rename_table:
+                case step_kind::rename_column:
+                case step_kind::create_index:
+                case step_kind::drop_index:
+                    break;
+                case step_kind::add_column:
+                    native = native && detail::can_add_natively(after, *after.find_column(s.subject));
+                    break;
+                case step_kind::drop_column:
+                    native = native && detail::can_drop_natively(before, s.subject, dependents, options);
+                    break;
+                default:
+                    native = false;
+                    break;
+            }
+        }
+        if (!native) {
+            ts.rebuild = true;
+            ts.statements = detail::rebuild_statements(change, dependents);
+            out.push_back(std::move(ts));
+            continue;
+        }
+        std::string current = before.name;
+        const auto steps_of = [&](step_kind k, auto&& emit) {
+            for (const step& s : p.steps) {
+                if (s.table == change.name && s.kind == k) emit(s);
+            }
+        };
+        steps_of(step_kind::rename_table, [&](const step& s) {
+            ts.statements.push_back("ALTER TABLE " + q(s.from) + " RENAME TO " + q(s.to));
+            current = s.to;
+        });
+        steps_of(step_kind::rename_column, [&](const step& s) {
+            ts.statements.push_back("ALTER TABLE " + q(current) + " RENAME COLUMN " + q(s.from) + " TO " + q(s.to));
+        });
+        steps_of(step_kind::drop_index, [&](const step& s) { ts.statements.push_back("DROP INDEX " + q(s.subject)); });
+        steps_of(step_kind::drop_column, [&](const step& s) {
+            ts.statements.push_back("ALTER TABLE " + q(current) + " DROP COLUMN " + q(s.subject));
+        });
+        steps_of(step_kind::add_column, [&](const step& s) {
+            ts.statements.push_back("ALTER TABLE " + q(current) + " ADD COLUMN " +
+                                    render_column(after, *after.find_column(s.subject), dialect::sqlite));
+        });
+        steps_of(step_kind::create_index, [&](const step& s) {
+            for (const index_info& x : after.indexes) {
+                if (x.name == s.subject) ts.statements.push_back(render_create_index(after, x, dialect::sqlite));
+            }
+        });
+        out.push_back(std::move(ts));
+    }
+    return out;
+}
+
+}  // namespace driftless::sqlite
+
+#endif  // DRIFTLESS_SQLITE_RENDER_HPP
