@@ -136,9 +136,9 @@ inline std::vector<const table_info*> foreign_key_order(const schema& desired) {
 /// Renames come only from the spec's hints (renamed, renamed_from); a dropped column next to an
 /// added one of the same type is reported in plan::notes as a possible rename, never executed as
 /// one. Tables that no model names are reported in plan::unmanaged_tables and left alone.
-inline plan diff(const schema& desired, const schema& actual, dialect d) {
+inline migration_plan diff(const schema& desired, const schema& actual, dialect d) {
     using detail::normalize_sql;
-    plan p;
+    migration_plan p;
     std::set<std::string> consumed;  // actual tables matched to a model
     for (const table_info* want_ptr : detail::foreign_key_order(desired)) {
         const table_info& want = *want_ptr;

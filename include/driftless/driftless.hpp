@@ -2,9 +2,12 @@
 #ifndef DRIFTLESS_DRIFTLESS_HPP
 #define DRIFTLESS_DRIFTLESS_HPP
 
+#include <driftless/checksum.hpp>
 #include <driftless/config.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/error.hpp>
+#include <driftless/history.hpp>
+#include <driftless/migrate.hpp>
 #include <driftless/plan.hpp>
 #include <driftless/reflect.hpp>
 #include <driftless/render.hpp>

@@ -103,7 +103,7 @@ struct table_change {
 
 /// What diff() found: ordered steps (tables created in foreign-key order), the tables they touch,
 /// tables in the database that no model names (left alone), and hints.
-struct plan {
+struct migration_plan {
     std::vector<step> steps{};
     std::vector<table_change> tables{};
     std::vector<std::string> unmanaged_tables{};
@@ -116,11 +116,11 @@ struct plan {
         for (const auto& s : steps) w = s.level > w ? s.level : w;
         return w;
     }
-    friend bool operator==(const plan&, const plan&) = default;
+    friend bool operator==(const migration_plan&, const migration_plan&) = default;
 };
 
 /// One line per step: "<safety> <kind> <table>[.<subject>][: <from> -> <to>]".
-inline std::string describe(const plan& p) {
+inline std::string describe(const migration_plan& p) {
     std::string out;
     for (const auto& s : p.steps) {
         out += to_string(s.level);

@@ -5,6 +5,7 @@
 #include <driftless/driftless.hpp>
 #include <driftless/sqlite/connection.hpp>
 #include <driftless/sqlite/introspect.hpp>
+#include <driftless/sqlite/migrate.hpp>
 #include <driftless/sqlite/render.hpp>
 
 #endif  // DRIFTLESS_SQLITE_HPP

@@ -152,7 +152,7 @@ TEST_CASE("diff(models, introspect(db)): a database created from the models plan
                 for (const auto& s : driftless::create_table_statements<Ts>(dialect::sqlite)) db.execute(s);
             }(),
             ...);
-        const driftless::plan p =
+        const driftless::migration_plan p =
             driftless::diff(driftless::to_schema<Ts...>(), driftless::sqlite::introspect(db), dialect::sqlite);
         CHECK(driftless::describe(p) == "");
         CHECK(p.empty());

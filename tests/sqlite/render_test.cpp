@@ -65,7 +65,7 @@ driftless::table_info posts() {
     return t;
 }
 
-driftless::plan migrate_plan(const driftless::sqlite::connection& db, const driftless::schema& want) {
+driftless::migration_plan migrate_plan(const driftless::sqlite::connection& db, const driftless::schema& want) {
     return driftless::diff(want, driftless::sqlite::introspect(db), dialect::sqlite);
 }
 

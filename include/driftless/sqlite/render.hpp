@@ -142,7 +142,7 @@ inline std::vector<std::string> rebuild_statements(const table_change& change,
 /// and the triggers and views in `dependents` that mention the table). A rebuild must run with
 /// foreign_keys OFF, set outside the transaction, and PRAGMA foreign_key_check must come back
 /// empty before the transaction commits; the caller (apply) does both.
-inline std::vector<table_statements> render_plan(const plan& p, const std::vector<dependent_object>& dependents = {},
+inline std::vector<table_statements> render_plan(const migration_plan& p, const std::vector<dependent_object>& dependents = {},
                                                  const render_options& options = {}) {
     using detail::q;
     std::vector<table_statements> out;

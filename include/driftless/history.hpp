@@ -1,0 +1,58 @@
+// driftless — the tracking table _driftless_migrations: its DDL per dialect and its rows.
+#ifndef DRIFTLESS_HISTORY_HPP
+#define DRIFTLESS_HISTORY_HPP
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <driftless/schema.hpp>
+
+namespace driftless {
+
+/// The tracking table's name.
+inline constexpr std::string_view history_table = "_driftless_migrations";
+
+/// One applied migration, as migration_status() reports it.
+struct migration_record {
+    std::int64_t version = 0;
+    std::string description{};
+    std::string kind{};                ///< "auto", "file" or "baseline"
+    std::string source{};              ///< the models' tables, or the file name
+    std::string checksum{};            ///< SHA-256 of the normalised up SQL
+    std::string checksum_algorithm{};  ///< "sha256"
+    std::string up_sql{};
+    std::string down_sql{};
+    std::string applied_at{};          ///< UTC, "YYYY-MM-DDTHH:MM:SSZ"
+    std::int64_t execution_ms = 0;
+    std::optional<std::string> rolled_back_at{};
+    std::string state{};               ///< "applied"; "started" while a non-transactional run is under way
+    std::int64_t statements_done = 0;  ///< for engines without transactional DDL
+
+    [[nodiscard]] bool rolled_back() const { return rolled_back_at.has_value(); }
+    friend bool operator==(const migration_record&, const migration_record&) = default;
+};
+
+/// CREATE TABLE IF NOT EXISTS for the tracking table on `d`. Created only after the migration
+/// lock is taken (RELIABILITY.md rule 8).
+inline std::string history_table_sql(dialect d) {
+    const bool my = d == dialect::mysql;
+    const std::string text = my ? "VARCHAR(255)" : "TEXT";
+    const std::string big = my ? "LONGTEXT" : "TEXT";
+    const std::string integer = d == dialect::sqlite ? "INTEGER" : "BIGINT";
+    const char q = my ? '`' : '"';
+    const auto id = [q](std::string_view n) { return q + std::string(n) + q; };
+    return "CREATE TABLE IF NOT EXISTS " + id(history_table) + " (\n  " + id("version") + " " + integer +
+           " NOT NULL PRIMARY KEY,\n  " + id("description") + " " + big + " NOT NULL,\n  " + id("kind") + " " + text +
+           " NOT NULL,\n  " + id("source") + " " + big + " NOT NULL,\n  " + id("checksum") + " " + text +
+           " NOT NULL,\n  " + id("checksum_algorithm") + " " + text + " NOT NULL,\n  " + id("up_sql") + " " + big +
+           " NOT NULL,\n  " + id("down_sql") + " " + big + " NOT NULL,\n  " + id("applied_at") + " " + text +
+           " NOT NULL,\n  " + id("execution_ms") + " " + integer + " NOT NULL,\n  " + id("rolled_back_at") + " " +
+           text + ",\n  " + id("state") + " " + text + " NOT NULL,\n  " + id("statements_done") + " " + integer +
+           " NOT NULL\n)";
+}
+
+}  // namespace driftless
+
+#endif  // DRIFTLESS_HISTORY_HPP

@@ -1,0 +1,47 @@
+// driftless — what migrate() takes and returns; the backends (e.g. <driftless/sqlite.hpp>)
+// provide migrate<Ts...>(connection&, options) on top of diff, render and the tracking table.
+#ifndef DRIFTLESS_MIGRATE_HPP
+#define DRIFTLESS_MIGRATE_HPP
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <driftless/plan.hpp>
+
+namespace driftless {
+
+/// Options of migrate().
+struct migrate_options {
+    std::string description{};     ///< stored with the history row; does not change the SQL
+    bool allow_data_loss = false;  ///< run lossy and destructive steps that would discard values
+    bool dry_run = false;          ///< plan and render, change nothing
+};
+
+/// What migrate() did.
+struct migrate_result {
+    bool applied = false;                   ///< false when nothing differed or on a dry run
+    std::int64_t version = 0;               ///< the history row written (0 when none)
+    driftless::migration_plan plan{};
+    std::vector<std::string> statements{};  ///< what ran (or would run), in order
+    std::vector<std::string> down_statements{};
+    std::string checksum{};
+};
+
+namespace detail {
+
+/// 1234567 -> "1,234,567".
+inline std::string thousands(std::int64_t n) {
+    std::string digits = std::to_string(n < 0 ? -n : n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return n < 0 ? "-" + out : out;
+}
+
+}  // namespace detail
+}  // namespace driftless
+
+#endif  // DRIFTLESS_MIGRATE_HPP

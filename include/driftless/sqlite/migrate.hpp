@@ -1,0 +1,282 @@
+// driftless — migrate() on SQLite: lock (BEGIN IMMEDIATE), tracking table, introspect, diff,
+// policy, execute, foreign_key_check, history row, commit; and migration_status().
+#ifndef DRIFTLESS_SQLITE_MIGRATE_HPP
+#define DRIFTLESS_SQLITE_MIGRATE_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <driftless/checksum.hpp>
+#include <driftless/diff.hpp>
+#include <driftless/history.hpp>
+#include <driftless/migrate.hpp>
+#include <driftless/render.hpp>
+#include <driftless/schema.hpp>
+#include <driftless/sqlite/connection.hpp>
+#include <driftless/sqlite/introspect.hpp>
+#include <driftless/sqlite/render.hpp>
+
+namespace driftless::sqlite {
+
+namespace detail {
+
+inline std::int64_t count(const connection& db, const std::string& sql) {
+    auto st = db.prepare(sql);
+    return st.step() ? st.integer(0) : 0;
+}
+
+inline std::string utc_now() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+/// The database's name of a column the plan calls `column` in `table` (renames undone).
+inline std::string actual_column(const migration_plan& p, const std::string& table, const std::string& column) {
+    for (const step& s : p.steps) {
+        if (s.kind == step_kind::rename_column && s.table == table && s.to == column) return s.from;
+    }
+    return column;
+}
+
+/// Refuses the plan when a lossy or destructive step would really discard values, counting them.
+inline void enforce_policy(const connection& db, const migration_plan& p, const migrate_options& options) {
+    using driftless::detail::thousands;
+    std::vector<std::string> problems;
+    std::vector<std::string> impossible;
+    for (const table_change& tc : p.tables) {
+        if (tc.created) continue;
+        const std::string table = quote_identifier(tc.before.name, dialect::sqlite);
+        for (const step& s : p.steps) {
+            if (s.table != tc.name) continue;
+            const std::string where = tc.before.name + "." + actual_column(p, s.table, s.subject);
+            const std::string col = quote_identifier(actual_column(p, s.table, s.subject), dialect::sqlite);
+            if (s.kind == step_kind::drop_column) {
+                const auto n = count(db, "SELECT count(*) FROM " + table + " WHERE " + col + " IS NOT NULL");
+                if (n != 0) problems.push_back("dropping column " + where + " would discard " + thousands(n) + " non-null values");
+            } else if (s.kind == step_kind::change_nullability && s.level == safety::lossy) {
+                const auto n = count(db, "SELECT count(*) FROM " + table + " WHERE " + col + " IS NULL");
+                if (n != 0) impossible.push_back(thousands(n) + " NULLs block NOT NULL on " + where);
+            } else if (s.kind == step_kind::change_type && s.level == safety::lossy) {
+                const auto n = count(db, "SELECT count(*) FROM " + table + " WHERE " + col + " IS NOT NULL");
+                if (n != 0)
+                    problems.push_back("changing " + where + " from " + s.from + " to " + s.to + " may alter " +
+                                       thousands(n) + " non-null values");
+            } else if (s.kind == step_kind::add_column && s.level == safety::rebuild) {
+                const auto n = count(db, "SELECT count(*) FROM " + table);
+                if (n != 0)
+                    impossible.push_back("column " + tc.name + "." + s.subject + " is NOT NULL without a default and " +
+                                         tc.before.name + " has " + thousands(n) + " rows; give it a default");
+            }
+        }
+    }
+    const auto joined = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
+        return out;
+    };
+    if (!impossible.empty()) {
+        throw error(errc::lossy_step, "driftless.plan.blocked", joined(impossible) + "; fix the data or the model first");
+    }
+    if (!problems.empty() && !options.allow_data_loss) {
+        std::string message = joined(problems) + "; pass allow_data_loss to proceed";
+        for (const auto& note : p.notes) message += " (" + note + ")";
+        throw error(errc::lossy_step, "driftless.plan.lossy", message);
+    }
+}
+
+/// The shapes to return to, with rename hints pointing back, for the down SQL.
+inline schema reverse_target(const migration_plan& p) {
+    schema before;
+    for (const table_change& tc : p.tables) {
+        if (tc.created) continue;
+        table_info t = tc.before;
+        if (t.name != tc.after.name) t.previous_name = tc.after.name;
+        for (const step& s : p.steps) {
+            if (s.table != tc.name || s.kind != step_kind::rename_column) continue;
+            for (auto& c : t.columns) {
+                if (c.name == s.from) c.previous_name = s.to;
+            }
+        }
+        before.tables.push_back(std::move(t));
+    }
+    return before;
+}
+
+inline std::vector<std::string> flatten(const std::vector<table_statements>& rendered) {
+    std::vector<std::string> out;
+    for (const auto& t : rendered) out.insert(out.end(), t.statements.begin(), t.statements.end());
+    return out;
+}
+
+inline bool any_rebuild(const std::vector<table_statements>& rendered) {
+    for (const auto& t : rendered) {
+        if (t.rebuild) return true;
+    }
+    return false;
+}
+
+}  // namespace detail
+
+/// Bring the database to `desired`: one transaction under BEGIN IMMEDIATE (the cross-process
+/// lock), the tracking table created after the lock, the history row written with the DDL. When
+/// nothing differs, nothing is written. A plan that rebuilds a table turns foreign_keys off
+/// outside the transaction (and back on after); inside a transaction the caller opened, such a
+/// plan is refused. Lossy and destructive steps that would discard values are refused unless
+/// options.allow_data_loss, with the count of what would be lost.
+inline migrate_result migrate_schema(const connection& db, const schema& desired, const migrate_options& options,
+                                     const std::string& source) {
+    const auto started = std::chrono::steady_clock::now();
+    const bool caller_transaction = sqlite3_get_autocommit(db.handle()) == 0;
+    const bool fk_on = detail::count(db, "PRAGMA foreign_keys") == 1;
+    bool fk_turned_off = false;
+    const auto restore = [&] {
+        if (fk_turned_off) sqlite3_exec(db.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+        fk_turned_off = false;
+    };
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        db.execute(caller_transaction ? "SAVEPOINT driftless_migrate" : "BEGIN IMMEDIATE");
+        const auto abort = [&] {
+            sqlite3_exec(db.handle(), caller_transaction ? "ROLLBACK TO driftless_migrate; RELEASE driftless_migrate" : "ROLLBACK",
+                         nullptr, nullptr, nullptr);
+        };
+        try {
+            db.execute(history_table_sql(dialect::sqlite));
+            const schema before = introspect(db);
+            migrate_result result;
+            result.plan = diff(desired, before, dialect::sqlite);
+            if (result.plan.empty()) {
+                abort();  // nothing to record; not even the tracking table when it was new
+                restore();
+                return result;
+            }
+            const std::vector<dependent_object> dependents = read_dependents(db);
+            const auto rendered = render_plan(result.plan, dependents,
+                                              {.sqlite_version = sqlite3_libversion_number()});
+            if (detail::any_rebuild(rendered) && fk_on && !fk_turned_off) {
+                abort();
+                if (caller_transaction)
+                    throw error(errc::usage, "driftless.migrate.in_transaction",
+                                "the plan rebuilds a table, which needs foreign_keys off, and SQLite cannot turn "
+                                "foreign keys off inside the transaction the caller opened; migrate outside it");
+                db.execute("PRAGMA foreign_keys = OFF");
+                fk_turned_off = true;
+                continue;  // plan again under a fresh lock: the database may have changed meanwhile
+            }
+            result.statements = detail::flatten(rendered);
+            if (options.dry_run) {  // a dry run shows lossy steps; it does not refuse them
+                abort();
+                restore();
+                return result;
+            }
+            detail::enforce_policy(db, result.plan, options);
+            for (const std::string& statement : result.statements) db.execute(statement);
+            if (detail::any_rebuild(rendered)) {
+                auto check = db.prepare("PRAGMA foreign_key_check");
+                if (check.step()) {
+                    throw error(errc::engine, "driftless.sqlite.foreign_key_check",
+                                "after rebuilding, table " + check.text(0) + " has a row (rowid " + check.text(1) +
+                                    ") whose foreign key to " + check.text(2) + " has no match; nothing was changed");
+                }
+            }
+            // The down SQL: drop what was created, and plan the way back for what was changed.
+            const schema after = introspect(db);
+            for (auto it = result.plan.tables.rbegin(); it != result.plan.tables.rend(); ++it) {
+                if (it->created) result.down_statements.push_back("DROP TABLE " + quote_identifier(it->name, dialect::sqlite));
+            }
+            const migration_plan back = diff(detail::reverse_target(result.plan), after, dialect::sqlite);
+            for (const auto& s : detail::flatten(render_plan(back, read_dependents(db)))) result.down_statements.push_back(s);
+
+            const std::string up = join_statements(result.statements);
+            const std::string down = join_statements(result.down_statements);
+            result.checksum = migration_checksum(up);
+            result.version = detail::count(db, "SELECT coalesce(max(version), 0) + 1 FROM _driftless_migrations");
+            const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            auto insert = db.prepare(
+                "INSERT INTO _driftless_migrations (version, description, kind, source, checksum, checksum_algorithm, "
+                "up_sql, down_sql, applied_at, execution_ms, rolled_back_at, state, statements_done) "
+                "VALUES (?1, ?2, 'auto', ?3, ?4, 'sha256', ?5, ?6, ?7, ?8, NULL, 'applied', ?9)");
+            insert.bind(1, std::to_string(result.version))
+                .bind(2, options.description)
+                .bind(3, source)
+                .bind(4, result.checksum)
+                .bind(5, up)
+                .bind(6, down)
+                .bind(7, detail::utc_now())
+                .bind(8, std::to_string(elapsed.count()))
+                .bind(9, std::to_string(result.statements.size()));
+            insert.step();
+            db.execute(caller_transaction ? "RELEASE driftless_migrate" : "COMMIT");
+            restore();
+            result.applied = true;
+            return result;
+        } catch (...) {
+            abort();
+            restore();
+            throw;
+        }
+    }
+    throw error(errc::busy, "driftless.migrate.retry", "the schema kept changing while migrate planned; try again");
+}
+
+/// Every migration recorded in the database, oldest first; empty when none was ever applied.
+inline std::vector<migration_record> migration_status(const connection& db) {
+    if (detail::count(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_driftless_migrations'") == 0)
+        return {};
+    auto st = db.prepare(
+        "SELECT version, description, kind, source, checksum, checksum_algorithm, up_sql, down_sql, applied_at, "
+        "execution_ms, rolled_back_at, state, statements_done FROM _driftless_migrations ORDER BY version");
+    std::vector<migration_record> out;
+    while (st.step()) {
+        migration_record r;
+        r.version = st.integer(0);
+        r.description = st.text(1);
+        r.kind = st.text(2);
+        r.source = st.text(3);
+        r.checksum = st.text(4);
+        r.checksum_algorithm = st.text(5);
+        r.up_sql = st.text(6);
+        r.down_sql = st.text(7);
+        r.applied_at = st.text(8);
+        r.execution_ms = st.integer(9);
+        if (!st.is_null(10)) r.rolled_back_at = st.text(10);
+        r.state = st.text(11);
+        r.statements_done = st.integer(12);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+}  // namespace driftless::sqlite
+
+namespace driftless {
+
+/// Create or alter the models' tables to match; a no-op (nothing written) when they already do.
+template <table_type... Ts>
+migrate_result migrate(const sqlite::connection& db, const migrate_options& options = {}) {
+    static_assert((detail::require_valid<Ts>() && ...));
+    std::string source;
+    ((source += (source.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
+    return sqlite::migrate_schema(db, to_schema<Ts...>(), options, source);
+}
+
+/// The dry run: the steps and SQL migrate() would run now, nothing changed.
+template <table_type... Ts>
+migrate_result plan(const sqlite::connection& db, migrate_options options = {}) {
+    options.dry_run = true;
+    return migrate<Ts...>(db, options);
+}
+
+/// The migrations recorded in the database, oldest first.
+inline std::vector<migration_record> migration_status(const sqlite::connection& db) { return sqlite::migration_status(db); }
+
+}  // namespace driftless
+
+#endif  // DRIFTLESS_SQLITE_MIGRATE_HPP

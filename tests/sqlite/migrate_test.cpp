@@ -1,0 +1,248 @@
+// migrate<Ts...>() on SQLite: tracking, no-op when equal, policy with counts, rebuilds that keep
+// every row, failures that leave nothing behind, plan() and migration_status().
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <driftless/sqlite.hpp>
+
+#include "../models/models.hpp"
+
+namespace mig {
+struct UserV1 {
+    std::int64_t id;
+    std::string email;
+    std::optional<std::int32_t> age;
+    std::string nick;
+};
+struct UserV2 {  // age renamed to years (hint), nick dropped, bio added, a new index, email wider
+    std::int64_t id;
+    std::string email;
+    std::optional<std::int32_t> years;
+    std::optional<std::string> bio;
+};
+struct UserV3 {  // years becomes text: another SQLite affinity
+    std::int64_t id;
+    std::string email;
+    std::optional<std::string> years;
+    std::optional<std::string> bio;
+};
+struct UserStrict {  // age becomes NOT NULL
+    std::int64_t id;
+    std::string email;
+    std::int32_t age;
+    std::string nick;
+};
+struct UserUniqueNick {
+    std::int64_t id;
+    std::string email;
+    std::optional<std::int32_t> age;
+    std::string nick;
+};
+struct Note {
+    std::int64_t id;
+    std::int64_t user_id;
+    std::string text;
+};
+}  // namespace mig
+
+template <> inline constexpr auto driftless::customize::table<mig::UserV1> = driftless::table<mig::UserV1>("users");
+template <>
+inline constexpr auto driftless::customize::table<mig::UserV2> =
+    driftless::table<mig::UserV2>("users")
+        .renamed(&mig::UserV2::years, "age")
+        .length(&mig::UserV2::email, 320)
+        .index("users_by_years", &mig::UserV2::years);
+template <>
+inline constexpr auto driftless::customize::table<mig::UserV3> =
+    driftless::table<mig::UserV3>("users").length(&mig::UserV3::email, 320).index("users_by_years", &mig::UserV3::years);
+template <> inline constexpr auto driftless::customize::table<mig::UserStrict> = driftless::table<mig::UserStrict>("users");
+template <>
+inline constexpr auto driftless::customize::table<mig::UserUniqueNick> =
+    driftless::table<mig::UserUniqueNick>("users").unique(&mig::UserUniqueNick::nick);
+template <>
+inline constexpr auto driftless::customize::table<mig::Note> =
+    driftless::table<mig::Note>("notes").foreign_key(&mig::Note::user_id, &mig::UserV1::id,
+                                                     {.on_delete = driftless::fk_action::cascade});
+
+namespace {
+
+std::string one(const driftless::sqlite::connection& db, const std::string& sql) {
+    auto st = db.prepare(sql);
+    REQUIRE(st.step());
+    return st.is_null(0) ? "NULL" : st.text(0);
+}
+
+std::string schema_sql(const driftless::sqlite::connection& db) {
+    return one(db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema ORDER BY name)");
+}
+
+void seed(const driftless::sqlite::connection& db) {
+    db.execute("INSERT INTO users (id, email, age, nick) VALUES (1, 'a@x', 30, 'a'), (2, 'b@x', NULL, 'b'), "
+               "(3, 'c@x', 41, 'c'), (4, 'd@x', 17, 'a')");
+}
+
+}  // namespace
+
+TEST_CASE("migrate: creates, records, and does nothing the second time") {
+    auto db = driftless::sqlite::open(":memory:");
+    CHECK(driftless::migration_status(db).empty());
+    const auto first = driftless::migrate<mig::UserV1, mig::Note>(db, {.description = "create users table"});
+    CHECK(first.applied);
+    CHECK(first.version == 1);
+    CHECK(driftless::describe(first.plan) == "safe create table users\nsafe create table notes\n");
+    CHECK(first.down_statements == std::vector<std::string>{R"(DROP TABLE "notes")", R"(DROP TABLE "users")"});
+
+    const auto status = driftless::migration_status(db);
+    REQUIRE(status.size() == 1);
+    CHECK(status[0].version == 1);
+    CHECK(status[0].description == "create users table");
+    CHECK(status[0].kind == "auto");
+    CHECK(status[0].source == "users, notes");
+    CHECK(status[0].checksum == driftless::migration_checksum(status[0].up_sql));
+    CHECK(status[0].checksum == first.checksum);
+    CHECK(status[0].checksum_algorithm == "sha256");
+    CHECK(status[0].up_sql == driftless::join_statements(first.statements));
+    CHECK(status[0].applied_at.size() == 20);
+    CHECK(status[0].applied_at.back() == 'Z');
+    CHECK_FALSE(status[0].rolled_back());
+
+    const std::string before = schema_sql(db);
+    const auto second = driftless::migrate<mig::UserV1, mig::Note>(db);
+    CHECK_FALSE(second.applied);
+    CHECK(second.plan.empty());
+    CHECK(second.statements.empty());
+    CHECK(schema_sql(db) == before);
+    CHECK(driftless::migration_status(db).size() == 1);
+}
+
+TEST_CASE("migrate: a database already equal to the models gets no history row and no table") {
+    auto db = driftless::sqlite::open(":memory:");
+    db.execute(driftless::create_table_sql<mig::UserV1>(driftless::dialect::sqlite));
+    CHECK_FALSE(driftless::migrate<mig::UserV1>(db).applied);
+    CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = '_driftless_migrations'") == "0");
+}
+
+TEST_CASE("migrate: every shared model, twice: the second run plans nothing") {
+    auto db = driftless::sqlite::open(":memory:");
+    namespace m = pfr_models;
+    const auto first = driftless::migrate<m::User, m::Group, m::AllTypes, m::Membership, m::Post, m::OrderLine, m::Event,
+                                          m::Setting, m::Account, m::Employee, m::Document, m::Odd, m::AuditLog>(db);
+    CHECK(first.applied);
+    const auto second = driftless::migrate<m::User, m::Group, m::AllTypes, m::Membership, m::Post, m::OrderLine,
+                                           m::Event, m::Setting, m::Account, m::Employee, m::Document, m::Odd,
+                                           m::AuditLog>(db);
+    CHECK(driftless::describe(second.plan) == "");
+    CHECK_FALSE(second.applied);
+}
+
+TEST_CASE("migrate: v1 -> v2 renames, adds, drops with permission, keeps every row") {
+    auto db = driftless::sqlite::open(":memory:");
+    db.execute("PRAGMA foreign_keys = ON");
+    driftless::migrate<mig::UserV1, mig::Note>(db);
+    seed(db);
+    db.execute("INSERT INTO notes (user_id, text) VALUES (1, 'n1'), (3, 'n3')");
+
+    SUBCASE("refused: dropping nick would discard values") {
+        CHECK_THROWS_WITH_AS((driftless::migrate<mig::UserV2, mig::Note>(db)),
+                             "driftless.plan.lossy: dropping column users.nick would discard 4 non-null values; "
+                             "pass allow_data_loss to proceed (table users: column nick is dropped and bio added with "
+                             "the same type; if it is a rename, say so with .renamed(&T::bio, \"nick\"))",
+                             driftless::error);
+        CHECK(driftless::migration_status(db).size() == 1);
+        CHECK(one(db, "SELECT count(*) FROM pragma_table_xinfo('users') WHERE name = 'nick'") == "1");
+        CHECK(one(db, "PRAGMA foreign_keys") == "1");
+    }
+    SUBCASE("allowed") {
+        const auto r = driftless::migrate<mig::UserV2, mig::Note>(db, {.description = "v2", .allow_data_loss = true});
+        CHECK(r.applied);
+        CHECK(r.version == 2);
+        CHECK(driftless::describe(r.plan) ==
+              "rebuild change type users.email: TEXT -> VARCHAR(320)\n"
+              "safe rename column users.years: age -> years\n"
+              "safe add column users.bio: (none) -> TEXT\n"
+              "destructive drop column users.nick: TEXT -> (none)\n"
+              "safe create index users.users_by_years: (none) -> years\n"
+              "note: table users: column nick is dropped and bio added with the same type; if it is a rename, say "
+              "so with .renamed(&T::bio, \"nick\")\n");
+        CHECK(one(db, "SELECT group_concat(coalesce(years, 'null'), ',') FROM (SELECT years FROM users ORDER BY id)") == "30,null,41,17");
+        CHECK(one(db, "SELECT count(*) FROM notes") == "2");  // CASCADE children kept through the rebuild
+        CHECK(one(db, "PRAGMA foreign_keys") == "1");
+        CHECK(one(db, "PRAGMA integrity_check") == "ok");
+        CHECK_FALSE(driftless::migrate<mig::UserV2, mig::Note>(db).applied);
+        const auto status = driftless::migration_status(db);
+        REQUIRE(status.size() == 2);
+        CHECK(status[1].description == "v2");
+        CHECK(status[1].down_sql.find(R"(RENAME TO "users")") != std::string::npos);
+        CHECK(status[1].down_sql.find(R"("age" INTEGER)") != std::string::npos);  // the rename goes back
+
+        SUBCASE("then a type change to another affinity is lossy and counted") {
+            CHECK_THROWS_WITH_AS((driftless::migrate<mig::UserV3, mig::Note>(db)),
+                                 "driftless.plan.lossy: changing users.years from INTEGER to TEXT may alter 3 non-null "
+                                 "values; pass allow_data_loss to proceed",
+                                 driftless::error);
+            CHECK(driftless::migrate<mig::UserV3, mig::Note>(db, {.allow_data_loss = true}).applied);
+            CHECK(one(db, "SELECT group_concat(coalesce(years, 'null'), ',') FROM (SELECT years FROM users ORDER BY id)") == "30,null,41,17");
+        }
+    }
+}
+
+TEST_CASE("migrate: NOT NULL over NULLs is blocked with the count, whatever the options") {
+    auto db = driftless::sqlite::open(":memory:");
+    driftless::migrate<mig::UserV1>(db);
+    seed(db);
+    CHECK_THROWS_WITH_AS((driftless::migrate<mig::UserStrict>(db, {.allow_data_loss = true})),
+                         "driftless.plan.blocked: 1 NULLs block NOT NULL on users.age; fix the data or the model first",
+                         driftless::error);
+    db.execute("UPDATE users SET age = 0 WHERE age IS NULL");
+    CHECK(driftless::migrate<mig::UserStrict>(db).applied);
+}
+
+TEST_CASE("migrate: a statement that fails leaves the old schema and no history row") {
+    auto db = driftless::sqlite::open(":memory:");
+    db.execute("PRAGMA foreign_keys = ON");
+    driftless::migrate<mig::UserV1>(db);
+    seed(db);  // two users share the nick 'a'
+    const std::string before = schema_sql(db);
+    try {
+        driftless::migrate<mig::UserUniqueNick>(db);
+        FAIL("no exception");
+    } catch (const driftless::error& e) {
+        CHECK(e.code() == driftless::errc::engine);
+        CHECK(e.native_code() == SQLITE_CONSTRAINT_UNIQUE);
+        CHECK(e.statement().starts_with("INSERT INTO \"_driftless_new_users\""));
+    }
+    CHECK(schema_sql(db) == before);
+    CHECK(driftless::migration_status(db).size() == 1);
+    CHECK(one(db, "SELECT count(*) FROM users") == "4");
+    CHECK(one(db, "PRAGMA foreign_keys") == "1");
+    CHECK(sqlite3_get_autocommit(db.handle()) != 0);
+}
+
+TEST_CASE("plan: the dry run shows steps and SQL and changes nothing") {
+    auto db = driftless::sqlite::open(":memory:");
+    driftless::migrate<mig::UserV1>(db);
+    seed(db);
+    const std::string before = schema_sql(db);
+    const auto p = driftless::plan<mig::UserV2>(db);
+    CHECK_FALSE(p.applied);
+    CHECK(p.plan.worst() == driftless::safety::destructive);
+    CHECK_FALSE(p.statements.empty());
+    CHECK(schema_sql(db) == before);
+    CHECK(driftless::migration_status(db).size() == 1);
+}
+
+TEST_CASE("migrate: inside the caller's transaction, native changes work and rebuilds are refused") {
+    auto db = driftless::sqlite::open(":memory:");
+    db.execute("PRAGMA foreign_keys = ON");
+    driftless::migrate<mig::UserV1>(db);
+    db.execute("BEGIN");
+    CHECK(driftless::migrate<mig::UserV1, mig::Note>(db).applied);  // CREATE TABLE only
+    CHECK_THROWS_WITH_AS((driftless::migrate<mig::UserUniqueNick, mig::Note>(db)),
+                         doctest::Contains("driftless.migrate.in_transaction"), driftless::error);
+    CHECK(sqlite3_get_autocommit(db.handle()) == 0);  // the caller's transaction is still theirs
+    db.execute("COMMIT");
+    CHECK(driftless::migration_status(db).size() == 2);
+}
