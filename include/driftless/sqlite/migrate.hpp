@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <ctime>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -226,6 +227,141 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
     throw error(errc::busy, "driftless.migrate.retry", "the schema kept changing while migrate planned; try again");
 }
 
+/// Options of rollback().
+struct rollback_options {
+    bool allow_data_loss = false;  ///< drop tables and columns that hold data
+};
+
+namespace detail {
+
+/// Statements of a SQLite script, split where sqlite3_complete says a statement ends.
+inline std::vector<std::string> split_statements(std::string_view script) {
+    std::vector<std::string> out;
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i < script.size(); ++i) {
+        if (script[i] != ';') continue;
+        const std::string candidate(script.substr(begin, i + 1 - begin));
+        if (sqlite3_complete(candidate.c_str()) == 0) continue;
+        std::string_view text(script.substr(begin, i - begin));
+        while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r' || text.front() == '\t'))
+            text.remove_prefix(1);
+        if (!text.empty()) out.emplace_back(text);
+        begin = i + 1;
+    }
+    return out;
+}
+
+/// What running `statements` would discard: whole tables dropped, and columns that a native DROP
+/// COLUMN or a rebuild (INSERT INTO _driftless_new_T (...) SELECT ... FROM T) leaves behind,
+/// counted on the data as it is now.
+inline std::vector<std::string> losses(const connection& db, const schema& current, const std::vector<std::string>& statements) {
+    std::vector<std::string> out;
+    std::vector<std::string> rebuilt;
+    const auto is = [](const token& t, std::string_view k) { return is_keyword(t, k); };
+    for (const std::string& sql : statements) {
+        const std::vector<token> t = tokenize(sql);
+        if (t.size() >= 3 && is(t[0], "INSERT") && is(t[1], "INTO") &&
+            t[2].value.rfind("_driftless_new_", 0) == 0) {
+            std::size_t i = 3;
+            while (i < t.size() && !is(t[i], "SELECT")) ++i;
+            std::set<std::string> kept;
+            for (++i; i < t.size() && !is(t[i], "FROM"); ++i) {
+                if (t[i].kind == token::identifier || t[i].kind == token::word) kept.insert(t[i].value);
+            }
+            if (i + 1 >= t.size()) continue;
+            const std::string table = t[i + 1].value;
+            rebuilt.push_back(table);
+            if (const table_info* info = current.find_table(table)) {
+                for (const auto& c : info->columns) {
+                    if (kept.count(c.name) != 0) continue;
+                    const auto n = count(db, "SELECT count(*) FROM " + quote_identifier(table, dialect::sqlite) + " WHERE " +
+                                                 quote_identifier(c.name, dialect::sqlite) + " IS NOT NULL");
+                    if (n != 0)
+                        out.push_back("dropping column " + table + "." + c.name + " would discard " +
+                                      driftless::detail::thousands(n) + " non-null values");
+                }
+            }
+        } else if (t.size() >= 6 && is(t[0], "ALTER") && is(t[1], "TABLE") && is(t[3], "DROP") && is(t[4], "COLUMN")) {
+            const auto n = count(db, "SELECT count(*) FROM " + quote_identifier(t[2].value, dialect::sqlite) + " WHERE " +
+                                         quote_identifier(t[5].value, dialect::sqlite) + " IS NOT NULL");
+            if (n != 0)
+                out.push_back("dropping column " + t[2].value + "." + t[5].value + " would discard " +
+                              driftless::detail::thousands(n) + " non-null values");
+        }
+    }
+    for (const std::string& sql : statements) {
+        const std::vector<token> t = tokenize(sql);
+        if (t.size() == 3 && is(t[0], "DROP") && is(t[1], "TABLE") &&
+            std::find(rebuilt.begin(), rebuilt.end(), t[2].value) == rebuilt.end() && current.find_table(t[2].value)) {
+            const auto n = count(db, "SELECT count(*) FROM " + quote_identifier(t[2].value, dialect::sqlite));
+            if (n != 0)
+                out.push_back("dropping table " + t[2].value + " would discard " + driftless::detail::thousands(n) + " rows");
+        }
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// Undo the most recent applied (not rolled back) migration whose source names `table`, with its
+/// recorded down SQL, in one transaction, and mark its row rolled back. Dropping a table or a
+/// column that holds data is refused, with the count, unless options.allow_data_loss. Returns the
+/// version rolled back, or 0 when there was nothing to roll back.
+inline std::int64_t rollback_table(const connection& db, const std::string& table, const rollback_options& options) {
+    if (sqlite3_get_autocommit(db.handle()) == 0)
+        throw error(errc::usage, "driftless.rollback.in_transaction", "rollback runs its own transaction; call it outside yours");
+    const bool fk_on = detail::count(db, "PRAGMA foreign_keys") == 1;
+    if (fk_on) db.execute("PRAGMA foreign_keys = OFF");
+    const auto restore = [&] {
+        if (fk_on) sqlite3_exec(db.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+    };
+    db.execute("BEGIN IMMEDIATE");
+    try {
+        std::int64_t version = 0;
+        std::string down;
+        if (detail::count(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_driftless_migrations'") != 0) {
+            auto st = db.prepare("SELECT version, source, down_sql FROM _driftless_migrations WHERE rolled_back_at IS NULL "
+                                 "ORDER BY version DESC");
+            while (st.step()) {
+                const std::string source = ", " + st.text(1) + ",";
+                if (source.find(", " + table + ",") == std::string::npos) continue;
+                version = st.integer(0);
+                down = st.text(2);
+                break;
+            }
+        }
+        if (version == 0) {
+            db.execute("ROLLBACK");
+            restore();
+            return 0;
+        }
+        const std::vector<std::string> statements = detail::split_statements(down);
+        const std::vector<std::string> lost = detail::losses(db, introspect(db), statements);
+        if (!lost.empty() && !options.allow_data_loss) {
+            std::string message;
+            for (const auto& l : lost) message += (message.empty() ? "" : "; ") + l;
+            throw error(errc::lossy_step, "driftless.rollback.lossy",
+                        "rolling back version " + std::to_string(version) + ": " + message + "; pass allow_data_loss to proceed");
+        }
+        for (const std::string& s : statements) db.execute(s);
+        auto check = db.prepare("PRAGMA foreign_key_check");
+        if (check.step())
+            throw error(errc::engine, "driftless.sqlite.foreign_key_check",
+                        "after rolling back, table " + check.text(0) + " has a row whose foreign key to " + check.text(2) +
+                            " has no match; nothing was changed");
+        auto mark = db.prepare("UPDATE _driftless_migrations SET rolled_back_at = ?1 WHERE version = ?2");
+        mark.bind(1, detail::utc_now()).bind(2, std::to_string(version));
+        mark.step();
+        db.execute("COMMIT");
+        restore();
+        return version;
+    } catch (...) {
+        sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        restore();
+        throw;
+    }
+}
+
 /// Every migration recorded in the database, oldest first; empty when none was ever applied.
 inline std::vector<migration_record> migration_status(const connection& db) {
     if (detail::count(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_driftless_migrations'") == 0)
@@ -272,6 +408,13 @@ template <table_type... Ts>
 migrate_result plan(const sqlite::connection& db, migrate_options options = {}) {
     options.dry_run = true;
     return migrate<Ts...>(db, options);
+}
+
+/// Undo the most recent migration that touched T's table (see sqlite::rollback_table).
+template <table_type T>
+std::int64_t rollback(const sqlite::connection& db, const sqlite::rollback_options& options = {}) {
+    static_assert(detail::require_valid<T>());
+    return sqlite::rollback_table(db, std::string(table_v<T>.name), options);
 }
 
 /// The migrations recorded in the database, oldest first.
