@@ -16,11 +16,13 @@ struct migrate_options {
     std::string description{};     ///< stored with the history row; does not change the SQL
     bool allow_data_loss = false;  ///< run lossy and destructive steps that would discard values
     bool dry_run = false;          ///< plan and render, change nothing
+    bool verify = false;           ///< always read the catalog, even when the fast path says nothing changed
 };
 
 /// What migrate() did.
 struct migrate_result {
     bool applied = false;                   ///< false when nothing differed or on a dry run
+    bool fast_path = false;                 ///< true when nothing was read but the fast-path record
     std::int64_t version = 0;               ///< the history row written (0 when none)
     driftless::migration_plan plan{};
     std::vector<std::string> statements{};  ///< what ran (or would run), in order

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -245,4 +246,47 @@ TEST_CASE("migrate: inside the caller's transaction, native changes work and reb
     CHECK(sqlite3_get_autocommit(db.handle()) == 0);  // the caller's transaction is still theirs
     db.execute("COMMIT");
     CHECK(driftless::migration_status(db).size() == 2);
+}
+
+TEST_CASE("migrate: the fast path skips the catalog only while nothing has changed") {
+    const std::string path = "fast_path_test.db";
+    std::filesystem::remove(path);
+    auto db = driftless::sqlite::open(path);
+    CHECK(driftless::migrate<mig::UserV2>(db).applied);
+    const auto again = driftless::migrate<mig::UserV2>(db);
+    CHECK(again.fast_path);
+    CHECK_FALSE(again.applied);
+    CHECK_FALSE(driftless::migrate<mig::UserV2>(db, {.verify = true}).fast_path);
+
+    SUBCASE("a change made by another connection is seen") {
+        {
+            auto other = driftless::sqlite::open(path);
+            other.execute("DROP INDEX users_by_years");
+        }
+        const auto r = driftless::migrate<mig::UserV2>(db);
+        CHECK_FALSE(r.fast_path);
+        CHECK(r.applied);
+        CHECK(driftless::describe(r.plan) == "safe create index users.users_by_years: (none) -> years\n");
+        CHECK(driftless::migrate<mig::UserV2>(db).fast_path);
+    }
+    SUBCASE("other models are verified in full") {
+        const auto r = driftless::migrate<mig::UserV3>(db, {.allow_data_loss = true});
+        CHECK_FALSE(r.fast_path);
+        CHECK(r.applied);
+        CHECK(driftless::migrate<mig::UserV3>(db).fast_path);
+        CHECK_FALSE(driftless::migrate<mig::UserV2>(db, {.dry_run = true}).fast_path);
+    }
+    SUBCASE("a verified no-op refreshes the record without DDL") {
+        {
+            auto other = driftless::sqlite::open(path);
+            other.execute("CREATE TABLE unrelated (x)");  // moves schema_version; plans nothing for users
+        }
+        const auto r = driftless::migrate<mig::UserV2>(db);
+        CHECK_FALSE(r.fast_path);
+        CHECK_FALSE(r.applied);
+        CHECK(driftless::describe(r.plan) == "note: table unrelated is not in any model; left alone\n");
+        CHECK(driftless::migrate<mig::UserV2>(db).fast_path);
+        CHECK(driftless::migration_status(db).size() == 1);
+    }
+    std::filesystem::remove(path);
 }

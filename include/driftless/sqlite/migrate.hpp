@@ -111,6 +111,39 @@ inline schema reverse_target(const migration_plan& p) {
     return before;
 }
 
+/// The fast-path record: the database's schema_version and the models' fingerprint as of the last
+/// time driftless verified that they match. Row changes do not move schema_version; any DDL does.
+inline constexpr std::string_view state_table_sql =
+    "CREATE TABLE IF NOT EXISTS _driftless_state (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), "
+    "schema_version INTEGER NOT NULL, fingerprint TEXT NOT NULL)";
+
+/// True when the record says the database was verified against these very models and no DDL has
+/// run since. One statement; false when there is no record.
+inline bool fast_path_holds(const connection& db, std::string_view fingerprint) {
+    sqlite3_stmt* st = nullptr;
+    constexpr std::string_view sql =
+        "SELECT s.schema_version = f.schema_version AND f.fingerprint = ?1 FROM pragma_schema_version AS s, "
+        "_driftless_state AS f WHERE f.id = 1";
+    if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return false;  // no record yet
+    }
+    sqlite3_bind_text(st, 1, fingerprint.data(), static_cast<int>(fingerprint.size()), SQLITE_STATIC);
+    const bool holds = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+    sqlite3_finalize(st);
+    return holds;
+}
+
+/// Store the record, inside the caller's transaction, after its DDL.
+inline void record_fast_path(const connection& db, std::string_view fingerprint) {
+    auto st = db.prepare(
+        "INSERT INTO _driftless_state (id, schema_version, fingerprint) SELECT 1, schema_version, ?1 FROM "
+        "pragma_schema_version WHERE true ON CONFLICT (id) DO UPDATE SET schema_version = excluded.schema_version, "
+        "fingerprint = excluded.fingerprint");
+    st.bind(1, fingerprint);
+    st.step();
+}
+
 inline std::vector<std::string> flatten(const std::vector<table_statements>& rendered) {
     std::vector<std::string> out;
     for (const auto& t : rendered) out.insert(out.end(), t.statements.begin(), t.statements.end());
@@ -133,8 +166,13 @@ inline bool any_rebuild(const std::vector<table_statements>& rendered) {
 /// plan is refused. Lossy and destructive steps that would discard values are refused unless
 /// options.allow_data_loss, with the count of what would be lost.
 inline migrate_result migrate_schema(const connection& db, const schema& desired, const migrate_options& options,
-                                     const std::string& source) {
+                                     const std::string& source, std::string_view fingerprint = {}) {
     const auto started = std::chrono::steady_clock::now();
+    if (!fingerprint.empty() && !options.verify && !options.dry_run && detail::fast_path_holds(db, fingerprint)) {
+        migrate_result result;
+        result.fast_path = true;
+        return result;
+    }
     const bool caller_transaction = sqlite3_get_autocommit(db.handle()) == 0;
     const bool fk_on = detail::count(db, "PRAGMA foreign_keys") == 1;
     bool fk_turned_off = false;
@@ -149,12 +187,20 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
                          nullptr, nullptr, nullptr);
         };
         try {
+            const bool history_was_new =
+                detail::count(db, "SELECT count(*) FROM sqlite_schema WHERE name = '_driftless_state'") == 0;
             db.execute(history_table_sql(dialect::sqlite));
+            db.execute(detail::state_table_sql);
             const schema before = introspect(db);
             migrate_result result;
             result.plan = diff(desired, before, dialect::sqlite);
             if (result.plan.empty()) {
-                abort();  // nothing to record; not even the tracking table when it was new
+                if (!fingerprint.empty() && !history_was_new && !options.dry_run) {
+                    detail::record_fast_path(db, fingerprint);  // rows only: no DDL
+                    db.execute(caller_transaction ? "RELEASE driftless_migrate" : "COMMIT");
+                } else {
+                    abort();  // nothing to record; not even the tracking table when it was new
+                }
                 restore();
                 return result;
             }
@@ -214,6 +260,7 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
                 .bind(8, std::to_string(elapsed.count()))
                 .bind(9, std::to_string(result.statements.size()));
             insert.step();
+            if (!fingerprint.empty()) detail::record_fast_path(db, fingerprint);
             db.execute(caller_transaction ? "RELEASE driftless_migrate" : "COMMIT");
             restore();
             result.applied = true;
@@ -225,6 +272,13 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
         }
     }
     throw error(errc::busy, "driftless.migrate.retry", "the schema kept changing while migrate planned; try again");
+}
+
+/// What the fast path compares: SHA-256 of the models' SQLite DDL (and of the format's version).
+inline std::string fingerprint(const schema& desired) {
+    std::string all = "driftless-fast-path-1\n";
+    for (const auto& t : desired.tables) all += create_table_sql(t, dialect::sqlite);
+    return sha256_hex(all);
 }
 
 /// Options of rollback().
@@ -398,9 +452,15 @@ namespace driftless {
 template <table_type... Ts>
 migrate_result migrate(const sqlite::connection& db, const migrate_options& options = {}) {
     static_assert((detail::require_valid<Ts>() && ...));
-    std::string source;
-    ((source += (source.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
-    return sqlite::migrate_schema(db, to_schema<Ts...>(), options, source);
+    // Computed once per set of models: the schema, and its fingerprint for the fast path.
+    static const schema desired = to_schema<Ts...>();
+    static const std::string source = [] {
+        std::string s;
+        ((s += (s.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
+        return s;
+    }();
+    static const std::string fingerprint = sqlite::fingerprint(desired);
+    return sqlite::migrate_schema(db, desired, options, source, fingerprint);
 }
 
 /// The dry run: the steps and SQL migrate() would run now, nothing changed.
