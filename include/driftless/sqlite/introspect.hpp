@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -282,9 +283,15 @@ inline schema introspect(const connection& db, const introspect_options& options
                                  "ORDER BY name");
         auto columns = db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1, ?2) "
                                   "ORDER BY cid");
-        auto indexes = db.prepare(
-            "SELECT il.name, il.\"unique\", il.origin, il.partial, s.sql FROM pragma_index_list(?1, ?2) AS il "
-            "LEFT JOIN " + schema_q + ".sqlite_schema AS s ON s.type = 'index' AND s.name = il.name ORDER BY il.seq DESC");
+        auto indexes = db.prepare("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1, ?2) ORDER BY seq DESC");
+        // The stored CREATE INDEX of partial indexes, read once: joining sqlite_schema per table
+        // would scan it once per table.
+        std::map<std::string, std::string> partial_sql;
+        {
+            auto st = db.prepare("SELECT name, sql FROM " + schema_q +
+                                 ".sqlite_schema WHERE type = 'index' AND sql IS NOT NULL");
+            while (st.step()) partial_sql.emplace(st.text(0), st.text(1));
+        }
         auto index_columns = db.prepare("SELECT name FROM pragma_index_xinfo(?1, ?2) WHERE key = 1 ORDER BY seqno");
         auto fks = db.prepare("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1, ?2) "
                               "ORDER BY id, seq");
@@ -331,7 +338,10 @@ inline schema introspect(const connection& db, const introspect_options& options
                 x.name = indexes.text(0);
                 x.unique = indexes.integer(1) != 0;
                 origins.push_back(indexes.text(2));
-                if (indexes.integer(3) != 0) x.where = detail::index_predicate(indexes.text(4));
+                if (indexes.integer(3) != 0) {
+                    const auto it = partial_sql.find(x.name);
+                    if (it != partial_sql.end()) x.where = detail::index_predicate(it->second);
+                }
                 found.push_back(std::move(x));
             }
             for (std::size_t i = 0; i < found.size(); ++i) {
