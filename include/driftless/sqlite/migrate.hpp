@@ -195,7 +195,8 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
             migrate_result result;
             result.plan = diff(desired, before, dialect::sqlite);
             if (result.plan.empty()) {
-                if (!fingerprint.empty() && !history_was_new && !options.dry_run) {
+                if (!fingerprint.empty() && !history_was_new && !options.dry_run &&
+                    !detail::fast_path_holds(db, fingerprint)) {
                     detail::record_fast_path(db, fingerprint);  // rows only: no DDL
                     db.execute(caller_transaction ? "RELEASE driftless_migrate" : "COMMIT");
                 } else {
