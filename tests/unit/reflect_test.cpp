@@ -45,7 +45,10 @@ struct OrderLine {};
 struct HTTPRequest {};
 struct user2Role {};
 namespace {
-struct InAnonymous {};
+struct InAnonymous {
+    std::int64_t id;
+    std::string label;
+};
 }  // namespace
 template <class T>
 struct Box {};
@@ -128,6 +131,7 @@ TEST_CASE("reflect: default table name is snake_case of the unqualified type nam
     static_assert(dd::default_table_name<rt::HTTPRequest> == "http_request");
     static_assert(dd::default_table_name<rt::user2Role> == "user2_role");
     static_assert(dd::default_table_name<rt::InAnonymous> == "in_anonymous");
+    static_assert(driftless::table_v<rt::InAnonymous>.columns[1].name == "label");  // PFR on an internal type
     static_assert(dd::default_table_name<rt::Box<int>> == "box");
     static_assert(dd::default_table_name<rt::Plain> == "plain");
     static_assert(driftless::table_v<rt::Plain>.name == "plain");

@@ -36,6 +36,7 @@ struct wrapper {
 #if defined(__clang__)
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wundefined-var-template"
+#pragma clang diagnostic ignored "-Wundefined-internal"  // models in an anonymous namespace
 #endif
 template <class T>
 extern const wrapper<T> fake_object;
