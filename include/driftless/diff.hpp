@@ -72,23 +72,6 @@ inline char sqlite_affinity(std::string_view declared) {
     return 'N';
 }
 
-/// A table's checks as the database reports them: its own, plus the one each described-enum
-/// column implies.
-inline std::vector<check_info> effective_checks(const table_info& t, dialect d) {
-    std::vector<check_info> out;
-    for (const auto& c : t.columns) {
-        if (c.type.kind != type_kind::enumeration) continue;
-        std::string e = quote_identifier(c.name, d) + " IN (";
-        for (std::size_t i = 0; i < c.type.enum_values.size(); ++i) {
-            if (i != 0) e += ", ";
-            e += quote_text(c.type.enum_values[i], d);
-        }
-        out.push_back({fit_name(t.name + "_" + c.name + "_check"), e + ")"});
-    }
-    out.insert(out.end(), t.checks.begin(), t.checks.end());
-    return out;
-}
-
 inline std::string join(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
@@ -266,11 +249,11 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         }
 
         // Both sides through effective_checks: a schema built from models keeps enum checks implied.
-        const std::vector<check_info> have_check_list = detail::effective_checks(*have, d);
+        const std::vector<check_info> have_check_list = effective_checks(*have, d);
         std::set<std::string> have_checks;
         for (const auto& c : have_check_list) have_checks.insert(normalize_sql(c.expression));
         std::set<std::string> want_checks;
-        for (const auto& c : detail::effective_checks(want, d)) {
+        for (const auto& c : effective_checks(want, d)) {
             want_checks.insert(normalize_sql(c.expression));
             if (have_checks.count(normalize_sql(c.expression)) == 0) add(step_kind::add_check, rewrite, c.name, {}, c.expression);
         }

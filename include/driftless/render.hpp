@@ -252,6 +252,24 @@ inline void check_table_name(std::string_view name, dialect d) {
 
 }  // namespace detail
 
+/// The CHECK constraints a table has on `d`: one per described-enum column ("<table>_<column>_check",
+/// the column IN its names), then the spec's own. CREATE TABLE renders these, and diff compares
+/// them with what a catalog reports.
+inline std::vector<check_info> effective_checks(const table_info& table, dialect d) {
+    std::vector<check_info> out;
+    for (const column_info& c : table.columns) {
+        if (c.type.kind != type_kind::enumeration) continue;
+        std::string e = quote_identifier(c.name, d) + " IN (";
+        for (std::size_t i = 0; i < c.type.enum_values.size(); ++i) {
+            if (i != 0) e += ", ";
+            e += quote_text(c.type.enum_values[i], d);
+        }
+        out.push_back({detail::fit_name(table.name + "_" + c.name + "_check"), e + ")"});
+    }
+    out.insert(out.end(), table.checks.begin(), table.checks.end());
+    return out;
+}
+
 /// One column definition inside CREATE TABLE.
 inline std::string render_column(const table_info& table, const column_info& c, dialect d) {
     const bool inline_pk = table.primary_key.size() == 1 && table.primary_key.front() == c.name;
@@ -307,18 +325,7 @@ inline std::string render_create_table(const table_info& table, dialect d) {
         }
         items.push_back(std::move(s));
     }
-    for (const column_info& c : table.columns) {
-        if (c.type.kind != type_kind::enumeration) continue;
-        std::string s = "CONSTRAINT " + quote_identifier(detail::fit_name(table.name + "_" + c.name + "_check"), d) +
-                        " CHECK (" + quote_identifier(c.name, d) + " IN (";
-        for (std::size_t i = 0; i < c.type.enum_values.size(); ++i) {
-            if (i != 0) s += ", ";
-            s += quote_text(c.type.enum_values[i], d);
-        }
-        s += "))";
-        items.push_back(std::move(s));
-    }
-    for (const check_info& c : table.checks) {
+    for (const check_info& c : effective_checks(table, d)) {
         detail::check_fragment("the check expression", c.expression);
         items.push_back("CONSTRAINT " + quote_identifier(c.name, d) + " CHECK (" + c.expression + ")");
     }

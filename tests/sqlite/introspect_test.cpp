@@ -13,21 +13,6 @@ namespace {
 
 using driftless::dialect;
 
-/// The checks SQLite should report for a model: its own plus one per described-enum column.
-std::vector<driftless::check_info> expected_checks(const driftless::table_info& t) {
-    std::vector<driftless::check_info> out;
-    for (const auto& c : t.columns) {
-        if (c.type.kind != driftless::type_kind::enumeration) continue;
-        std::string e = driftless::quote_identifier(c.name, dialect::sqlite) + " IN (";
-        for (std::size_t i = 0; i < c.type.enum_values.size(); ++i) {
-            e += (i != 0 ? ", " : "") + driftless::quote_text(c.type.enum_values[i], dialect::sqlite);
-        }
-        out.push_back({t.name + "_" + c.name + "_check", e + ")"});
-    }
-    out.insert(out.end(), t.checks.begin(), t.checks.end());
-    return out;
-}
-
 template <class T>
 void expect_round_trip(const driftless::schema& actual) {
     const driftless::table_info want = driftless::to_table_info<T>();
@@ -50,7 +35,7 @@ void expect_round_trip(const driftless::schema& actual) {
     CHECK(got->uniques == want.uniques);
     CHECK(got->indexes == want.indexes);
     CHECK(got->foreign_keys == want.foreign_keys);
-    CHECK(got->checks == expected_checks(want));
+    CHECK(got->checks == driftless::effective_checks(want, dialect::sqlite));
 }
 
 }  // namespace

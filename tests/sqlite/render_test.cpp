@@ -7,6 +7,8 @@
 
 #include <driftless/sqlite.hpp>
 
+#include "../models/columns.hpp"
+
 namespace {
 
 using driftless::dialect;
@@ -37,13 +39,7 @@ void run(const driftless::sqlite::connection& db, const std::vector<driftless::s
     if (rebuild && fk_on) db.execute("PRAGMA foreign_keys = ON");
 }
 
-driftless::column_info column(std::string name, driftless::type_def type, bool nullable = false) {
-    driftless::column_info c;
-    c.name = std::move(name);
-    c.type = driftless::to_column_type(type);
-    c.nullable = nullable;
-    return c;
-}
+using test_support::column;
 
 driftless::table_info users_v1() {
     driftless::table_info t;

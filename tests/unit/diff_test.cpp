@@ -7,6 +7,8 @@
 
 #include "../models/models.hpp"
 
+#include "../models/columns.hpp"
+
 namespace {
 
 using driftless::dialect;
@@ -14,13 +16,7 @@ using driftless::safety;
 using driftless::step_kind;
 namespace pm = pfr_models;
 
-driftless::column_info column(std::string name, driftless::type_def type, bool nullable = false) {
-    driftless::column_info c;
-    c.name = std::move(name);
-    c.type = driftless::to_column_type(type);
-    c.nullable = nullable;
-    return c;
-}
+using test_support::column;
 
 driftless::table_info users() {
     driftless::table_info t;

@@ -30,6 +30,15 @@ inline std::int64_t count(const connection& db, const std::string& sql) {
     return st.step() ? st.integer(0) : 0;
 }
 
+inline bool has_table(const connection& db, std::string_view name) {
+    auto st = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+    st.bind(1, name);
+    const bool found = st.step();
+    while (found && st.step()) {
+    }
+    return found;
+}
+
 inline std::string utc_now() {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};
@@ -187,8 +196,7 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
                          nullptr, nullptr, nullptr);
         };
         try {
-            const bool history_was_new =
-                detail::count(db, "SELECT count(*) FROM sqlite_schema WHERE name = '_driftless_state'") == 0;
+            const bool history_was_new = !detail::has_table(db, "_driftless_state");
             db.execute(history_table_sql(dialect::sqlite));
             db.execute(detail::state_table_sql);
             const schema before = introspect(db);
@@ -374,7 +382,7 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
     try {
         std::int64_t version = 0;
         std::string down;
-        if (detail::count(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_driftless_migrations'") != 0) {
+        if (detail::has_table(db, history_table)) {
             auto st = db.prepare("SELECT version, source, down_sql FROM _driftless_migrations WHERE rolled_back_at IS NULL "
                                  "ORDER BY version DESC");
             while (st.step()) {
@@ -419,7 +427,7 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
 
 /// Every migration recorded in the database, oldest first; empty when none was ever applied.
 inline std::vector<migration_record> migration_status(const connection& db) {
-    if (detail::count(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_driftless_migrations'") == 0)
+    if (!detail::has_table(db, history_table))
         return {};
     auto st = db.prepare(
         "SELECT version, description, kind, source, checksum, checksum_algorithm, up_sql, down_sql, applied_at, "
