@@ -179,13 +179,23 @@ TEST_CASE("migrate: v1 -> v2 renames, adds, drops with permission, keeps every r
         CHECK(status[1].down_sql.find(R"(RENAME TO "users")") != std::string::npos);
         CHECK(status[1].down_sql.find(R"("age" INTEGER)") != std::string::npos);  // the rename goes back
 
-        SUBCASE("then a type change to another affinity is lossy and counted") {
-            CHECK_THROWS_WITH_AS((driftless::migrate<mig::UserV3, mig::Note>(db)),
-                                 "driftless.plan.lossy: changing users.years from INTEGER to TEXT may alter 3 non-null "
-                                 "values; pass allow_data_loss to proceed",
+        SUBCASE("then a type change to another affinity is checked value by value") {
+            // INTEGER -> TEXT: every value converts and converts back, so nothing is refused.
+            const auto v3 = driftless::migrate<mig::UserV3, mig::Note>(db);
+            CHECK(v3.applied);
+            CHECK(one(db, "SELECT group_concat(typeof(years), ',') FROM (SELECT years FROM users ORDER BY id)") ==
+                  "text,null,text,text");
+            // TEXT -> INTEGER: 'unknown' and '7.5' would not be integers; '12' would.
+            db.execute("INSERT INTO users (id, email, years) VALUES (5, 'e', 'unknown'), (6, 'f', '7.5'), (7, 'g', '12')");
+            CHECK_THROWS_WITH_AS((driftless::migrate<mig::UserV2, mig::Note>(db)),
+                                 "driftless.plan.lossy: changing users.years from TEXT to INTEGER would alter 2 of 6 "
+                                 "non-null values (e.g. '7.5'); pass allow_data_loss to proceed",
                                  driftless::error);
-            CHECK(driftless::migrate<mig::UserV3, mig::Note>(db, {.allow_data_loss = true}).applied);
-            CHECK(one(db, "SELECT group_concat(coalesce(years, 'null'), ',') FROM (SELECT years FROM users ORDER BY id)") == "30,null,41,17");
+            CHECK(one(db, "SELECT typeof(years) FROM users WHERE id = 7") == "text");  // refused: nothing changed
+            CHECK(driftless::migrate<mig::UserV2, mig::Note>(db, {.allow_data_loss = true}).applied);
+            CHECK(one(db, "SELECT group_concat(typeof(years) || ':' || coalesce(years, 'null'), ',') FROM "
+                          "(SELECT years FROM users ORDER BY id)") ==
+                  "integer:30,null:null,integer:41,integer:17,text:unknown,real:7.5,integer:12");
         }
     }
 }

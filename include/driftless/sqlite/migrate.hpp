@@ -56,6 +56,55 @@ inline std::string actual_column(const migration_plan& p, const std::string& tab
     return column;
 }
 
+/// What copying a column into a column of another declared type would do to its values.
+struct conversion_check {
+    std::int64_t non_null = 0;
+    std::int64_t altered = 0;  ///< values that would not keep their value (see check_conversion)
+    std::string example;       ///< the least such value as SQL's quote() writes it (deterministic)
+};
+
+/// Counts the values of `table`.`column` (both quoted) that a rebuild copying them as they are
+/// (no CAST) into a column declared `to` would alter. SQLite applies the new column's affinity on
+/// insert, so the values go through a scratch table with the old and the new declared types, which
+/// lets SQLite itself decide: a value is kept when, stored under the new type, it has the storage
+/// class that type stands for (INTEGER, REAL, TEXT; INTEGER or REAL for NUMERIC; anything for
+/// BLOB) and, stored back under the old type, equals the original in type and value. So 42 -> '42'
+/// and '42' -> 42 are kept; 'abc' -> INTEGER, 1.5 -> INTEGER, a blob -> TEXT and an integer beyond
+/// 2^53 -> REAL are altered.
+inline conversion_check check_conversion(const connection& db, const std::string& table, const std::string& column,
+                                         const std::string& from, const std::string& to) {
+    using driftless::detail::sqlite_affinity;
+    db.execute("CREATE TEMP TABLE _driftless_probe (old " + from + ", new " + to + ", back " + from + ")");
+    conversion_check out;
+    try {
+        db.execute("INSERT INTO temp._driftless_probe (old, new) SELECT " + column + ", " + column + " FROM " + table +
+                   " WHERE " + column + " IS NOT NULL");
+        db.execute("UPDATE temp._driftless_probe SET back = new");
+        std::string fits;
+        switch (sqlite_affinity(to)) {
+            case 'I': fits = "typeof(new) = 'integer'"; break;
+            case 'R': fits = "typeof(new) = 'real'"; break;
+            case 'T': fits = "typeof(new) = 'text'"; break;
+            case 'N': fits = "typeof(new) IN ('integer', 'real')"; break;
+            default: fits = "true"; break;
+        }
+        const std::string altered = "NOT (" + fits + " AND typeof(back) = typeof(old) AND back = old)";
+        auto st = db.prepare("SELECT count(*), sum(" + altered + "), (SELECT quote(old) FROM temp._driftless_probe WHERE " +
+                             altered + " ORDER BY 1 LIMIT 1) FROM temp._driftless_probe");
+        if (st.step()) {
+            out.non_null = st.integer(0);
+            out.altered = st.integer(1);
+            out.example = st.text(2);
+            if (out.example.size() > 40) out.example = out.example.substr(0, 37) + "...";
+        }
+    } catch (...) {
+        sqlite3_exec(db.handle(), "DROP TABLE IF EXISTS temp._driftless_probe", nullptr, nullptr, nullptr);
+        throw;
+    }
+    db.execute("DROP TABLE temp._driftless_probe");
+    return out;
+}
+
 /// Refuses the plan when a lossy or destructive step would really discard values, counting them.
 inline void enforce_policy(const connection& db, const migration_plan& p, const migrate_options& options) {
     using driftless::detail::thousands;
@@ -75,10 +124,11 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
                 const auto n = count(db, "SELECT count(*) FROM " + table + " WHERE " + col + " IS NULL");
                 if (n != 0) impossible.push_back(thousands(n) + " NULLs block NOT NULL on " + where);
             } else if (s.kind == step_kind::change_type && s.level == safety::lossy) {
-                const auto n = count(db, "SELECT count(*) FROM " + table + " WHERE " + col + " IS NOT NULL");
-                if (n != 0)
-                    problems.push_back("changing " + where + " from " + s.from + " to " + s.to + " may alter " +
-                                       thousands(n) + " non-null values");
+                const conversion_check c = check_conversion(db, table, col, s.from, s.to);
+                if (c.altered != 0)
+                    problems.push_back("changing " + where + " from " + s.from + " to " + s.to + " would alter " +
+                                       thousands(c.altered) + " of " + thousands(c.non_null) + " non-null values (e.g. " +
+                                       c.example + ")");
             } else if (s.kind == step_kind::add_column && s.level == safety::rebuild) {
                 const auto n = count(db, "SELECT count(*) FROM " + table);
                 if (n != 0)
