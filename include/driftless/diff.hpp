@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include <driftless/detail/sql_tokens.hpp>
 #include <driftless/plan.hpp>
 #include <driftless/render.hpp>
 #include <driftless/schema.hpp>
@@ -123,6 +124,10 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
     using detail::normalize_sql;
     migration_plan p;
     std::set<std::string> consumed;  // actual tables matched to a model
+    // Renames found so far, for the tables that reference them (parents come first, in FK order):
+    // actual table name -> desired, and per desired table its columns' actual -> desired names.
+    std::map<std::string, std::string> table_renames;
+    std::map<std::string, std::map<std::string, std::string>> column_renames;
     for (const table_info* want_ptr : detail::foreign_key_order(desired)) {
         const table_info& want = *want_ptr;
         const table_info* have = actual.find_table(want.name);
@@ -130,6 +135,7 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             have = actual.find_table(want.previous_name);
             if (have != nullptr) {
                 p.steps.push_back({step_kind::rename_table, safety::safe, want.name, {}, have->name, want.name});
+                table_renames[have->name] = want.name;
             }
         }
         if (have == nullptr) {
@@ -209,7 +215,31 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             }
             return out;
         };
-        const auto mapped_table = [&](const std::string& t) { return t == have->name ? want.name : t; };
+        std::map<std::string, std::string>& renames = column_renames[want.name];
+        for (const auto& [from, to] : actual_to_desired) {
+            if (from != to) renames[from] = to;
+        }
+        const auto mapped_table = [&](const std::string& t) {
+            if (t == have->name) return want.name;
+            const auto it = table_renames.find(t);
+            return it != table_renames.end() ? it->second : t;
+        };
+        const auto mapped_fk = [&](const foreign_key_info& fk) {
+            foreign_key_info m = fk;
+            m.columns = mapped(fk.columns);
+            m.ref_table = mapped_table(fk.ref_table);
+            const auto it = column_renames.find(m.ref_table);
+            if (it != column_renames.end()) {
+                for (auto& c : m.ref_columns) {
+                    const auto r = it->second.find(c);
+                    if (r != it->second.end()) c = r->second;
+                }
+            }
+            return m;
+        };
+        const auto same_expression = [&](const std::string& have_sql, const std::string& want_sql) {
+            return detail::canonical_expression(have_sql, renames) == detail::canonical_expression(want_sql);
+        };
         if (mapped(have->primary_key) != want.primary_key) {
             add(step_kind::change_primary_key, safety::rebuild, {}, detail::join(mapped(have->primary_key)),
                 detail::join(want.primary_key));
@@ -228,37 +258,29 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         }
 
         std::set<detail::fk_key> have_fks;
-        for (const auto& fk : have->foreign_keys) {
-            foreign_key_info m = fk;
-            m.columns = mapped(fk.columns);
-            m.ref_table = mapped_table(fk.ref_table);
-            if (m.ref_table == want.name) m.ref_columns = mapped(fk.ref_columns);
-            have_fks.insert(detail::key_of(m));
-        }
+        for (const auto& fk : have->foreign_keys) have_fks.insert(detail::key_of(mapped_fk(fk)));
         std::set<detail::fk_key> want_fks;
         for (const auto& fk : want.foreign_keys) {
             want_fks.insert(detail::key_of(fk));
             if (have_fks.count(detail::key_of(fk)) == 0) add(step_kind::add_foreign_key, rewrite, fk.name, {}, detail::describe_fk(fk));
         }
         for (const auto& fk : have->foreign_keys) {
-            foreign_key_info m = fk;
-            m.columns = mapped(fk.columns);
-            m.ref_table = mapped_table(fk.ref_table);
-            if (m.ref_table == want.name) m.ref_columns = mapped(fk.ref_columns);
+            const foreign_key_info m = mapped_fk(fk);
             if (want_fks.count(detail::key_of(m)) == 0) add(step_kind::drop_foreign_key, rewrite, fk.name, detail::describe_fk(m), {});
         }
 
         // Both sides through effective_checks: a schema built from models keeps enum checks implied.
         const std::vector<check_info> have_check_list = effective_checks(*have, d);
         std::set<std::string> have_checks;
-        for (const auto& c : have_check_list) have_checks.insert(normalize_sql(c.expression));
+        for (const auto& c : have_check_list) have_checks.insert(detail::canonical_expression(c.expression, renames));
         std::set<std::string> want_checks;
         for (const auto& c : effective_checks(want, d)) {
-            want_checks.insert(normalize_sql(c.expression));
-            if (have_checks.count(normalize_sql(c.expression)) == 0) add(step_kind::add_check, rewrite, c.name, {}, c.expression);
+            want_checks.insert(detail::canonical_expression(c.expression));
+            if (have_checks.count(detail::canonical_expression(c.expression)) == 0)
+                add(step_kind::add_check, rewrite, c.name, {}, c.expression);
         }
         for (const auto& c : have_check_list) {
-            if (want_checks.count(normalize_sql(c.expression)) == 0)
+            if (want_checks.count(detail::canonical_expression(c.expression, renames)) == 0)
                 add(step_kind::drop_check, rewrite, c.name, c.expression, {});
         }
 
@@ -266,14 +288,14 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             const index_info* w = nullptr;
             for (const auto& y : want.indexes) w = y.name == x.name ? &y : w;
             const bool same = w != nullptr && mapped(x.columns) == w->columns && x.unique == w->unique &&
-                              normalize_sql(x.where) == normalize_sql(w->where);
+                              same_expression(x.where, w->where);
             if (!same) add(step_kind::drop_index, safety::safe, x.name, detail::join(mapped(x.columns)), {});
         }
         for (const auto& y : want.indexes) {
             const index_info* x = nullptr;
             for (const auto& z : have->indexes) x = z.name == y.name ? &z : x;
             const bool same = x != nullptr && mapped(x->columns) == y.columns && x->unique == y.unique &&
-                              normalize_sql(x->where) == normalize_sql(y.where);
+                              same_expression(x->where, y.where);
             if (!same) add(step_kind::create_index, safety::safe, y.name, {}, detail::join(y.columns));
         }
 

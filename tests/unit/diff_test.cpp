@@ -178,3 +178,46 @@ TEST_CASE("diff: a table rename comes only from a hint") {
     REQUIRE(p.tables.size() == 1);
     CHECK(p.tables[0].before.name == "people");
 }
+
+TEST_CASE("diff: renames carry through checks, partial indexes and other tables' foreign keys") {
+    driftless::table_info have = users();
+    have.checks = {{"users_age", "\"age\" >= 0"}};
+    have.indexes = {{"users_by_age", {"age"}, false, "age>0"}};
+    driftless::table_info child;
+    child.name = "posts";
+    child.columns = {column("id", driftless::types::integer()), column("owner", driftless::types::integer())};
+    child.primary_key = {"id"};
+    child.foreign_keys = {{"posts_owner", {"owner"}, "users", {"id"}}};
+
+    driftless::table_info want = have;
+    want.name = "people";
+    want.previous_name = "users";
+    want.columns[2].name = "years";
+    want.columns[2].previous_name = "age";
+    want.checks = {{"people_years", "YEARS >= 0"}};
+    want.indexes = {{"users_by_age", {"years"}, false, "years > 0"}};
+    driftless::table_info want_child = child;
+    want_child.foreign_keys[0].ref_table = "people";
+
+    const auto p = driftless::diff(driftless::schema{{want, want_child}}, driftless::schema{{have, child}}, dialect::sqlite);
+    CHECK(driftless::describe(p) ==
+          "safe rename table people: users -> people\n"
+          "safe rename column people.years: age -> years\n");
+
+    SUBCASE("a real change of the expression is still a change") {
+        want.checks = {{"people_years", "years > 0"}};
+        const auto q = driftless::diff(driftless::schema{{want, want_child}}, driftless::schema{{have, child}}, dialect::sqlite);
+        CHECK(driftless::describe(q).find("add check people.people_years") != std::string::npos);
+        CHECK(driftless::describe(q).find("drop check people.users_age") != std::string::npos);
+    }
+}
+
+TEST_CASE("canonical_expression: spelling does not matter, literals and renames do") {
+    using driftless::detail::canonical_expression;
+    CHECK(canonical_expression("\"Age\">=0") == canonical_expression("age >= 0"));
+    CHECK(canonical_expression("age >= 0 -- comment") == canonical_expression("age >= 0"));
+    CHECK(canonical_expression("name = 'A'") != canonical_expression("name = 'a'"));
+    CHECK(canonical_expression("name = 'it''s'") == canonical_expression("name='it''s'"));
+    CHECK(canonical_expression("age >= 0", {{"age", "years"}}) == canonical_expression("years >= 0"));
+    CHECK(canonical_expression("'age' = age", {{"age", "years"}}) == canonical_expression("'age' = years"));
+}

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include <driftless/detail/sql_tokens.hpp>
 #include <driftless/render.hpp>
 #include <driftless/schema.hpp>
 #include <driftless/sqlite/connection.hpp>
@@ -22,77 +23,12 @@ namespace driftless::sqlite {
 
 namespace detail {
 
-/// A token of SQLite's SQL, enough to find constraint clauses in a stored CREATE statement.
-struct token {
-    enum kind_t { word, identifier, string, symbol } kind;
-    std::size_t begin;  ///< offset in the statement
-    std::size_t end;
-    std::string value;  ///< identifiers unquoted; words as written
-};
-
-inline bool is_word_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
-           (static_cast<unsigned char>(c) & 0x80) != 0;
-}
-
-inline std::vector<token> tokenize(std::string_view sql) {
-    std::vector<token> out;
-    std::size_t i = 0;
-    while (i < sql.size()) {
-        const char c = sql[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-            ++i;
-        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-            while (i < sql.size() && sql[i] != '\n') ++i;
-        } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-            const std::size_t close = sql.find("*/", i + 2);
-            i = close == std::string_view::npos ? sql.size() : close + 2;
-        } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
-            const char close = c == '[' ? ']' : c;
-            std::string value;
-            std::size_t j = i + 1;
-            while (j < sql.size()) {
-                if (sql[j] == close) {
-                    if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
-                        value += close;
-                        j += 2;
-                        continue;
-                    }
-                    break;
-                }
-                value += sql[j++];
-            }
-            out.push_back({c == '\'' ? token::string : token::identifier, i, std::min(j + 1, sql.size()), value});
-            i = j + 1;
-        } else if ((c >= '0' && c <= '9') || (c == '.' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9')) {
-            std::size_t j = i;  // a number: digits, '.', exponent with sign, hex
-            while (j < sql.size() && (is_word_char(sql[j]) || sql[j] == '.' ||
-                                      ((sql[j] == '+' || sql[j] == '-') && (sql[j - 1] == 'e' || sql[j - 1] == 'E'))))
-                ++j;
-            out.push_back({token::word, i, j, std::string(sql.substr(i, j - i))});
-            i = j;
-        } else if (is_word_char(c)) {
-            std::size_t j = i;
-            while (j < sql.size() && is_word_char(sql[j])) ++j;
-            out.push_back({token::word, i, j, std::string(sql.substr(i, j - i))});
-            i = j;
-        } else {
-            out.push_back({token::symbol, i, i + 1, std::string(1, c)});
-            ++i;
-        }
-    }
-    return out;
-}
-
-inline bool is_keyword(const token& t, std::string_view keyword) {
-    if (t.kind != token::word || t.value.size() != keyword.size()) return false;
-    for (std::size_t i = 0; i < keyword.size(); ++i) {
-        if (driftless::detail::to_lower(t.value[i]) != driftless::detail::to_lower(keyword[i])) return false;
-    }
-    return true;
-}
-
-inline bool is_symbol(const token& t, char c) { return t.kind == token::symbol && t.value[0] == c; }
+// The tokenizer is the core's (driftless/detail/sql_tokens.hpp).
+using driftless::detail::is_keyword;
+using driftless::detail::is_symbol;
+using driftless::detail::is_word_char;
+using driftless::detail::token;
+using driftless::detail::tokenize;
 
 /// Index of the token closing the parenthesis opened at `open`.
 inline std::size_t matching_paren(const std::vector<token>& t, std::size_t open) {

@@ -114,7 +114,7 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
         if (tc.created) continue;
         const std::string table = quote_identifier(tc.before.name, dialect::sqlite);
         for (const step& s : p.steps) {
-            if (s.table != tc.name) continue;
+            if (s.table != tc.name || s.subject.empty()) continue;  // table-level steps discard nothing here
             const std::string where = tc.before.name + "." + actual_column(p, s.table, s.subject);
             const std::string col = quote_identifier(actual_column(p, s.table, s.subject), dialect::sqlite);
             if (s.kind == step_kind::drop_column) {

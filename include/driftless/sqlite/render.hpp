@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <driftless/plan.hpp>
@@ -31,17 +32,16 @@ struct render_options {
 
 namespace detail {
 
+using driftless::detail::same_name;
+
 inline bool mentions(std::string_view sql, std::string_view name) {
     for (const token& t : tokenize(sql)) {
-        if ((t.kind == token::identifier || t.kind == token::word) && t.value.size() == name.size()) {
-            bool same = true;
-            for (std::size_t i = 0; i < name.size(); ++i)
-                same = same && driftless::detail::to_lower(t.value[i]) == driftless::detail::to_lower(name[i]);
-            if (same) return true;
-        }
+        if ((t.kind == token::identifier || t.kind == token::word) && same_name(t.value, name)) return true;
     }
     return false;
 }
+
+inline std::string q(std::string_view name) { return quote_identifier(name, dialect::sqlite); }
 
 inline bool in_any(const std::vector<std::string>& columns, const std::string& name) {
     return std::find(columns.begin(), columns.end(), name) != columns.end();
@@ -90,12 +90,86 @@ inline bool can_drop_natively(const table_info& before, const std::string& colum
     return true;
 }
 
-inline std::string q(std::string_view name) { return quote_identifier(name, dialect::sqlite); }
+/// `sql` with every identifier named in `names` (old -> new, ASCII case-insensitive) replaced by
+/// its new name, quoted. For expressions of one table (CHECK, partial-index WHERE), where a bare
+/// name can only be one of the table's columns.
+inline std::string rename_identifiers(std::string_view sql, const std::vector<std::pair<std::string, std::string>>& names) {
+    std::string out;
+    std::size_t at = 0;
+    for (const token& t : tokenize(sql)) {
+        if (t.kind != token::identifier && t.kind != token::word) continue;
+        for (const auto& [from, to] : names) {
+            if (!same_name(t.value, from)) continue;
+            out.append(sql.substr(at, t.begin - at));
+            out += q(to);
+            at = t.end;
+            break;
+        }
+    }
+    out.append(sql.substr(at));
+    return out;
+}
+
+/// The shape `after` under the names of `before`: the table's old name and the old names of
+/// renamed columns, in keys, indexes, foreign keys and expressions too. Empty name when a rename
+/// cannot be deferred (an old name is taken by another column of `after`).
+inline table_info shape_under_old_names(const table_info& before, const table_info& after,
+                                        std::vector<std::pair<std::string, std::string>>& renamed) {
+    table_info shape = after;
+    shape.name = before.name;
+    shape.previous_name.clear();
+    std::vector<std::pair<std::string, std::string>> back;  // new -> old
+    for (column_info& c : shape.columns) {
+        const column_info* src = source_column(before, after, c);
+        if (src != nullptr && src->name != c.name) {
+            renamed.emplace_back(src->name, c.name);
+            back.emplace_back(c.name, src->name);
+            c.name = src->name;
+        }
+        c.previous_name.clear();
+    }
+    for (const auto& [from, to] : renamed) {
+        int uses = 0;
+        for (const column_info& c : shape.columns) uses += c.name == from ? 1 : 0;
+        if (uses != 1) return {};
+    }
+    const auto map_names = [&](std::vector<std::string>& columns) {
+        for (auto& name : columns) {
+            for (const auto& [from, to] : back) {
+                if (name == from) {
+                    name = to;
+                    break;
+                }
+            }
+        }
+    };
+    map_names(shape.primary_key);
+    for (auto& u : shape.uniques) map_names(u.columns);
+    for (auto& x : shape.indexes) {
+        map_names(x.columns);
+        if (!x.where.empty()) x.where = rename_identifiers(x.where, back);
+    }
+    for (auto& fk : shape.foreign_keys) {
+        map_names(fk.columns);
+        if (fk.ref_table == after.name) {
+            fk.ref_table = before.name;
+            map_names(fk.ref_columns);
+        }
+    }
+    for (auto& c : shape.checks) c.expression = rename_identifiers(c.expression, back);
+    return shape;
+}
 
 inline std::vector<std::string> rebuild_statements(const table_change& change,
                                                    const std::vector<dependent_object>& dependents) {
     const table_info& before = change.before;
-    const table_info& after = change.after;
+    // A rebuild that also renames the table or columns rebuilds under the old names and renames
+    // natively afterwards, so that SQLite itself rewrites the triggers, views and foreign keys
+    // (also those of other tables) that mention the old names.
+    std::vector<std::pair<std::string, std::string>> renamed_columns;
+    table_info deferred = shape_under_old_names(before, change.after, renamed_columns);
+    const bool defer = !deferred.name.empty() && (before.name != change.after.name || !renamed_columns.empty());
+    const table_info& after = defer ? deferred : change.after;
     std::vector<std::string> out;
     std::vector<const dependent_object*> affected;
     for (const auto& d : dependents) {
@@ -131,6 +205,12 @@ inline std::vector<std::string> rebuild_statements(const table_change& change,
     out.push_back("ALTER TABLE " + q(fresh.name) + " RENAME TO " + q(after.name));
     for (const index_info& x : after.indexes) out.push_back(render_create_index(after, x, dialect::sqlite));
     for (const dependent_object* d : affected) out.push_back(d->sql);
+    if (defer) {
+        if (before.name != change.after.name)
+            out.push_back("ALTER TABLE " + q(before.name) + " RENAME TO " + q(change.after.name));
+        for (const auto& [from, to] : renamed_columns)
+            out.push_back("ALTER TABLE " + q(change.after.name) + " RENAME COLUMN " + q(from) + " TO " + q(to));
+    }
     return out;
 }
 
