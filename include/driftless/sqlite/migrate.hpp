@@ -39,6 +39,21 @@ inline bool has_table(const connection& db, std::string_view name) {
     return found;
 }
 
+/// Take the write lock: BEGIN IMMEDIATE (or a SAVEPOINT inside the caller's transaction). When
+/// another connection keeps it past the connection's busy timeout, a driftless::error with
+/// errc::busy says so.
+inline void take_lock(const connection& db, const char* sql, std::string_view what) {
+    try {
+        db.execute(sql);
+    } catch (const error& e) {
+        if ((e.native_code() & 0xff) != SQLITE_BUSY && (e.native_code() & 0xff) != SQLITE_LOCKED) throw;
+        throw error(errc::busy, "driftless.sqlite.busy",
+                    std::string(what) + " needs the database's write lock, and another connection kept it past this "
+                    "connection's busy timeout (open_options::busy_timeout_ms); nothing was changed, try again",
+                    sql, e.native_code());
+    }
+}
+
 inline std::string utc_now() {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};
@@ -240,12 +255,16 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
         fk_turned_off = false;
     };
     for (int attempt = 0; attempt < 2; ++attempt) {
-        db.execute(caller_transaction ? "SAVEPOINT driftless_migrate" : "BEGIN IMMEDIATE");
+        bool locked = false;
         const auto abort = [&] {
-            sqlite3_exec(db.handle(), caller_transaction ? "ROLLBACK TO driftless_migrate; RELEASE driftless_migrate" : "ROLLBACK",
-                         nullptr, nullptr, nullptr);
+            if (locked)
+                sqlite3_exec(db.handle(), caller_transaction ? "ROLLBACK TO driftless_migrate; RELEASE driftless_migrate" : "ROLLBACK",
+                             nullptr, nullptr, nullptr);
+            locked = false;
         };
         try {
+            detail::take_lock(db, caller_transaction ? "SAVEPOINT driftless_migrate" : "BEGIN IMMEDIATE", "migrate");
+            locked = true;
             const bool history_was_new = !detail::has_table(db, "_driftless_state");
             db.execute(history_table_sql(dialect::sqlite));
             db.execute(detail::state_table_sql);
@@ -428,7 +447,12 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
     const auto restore = [&] {
         if (fk_on) sqlite3_exec(db.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
     };
-    db.execute("BEGIN IMMEDIATE");
+    try {
+        detail::take_lock(db, "BEGIN IMMEDIATE", "rollback");
+    } catch (...) {
+        restore();
+        throw;
+    }
     try {
         std::int64_t version = 0;
         std::string down;
