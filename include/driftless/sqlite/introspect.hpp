@@ -145,6 +145,42 @@ inline std::string index_predicate(std::string_view sql) {
     return {};
 }
 
+/// What a stored CREATE INDEX says, when it lists plain columns (each optionally with COLLATE,
+/// ASC or DESC, which the schema does not model). `ok` is false for anything else (expressions),
+/// for which the caller asks PRAGMA index_xinfo.
+struct create_index_facts {
+    bool ok = false;
+    bool unique = false;
+    std::vector<std::string> columns;
+};
+
+inline create_index_facts parse_create_index(std::string_view sql) {
+    create_index_facts out;
+    const std::vector<token> t = tokenize(sql);
+    std::size_t i = 0;
+    if (t.size() < 6 || !is_keyword(t[i++], "CREATE")) return out;
+    if (is_keyword(t[i], "UNIQUE")) {
+        out.unique = true;
+        ++i;
+    }
+    if (!is_keyword(t[i++], "INDEX")) return out;
+    while (i < t.size() && !is_symbol(t[i], '(')) ++i;  // IF NOT EXISTS, name, ON, table
+    if (i >= t.size()) return out;
+    const std::size_t close = matching_paren(t, i);
+    if (close >= t.size()) return out;
+    for (std::size_t j = i + 1; j < close;) {
+        if (t[j].kind != token::identifier && t[j].kind != token::word) return out;
+        out.columns.push_back(t[j].value);
+        ++j;
+        if (j < close && is_keyword(t[j], "COLLATE") && j + 1 < close) j += 2;
+        if (j < close && (is_keyword(t[j], "ASC") || is_keyword(t[j], "DESC"))) ++j;
+        if (j < close && !is_symbol(t[j], ',')) return out;
+        ++j;
+    }
+    out.ok = !out.columns.empty();
+    return out;
+}
+
 /// SQLite reports an expression default without the parentheses it needs in DDL; literals
 /// (numbers, strings, blobs, NULL, TRUE/FALSE, CURRENT_*) are reported as written.
 inline std::string default_sql(std::string_view reported) {
@@ -217,20 +253,38 @@ inline schema introspect(const connection& db, const introspect_options& options
         auto tables = db.prepare("SELECT name, sql FROM " + schema_q +
                                  ".sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
                                  "ORDER BY name");
-        auto columns = db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1, ?2) "
-                                  "ORDER BY cid");
-        auto indexes = db.prepare("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1, ?2) ORDER BY seq DESC");
-        // The stored CREATE INDEX of partial indexes, read once: joining sqlite_schema per table
-        // would scan it once per table.
-        std::map<std::string, std::string> partial_sql;
-        {
-            auto st = db.prepare("SELECT name, sql FROM " + schema_q +
-                                 ".sqlite_schema WHERE type = 'index' AND sql IS NOT NULL");
-            while (st.step()) partial_sql.emplace(st.text(0), st.text(1));
+        // The PRAGMA functions take the schema as a second argument, but SQLite 3.40 runs them
+        // half as fast with it. Without it they search temp before main, so the argument is left
+        // out only for main when temp holds nothing that could shadow a name.
+        bool qualify = options.schema_name != "main";
+        if (!qualify) {
+            auto temp = db.prepare("SELECT count(*) FROM temp.sqlite_schema");
+            qualify = temp.step() && temp.integer(0) != 0;
         }
-        auto index_columns = db.prepare("SELECT name FROM pragma_index_xinfo(?1, ?2) WHERE key = 1 ORDER BY seqno");
-        auto fks = db.prepare("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list(?1, ?2) "
-                              "ORDER BY id, seq");
+        const std::string args = qualify ? "(?1, ?2)" : "(?1)";
+        auto columns = db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo" + args);
+        auto indexes = db.prepare("SELECT name, \"unique\", origin, partial FROM pragma_index_list" + args);
+        // Every index's stored CREATE INDEX, read once (joining sqlite_schema per table would scan
+        // it once per table), by table in creation order; SQLite's own indexes (for UNIQUE and
+        // PRIMARY KEY constraints) have none.
+        struct stored_index {
+            std::string name;
+            std::string sql;
+            bool automatic;
+        };
+        std::map<std::string, std::vector<stored_index>> stored_indexes;
+        {
+            auto st = db.prepare("SELECT tbl_name, name, sql FROM " + schema_q +
+                                 ".sqlite_schema WHERE type = 'index' ORDER BY rowid");
+            while (st.step()) stored_indexes[st.text(0)].push_back({st.text(1), st.text(2), st.is_null(2)});
+        }
+        auto index_columns = db.prepare("SELECT name FROM pragma_index_xinfo" + args + " WHERE key = 1");
+        const auto bind = [&](statement& st, const std::string& name) -> statement& {
+            st.bind(1, name);
+            if (qualify) st.bind(2, options.schema_name);
+            return st;
+        };
+        auto fks = db.prepare("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list" + args);
 
         schema out;
         while (tables.step()) {
@@ -240,7 +294,7 @@ inline schema introspect(const connection& db, const introspect_options& options
             const std::string create_sql = tables.text(1);
             const detail::create_table_facts facts = detail::parse_create_table(create_sql);
 
-            columns.bind(1, t.name).bind(2, options.schema_name);
+            bind(columns, t.name);
             std::vector<std::pair<std::int64_t, std::string>> pk;
             while (columns.step()) {
                 if (columns.integer(5) == 1) continue;  // hidden column of a virtual table
@@ -266,23 +320,63 @@ inline schema introspect(const connection& db, const introspect_options& options
                 }
             }
 
-            indexes.bind(1, t.name).bind(2, options.schema_name);
+            // Indexes in creation order. When the table has only indexes made by CREATE INDEX,
+            // their stored SQL says everything (two PRAGMA calls per index saved); otherwise
+            // index_list tells SQLite's own indexes apart ("u" for UNIQUE, "pk").
+            const auto stored = stored_indexes.find(t.name);
+            const bool any_automatic =
+                stored != stored_indexes.end() &&
+                std::any_of(stored->second.begin(), stored->second.end(), [](const stored_index& x) { return x.automatic; });
             std::vector<index_info> found;
             std::vector<std::string> origins;
-            while (indexes.step()) {
-                index_info x;
-                x.name = indexes.text(0);
-                x.unique = indexes.integer(1) != 0;
-                origins.push_back(indexes.text(2));
-                if (indexes.integer(3) != 0) {
-                    const auto it = partial_sql.find(x.name);
-                    if (it != partial_sql.end()) x.where = detail::index_predicate(it->second);
+            std::vector<bool> known;  // columns already read from the stored SQL
+            if (!any_automatic && stored != stored_indexes.end()) {
+                for (const stored_index& x : stored->second) {
+                    index_info info;
+                    info.name = x.name;
+                    detail::create_index_facts facts_of = detail::parse_create_index(x.sql);
+                    info.unique = facts_of.unique;
+                    info.where = detail::index_predicate(x.sql);
+                    // As index_xinfo would report them: the table's spelling of each column.
+                    for (std::string& name : facts_of.columns) {
+                        const auto c = std::find_if(t.columns.begin(), t.columns.end(), [&](const column_info& col) {
+                            return driftless::detail::same_name(col.name, name);
+                        });
+                        if (c == t.columns.end()) {
+                            facts_of.ok = false;
+                            break;
+                        }
+                        name = c->name;
+                    }
+                    if (facts_of.ok) info.columns = std::move(facts_of.columns);
+                    known.push_back(facts_of.ok);
+                    origins.emplace_back("c");
+                    found.push_back(std::move(info));
                 }
-                found.push_back(std::move(x));
+            } else if (any_automatic) {
+                bind(indexes, t.name);
+                while (indexes.step()) {
+                    index_info x;
+                    x.name = indexes.text(0);
+                    x.unique = indexes.integer(1) != 0;
+                    origins.push_back(indexes.text(2));
+                    known.push_back(false);
+                    if (indexes.integer(3) != 0) {
+                        for (const stored_index& y : stored->second) {
+                            if (y.name == x.name) x.where = detail::index_predicate(y.sql);
+                        }
+                    }
+                    found.push_back(std::move(x));
+                }
+                // index_list reports the most recent index first; keep creation order.
+                std::reverse(found.begin(), found.end());
+                std::reverse(origins.begin(), origins.end());
             }
             for (std::size_t i = 0; i < found.size(); ++i) {
-                index_columns.bind(1, found[i].name).bind(2, options.schema_name);
-                while (index_columns.step()) found[i].columns.push_back(index_columns.text(0));
+                if (!known[i]) {
+                    bind(index_columns, found[i].name);
+                    while (index_columns.step()) found[i].columns.push_back(index_columns.text(0));
+                }
                 if (origins[i] == "c") {
                     t.indexes.push_back(std::move(found[i]));
                 } else if (origins[i] == "u") {
@@ -295,7 +389,7 @@ inline schema introspect(const connection& db, const introspect_options& options
                 }
             }
 
-            fks.bind(1, t.name).bind(2, options.schema_name);
+            bind(fks, t.name);
             std::int64_t current = -1;
             while (fks.step()) {
                 if (fks.integer(0) != current) {

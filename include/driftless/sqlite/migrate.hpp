@@ -3,6 +3,7 @@
 #ifndef DRIFTLESS_SQLITE_MIGRATE_HPP
 #define DRIFTLESS_SQLITE_MIGRATE_HPP
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <ctime>
@@ -282,7 +283,10 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
                 restore();
                 return result;
             }
-            const std::vector<dependent_object> dependents = read_dependents(db);
+            // Dependents and the catalog after the DDL matter only for tables that already exist.
+            const bool alters = std::any_of(result.plan.tables.begin(), result.plan.tables.end(),
+                                            [](const table_change& tc) { return !tc.created; });
+            const std::vector<dependent_object> dependents = alters ? read_dependents(db) : std::vector<dependent_object>{};
             const auto rendered = render_plan(result.plan, dependents,
                                               {.sqlite_version = sqlite3_libversion_number()});
             if (detail::any_rebuild(rendered) && fk_on && !fk_turned_off) {
@@ -312,12 +316,14 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
                 }
             }
             // The down SQL: drop what was created, and plan the way back for what was changed.
-            const schema after = introspect(db);
             for (auto it = result.plan.tables.rbegin(); it != result.plan.tables.rend(); ++it) {
                 if (it->created) result.down_statements.push_back("DROP TABLE " + quote_identifier(it->name, dialect::sqlite));
             }
-            const migration_plan back = diff(detail::reverse_target(result.plan), after, dialect::sqlite);
-            for (const auto& s : detail::flatten(render_plan(back, read_dependents(db)))) result.down_statements.push_back(s);
+            if (alters) {
+                const schema after = introspect(db);
+                const migration_plan back = diff(detail::reverse_target(result.plan), after, dialect::sqlite);
+                for (const auto& s : detail::flatten(render_plan(back, read_dependents(db)))) result.down_statements.push_back(s);
+            }
 
             const std::string up = join_statements(result.statements);
             const std::string down = join_statements(result.down_statements);
