@@ -7,6 +7,8 @@
 //   B4   migrate<all>(db) creating S(N) from nothing  vs  the same DDL run by hand in one transaction
 #include "schema_specs.hpp"
 
+#include "catalog_baseline.hpp"
+
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -68,66 +70,16 @@ void B1_verified(benchmark::State& state) {
     }
 }
 
-/// The baseline: read everything a diff needs with the sqlite3 C API, prepared once, and compare
-/// it with what the models expect (column count, names and types; index and foreign-key counts).
+/// The baseline: catalog_baseline.hpp, the hand-written catalog read and compare.
 void B1_baseline_catalog_read(benchmark::State& state) {
     const auto& db = migrated_db();
-    sqlite3* h = db.handle();
-    const auto prepare = [h](const char* sql) {
-        sqlite3_stmt* st = nullptr;
-        sqlite3_prepare_v2(h, sql, -1, &st, nullptr);
-        return st;
-    };
-    sqlite3_stmt* tables = prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_driftless\\_%' ESCAPE '\\'");
-    sqlite3_stmt* cols = prepare("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_xinfo(?1)");
-    sqlite3_stmt* idx = prepare("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1)");
-    sqlite3_stmt* idx_cols = prepare("SELECT name FROM pragma_index_xinfo(?1) WHERE key = 1");
-    sqlite3_stmt* fks = prepare("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1)");
+    bench::catalog_baseline baseline(db.handle());
     const auto schema = schema_of(bench::all_tables{});
     for (auto _ : state) {
-        sqlite3_exec(h, "BEGIN", nullptr, nullptr, nullptr);
-        std::size_t mismatches = 0;
-        std::size_t seen = 0;
-        while (sqlite3_step(tables) == SQLITE_ROW) {
-            const std::string name = reinterpret_cast<const char*>(sqlite3_column_text(tables, 0));
-            const driftless::table_info* want = schema.find_table(name);
-            ++seen;
-            sqlite3_bind_text(cols, 1, name.c_str(), -1, SQLITE_TRANSIENT);
-            std::size_t i = 0;
-            while (sqlite3_step(cols) == SQLITE_ROW) {
-                if (want == nullptr || i >= want->columns.size() ||
-                    want->columns[i].name != reinterpret_cast<const char*>(sqlite3_column_text(cols, 0)) ||
-                    driftless::render_type(want->columns[i].type, driftless::dialect::sqlite) !=
-                        reinterpret_cast<const char*>(sqlite3_column_text(cols, 1)))
-                    ++mismatches;
-                ++i;
-            }
-            sqlite3_reset(cols);
-            sqlite3_bind_text(idx, 1, name.c_str(), -1, SQLITE_TRANSIENT);
-            std::size_t indexes = 0;
-            while (sqlite3_step(idx) == SQLITE_ROW) {
-                sqlite3_bind_text(idx_cols, 1, reinterpret_cast<const char*>(sqlite3_column_text(idx, 0)), -1,
-                                  SQLITE_TRANSIENT);
-                while (sqlite3_step(idx_cols) == SQLITE_ROW) {
-                }
-                sqlite3_reset(idx_cols);
-                ++indexes;
-            }
-            sqlite3_reset(idx);
-            sqlite3_bind_text(fks, 1, name.c_str(), -1, SQLITE_TRANSIENT);
-            std::size_t keys = 0;
-            while (sqlite3_step(fks) == SQLITE_ROW) ++keys;
-            sqlite3_reset(fks);
-            if (want == nullptr || indexes != want->indexes.size() + want->uniques.size() ||
-                keys != want->foreign_keys.size())
-                ++mismatches;
-        }
-        sqlite3_reset(tables);
-        sqlite3_exec(h, "COMMIT", nullptr, nullptr, nullptr);
-        if (mismatches != 0 || seen != schema.tables.size()) state.SkipWithError("baseline saw a difference");
+        const std::size_t mismatches = baseline.run(schema);
+        if (mismatches != 0) state.SkipWithError("baseline saw a difference");
         benchmark::DoNotOptimize(mismatches);
     }
-    for (sqlite3_stmt* st : {tables, cols, idx, idx_cols, fks}) sqlite3_finalize(st);
 }
 
 void B1f_fast_path(benchmark::State& state) {
