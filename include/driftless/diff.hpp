@@ -193,7 +193,8 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         std::vector<const column_info*> dropped;
         for (const column_info& old : have->columns) {
             if (actual_to_desired.count(old.name) != 0) continue;
-            add(step_kind::drop_column, safety::destructive, old.name, detail::type_sql(old.type, d), {});
+            add(step_kind::drop_column, safety::destructive, old.name,
+                detail::type_sql(old.type, d) + (old.nullable ? "" : " NOT NULL"), {});
             dropped.push_back(&old);
         }
         for (const column_info* gone : dropped) {

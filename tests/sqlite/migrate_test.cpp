@@ -164,7 +164,7 @@ TEST_CASE("migrate: v1 -> v2 renames, adds, drops with permission, keeps every r
               "rebuild change type users.email: TEXT -> VARCHAR(320)\n"
               "safe rename column users.years: age -> years\n"
               "safe add column users.bio: (none) -> TEXT\n"
-              "destructive drop column users.nick: TEXT -> (none)\n"
+              "destructive drop column users.nick: TEXT NOT NULL -> (none)\n"
               "safe create index users.users_by_years: (none) -> years\n"
               "note: table users: column nick is dropped and bio added with the same type; if it is a rename, say "
               "so with .renamed(&T::bio, \"nick\")\n");

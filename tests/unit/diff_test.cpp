@@ -1,7 +1,9 @@
 // diff(): the pure comparison of a desired and an actual schema, step by step.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include <driftless/diff.hpp>
 
@@ -220,4 +222,77 @@ TEST_CASE("canonical_expression: spelling does not matter, literals and renames 
     CHECK(canonical_expression("name = 'it''s'") == canonical_expression("name='it''s'"));
     CHECK(canonical_expression("age >= 0", {{"age", "years"}}) == canonical_expression("years >= 0"));
     CHECK(canonical_expression("'age' = age", {{"age", "years"}}) == canonical_expression("'age' = years"));
+}
+
+TEST_CASE("reverse: each step's reverse is what the diff plans the other way") {
+    const driftless::table_info have = users();
+    const auto sorted_lines = [](const std::string& text) {
+        std::vector<std::string> lines;
+        std::string line;
+        for (char c : text) {
+            if (c == '\n') {
+                lines.push_back(line);
+                line.clear();
+            } else {
+                line += c;
+            }
+        }
+        std::sort(lines.begin(), lines.end());
+        std::string out;
+        for (const auto& l : lines) out += l + "\n";
+        return out;
+    };
+    std::vector<driftless::table_info> wants;
+    {
+        driftless::table_info w = have;  // add a nullable column
+        w.columns.push_back(column("bio", driftless::types::text(), true));
+        wants.push_back(w);
+    }
+    {
+        driftless::table_info w = have;  // drop a NOT NULL column
+        w.columns.erase(w.columns.begin() + 1);
+        wants.push_back(w);
+    }
+    {
+        driftless::table_info w = have;  // types, nullability, default
+        w.columns[1].type = driftless::to_column_type(driftless::types::text(200));
+        w.columns[2].type = driftless::to_column_type(driftless::types::text());
+        w.columns[2].nullable = false;
+        w.columns[1].default_value = {.kind = driftless::default_kind::text, .text = "x"};
+        wants.push_back(w);
+    }
+    {
+        driftless::table_info w = have;  // index, unique, check
+        w.indexes = {{"users_by_age", {"age"}, false, ""}};
+        w.uniques = {{"users_email_key", {"email"}}};
+        w.checks = {{"users_age", "age >= 0"}};
+        wants.push_back(w);
+    }
+    for (auto d : {dialect::sqlite, dialect::postgresql, dialect::mysql}) {
+        for (const auto& w : wants) {
+            CAPTURE(driftless::to_string(d));
+            const auto forth = driftless::diff(one(w), one(have), d);
+            const auto back = driftless::diff(one(have), one(w), d);
+            REQUIRE_FALSE(forth.empty());
+            CHECK(sorted_lines(driftless::describe(driftless::reverse_steps(forth, d))) ==
+                  sorted_lines(driftless::describe(back.steps)));
+        }
+    }
+}
+
+TEST_CASE("reverse: renames point back, drops of structure are destructive") {
+    driftless::table_info want = users();
+    want.name = "people";
+    want.previous_name = "users";
+    want.columns[2].name = "years";
+    want.columns[2].previous_name = "age";
+    want.columns.push_back(column("bio", driftless::types::text(), true));
+    const auto p = driftless::diff(one(want), one(users()), dialect::sqlite);
+    CHECK(driftless::describe(driftless::reverse_steps(p, dialect::sqlite)) ==
+          "destructive drop column people.bio: TEXT -> (none)\n"
+          "safe rename column people.age: years -> age\n"
+          "safe rename table users: people -> users\n");
+    const driftless::step created{step_kind::create_table, safety::safe, "t", {}, {}, {}};
+    CHECK(driftless::reverse(created, dialect::sqlite).kind == step_kind::drop_table);
+    CHECK(driftless::reverse(created, dialect::sqlite).level == safety::destructive);
 }
