@@ -60,8 +60,8 @@ inline bool starts_with_ci(std::string_view s, std::string_view prefix) {
                     "; write one expression without ';', comments, '$' or backslashes");
 }
 
-inline void check_fragment(std::string_view what, std::string_view sql) {
-    if (const char* p = fragment_problem(sql)) bad_fragment(what, sql, p);
+inline void check_fragment(std::string_view what, std::string_view sql, dialect d) {
+    if (const char* p = fragment_problem(sql, d == dialect::sqlite)) bad_fragment(what, sql, p);
 }
 
 inline void append_real(std::string& out, double v) {
@@ -180,7 +180,7 @@ inline std::string render_type(const column_type& t, dialect d) {
             return d == dialect::mysql ? "VARCHAR(" + num(t.length == 0 ? 1 : t.length) + ")" : "TEXT";
         case type_kind::custom: {
             const std::string& s = d == dialect::sqlite ? t.sqlite : d == dialect::postgresql ? t.postgresql : t.mysql;
-            detail::check_fragment("the custom column type", s);
+            detail::check_fragment("the custom column type", s, d);
             return s;
         }
     }
@@ -211,7 +211,7 @@ inline std::string render_default(const column_default& v, const column_type& t,
                 out += "(" + std::to_string(t.precision) + ")";
             break;
         case default_kind::expression:
-            detail::check_fragment("the default expression", v.text);
+            detail::check_fragment("the default expression", v.text, d);
             out = "(" + v.text + ")";
             break;
         case default_kind::raw:
@@ -325,8 +325,9 @@ inline std::string render_create_table(const table_info& table, dialect d) {
         }
         items.push_back(std::move(s));
     }
+    // The spec's own checks are fragments to vet; the enum checks are built here, quoted.
+    for (const check_info& c : table.checks) detail::check_fragment("the check expression", c.expression, d);
     for (const check_info& c : effective_checks(table, d)) {
-        detail::check_fragment("the check expression", c.expression);
         items.push_back("CONSTRAINT " + quote_identifier(c.name, d) + " CHECK (" + c.expression + ")");
     }
     std::string out = "CREATE TABLE " + quote_identifier(table.name, d) + " (\n";
@@ -354,7 +355,7 @@ inline std::string render_create_index(const table_info& table, const index_info
     out += ' ';
     out += detail::column_list(index.columns, d);
     if (!index.where.empty()) {
-        detail::check_fragment("the index predicate", index.where);
+        detail::check_fragment("the index predicate", index.where, d);
         if (d == dialect::mysql) {
             if (index.unique)
                 throw error(errc::unsupported, "driftless.render.unsupported",

@@ -96,30 +96,69 @@ inline bool same_name(std::string_view a, std::string_view b) {
     return true;
 }
 
+/// True for SQLite's keywords (which cover the reserved words of PostgreSQL and MySQL that can
+/// appear in an expression), ASCII case-insensitively, and TRUE / FALSE. A bare keyword in an
+/// expression is the keyword, never a column, so renames leave it alone.
+inline bool is_sql_keyword(std::string_view word) {
+    static constexpr std::string_view keywords[] = {
+        "abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as", "asc", "attach",
+        "autoincrement", "before", "begin", "between", "by", "cascade", "case", "cast", "check", "collate", "column",
+        "commit", "conflict", "constraint", "create", "cross", "current", "current_date", "current_time",
+        "current_timestamp", "database", "default", "deferrable", "deferred", "delete", "desc", "detach", "distinct",
+        "do", "drop", "each", "else", "end", "escape", "except", "exclude", "exclusive", "exists", "explain", "fail",
+        "false", "filter", "first", "following", "for", "foreign", "from", "full", "generated", "glob", "group",
+        "groups", "having", "if", "ignore", "immediate", "in", "index", "indexed", "initially", "inner", "insert",
+        "instead", "intersect", "into", "is", "isnull", "join", "key", "last", "left", "like", "limit", "match",
+        "materialized", "natural", "no", "not", "nothing", "notnull", "null", "nulls", "of", "offset", "on", "or",
+        "order", "others", "outer", "over", "partition", "plan", "pragma", "preceding", "primary", "query", "raise",
+        "range", "recursive", "references", "regexp", "reindex", "release", "rename", "replace", "restrict",
+        "returning", "right", "rollback", "row", "rows", "savepoint", "select", "set", "table", "temp", "temporary",
+        "then", "ties", "to", "transaction", "trigger", "true", "unbounded", "union", "unique", "update", "using",
+        "vacuum", "values", "view", "virtual", "when", "where", "window", "with", "without"};
+    for (std::string_view k : keywords) {
+        if (same_name(word, k)) return true;
+    }
+    return false;
+}
+
+/// Whether token `i` of `t` names a column: a quoted identifier, or a bare word that is neither a
+/// keyword, a number nor a function name (followed by '(').
+inline bool names_column(const std::vector<token>& t, std::size_t i) {
+    if (t[i].kind == token::identifier) return true;
+    if (t[i].kind != token::word || is_sql_keyword(t[i].value)) return false;
+    const char first = t[i].value[0];
+    if ((first >= '0' && first <= '9') || first == '.') return false;
+    return !(i + 1 < t.size() && t[i + 1].kind == token::symbol && t[i + 1].value[0] == '(');
+}
+
 /// An expression in a form that compares equal across spellings: tokens joined by one space,
-/// words and identifiers lower-cased and unquoted, string literals kept verbatim, and the
-/// identifiers named in `renames` (old -> new) replaced by their new names. So `"Age" >= 0`,
-/// `age>=0` and, with age renamed to years, `years >= 0` are one form.
+/// words lower-cased, column names lower-cased and unquoted (after the renames in `renames`, old
+/// -> new, are applied to them), string literals kept verbatim. A quoted identifier that spells a
+/// keyword stays quoted: `"b" IS NOT "NULL"` compares a column, `"b" IS NOT NULL` does not. So
+/// `"Age" >= 0`, `age>=0` and, with age renamed to years, `years >= 0` are one form.
 inline std::string canonical_expression(std::string_view sql, const std::map<std::string, std::string>& renames = {}) {
+    const std::vector<token> t = tokenize(sql);
     std::string out;
-    for (const token& t : tokenize(sql)) {
+    for (std::size_t i = 0; i < t.size(); ++i) {
         if (!out.empty()) out += ' ';
-        if (t.kind == token::string) {
+        if (t[i].kind == token::string) {
             out += '\'';
-            out += t.value;
+            out += t[i].value;
             out += '\'';
             continue;
         }
-        std::string value = t.value;
-        if (t.kind == token::word || t.kind == token::identifier) {
+        std::string value = t[i].value;
+        const bool column = names_column(t, i);
+        if (column) {
             for (const auto& [from, to] : renames) {
                 if (same_name(value, from)) {
                     value = to;
                     break;
                 }
             }
-            for (char& c : value) c = to_lower(c);
         }
+        for (char& c : value) c = to_lower(c);
+        if (column && is_sql_keyword(value)) value = "\"" + value + "\"";
         out += value;
     }
     return out;

@@ -159,7 +159,8 @@ constexpr const char* name_problem(std::string_view name, std::size_t max_bytes)
 /// balanced, and outside quotes no ';', no comment ("--", "/*", "#"), no '$' (PostgreSQL dollar
 /// quoting). Backslashes are refused everywhere, because MySQL and PostgreSQL E'' strings treat
 /// them as escapes and the engines would then disagree with this check about where a string ends.
-constexpr const char* fragment_problem(std::string_view sql) {
+/// `backslash_ok`: the fragment is for SQLite alone, where a backslash is an ordinary character.
+constexpr const char* fragment_problem(std::string_view sql, bool backslash_ok = false) {
     if (sql.empty()) return "is empty";
     int depth = 0;
     char quote = 0;
@@ -167,7 +168,7 @@ constexpr const char* fragment_problem(std::string_view sql) {
     for (std::size_t i = 0; i < sql.size(); ++i) {
         const char c = sql[i];
         if (c == '\0') return "contains a NUL character";
-        if (c == '\\') return "contains a backslash";
+        if (c == '\\' && !backslash_ok) return "contains a backslash";
         if (quote != 0) {
             if (c == quote) {
                 if (i + 1 < sql.size() && sql[i + 1] == quote) {

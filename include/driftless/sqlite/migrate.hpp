@@ -55,6 +55,43 @@ inline void take_lock(const connection& db, const char* sql, std::string_view wh
     }
 }
 
+/// Turn foreign-key enforcement on or off and read it back (SQLite changes the flag while
+/// preparing the PRAGMA, so a failure can leave it either way); a few tries. Never throws.
+inline bool set_foreign_keys(const connection& db, bool on) noexcept {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        sqlite3_exec(db.handle(), on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
+        sqlite3_stmt* st = nullptr;
+        const bool read = sqlite3_prepare_v2(db.handle(), "PRAGMA foreign_keys", -1, &st, nullptr) == SQLITE_OK &&
+                          sqlite3_step(st) == SQLITE_ROW;
+        const bool now_on = read && sqlite3_column_int(st, 0) == 1;
+        sqlite3_finalize(st);
+        if (read && now_on == on) return true;
+    }
+    return false;
+}
+
+/// Roll back what driftless opened (the transaction, or its savepoint inside the caller's), a few
+/// tries; true when it is gone. Never throws.
+inline bool roll_back(const connection& db, bool savepoint) noexcept {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (savepoint) {
+            if (sqlite3_exec(db.handle(), "ROLLBACK TO driftless_migrate", nullptr, nullptr, nullptr) == SQLITE_OK &&
+                sqlite3_exec(db.handle(), "RELEASE driftless_migrate", nullptr, nullptr, nullptr) == SQLITE_OK)
+                return true;
+        } else {
+            sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            if (sqlite3_get_autocommit(db.handle()) != 0) return true;
+        }
+    }
+    return false;
+}
+
+inline error foreign_keys_left_off(std::string_view what) {
+    return error(errc::engine, "driftless.sqlite.foreign_keys",
+                 std::string(what) + ", but foreign_keys could not be turned back on for this connection (out of "
+                 "memory?); run PRAGMA foreign_keys = ON or reopen the connection");
+}
+
 inline std::string utc_now() {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};
@@ -101,10 +138,21 @@ inline conversion_check check_conversion(const connection& db, const std::string
             case 'I': fits = "typeof(new) = 'integer'"; break;
             case 'R': fits = "typeof(new) = 'real'"; break;
             case 'T': fits = "typeof(new) = 'text'"; break;
-            case 'N': fits = "typeof(new) IN ('integer', 'real')"; break;
+            case 'N':
+                fits = "typeof(new) IN ('integer', 'real')";
+                // DATE and TIMESTAMP columns hold ISO-8601 text (driftless's defaults write it, and
+                // SQLite's date functions read it): such text fits when it is a real date or time.
+                if (driftless::detail::normalize_sql(to) == "date") {
+                    fits += " OR (typeof(new) = 'text' AND new IS date(new, '+0 days'))";
+                } else if (driftless::detail::normalize_sql(to) == "timestamp") {
+                    fits += " OR (typeof(new) = 'text' AND substr(new, 1, 19) IS datetime(substr(new, 1, 19), '+0 days') AND "
+                            "(length(new) = 19 OR (substr(new, 20, 1) = '.' AND length(new) BETWEEN 21 AND 29 AND "
+                            "substr(new, 21) NOT GLOB '*[^0-9]*')))";
+                }
+                break;
             default: fits = "true"; break;
         }
-        const std::string altered = "NOT (" + fits + " AND typeof(back) = typeof(old) AND back = old)";
+        const std::string altered = "NOT ((" + fits + ") AND typeof(back) = typeof(old) AND back = old)";
         auto st = db.prepare("SELECT count(*), sum(" + altered + "), (SELECT quote(old) FROM temp._driftless_probe WHERE " +
                              altered + " ORDER BY 1 LIMIT 1) FROM temp._driftless_probe");
         if (st.step()) {
@@ -248,20 +296,23 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
         result.fast_path = true;
         return result;
     }
+    for (const table_info& t : desired.tables) {
+        if (driftless::detail::starts_with_ci(t.name, "_driftless_"))
+            throw error(errc::invalid_name, "driftless.render.name",
+                        "table name '" + t.name + "' starts with '_driftless_', which driftless reserves for its own tables");
+    }
     const bool caller_transaction = sqlite3_get_autocommit(db.handle()) == 0;
     const bool fk_on = detail::count(db, "PRAGMA foreign_keys") == 1;
     bool fk_turned_off = false;
-    const auto restore = [&] {
-        if (fk_turned_off) sqlite3_exec(db.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
-        fk_turned_off = false;
+    const auto restore = [&]() noexcept {  // true when foreign_keys is as the caller had it
+        if (fk_turned_off && detail::set_foreign_keys(db, true)) fk_turned_off = false;
+        return !fk_turned_off;
     };
     for (int attempt = 0; attempt < 2; ++attempt) {
         bool locked = false;
-        const auto abort = [&] {
-            if (locked)
-                sqlite3_exec(db.handle(), caller_transaction ? "ROLLBACK TO driftless_migrate; RELEASE driftless_migrate" : "ROLLBACK",
-                             nullptr, nullptr, nullptr);
-            locked = false;
+        const auto abort = [&]() noexcept {  // locked stays true until the rollback really happened
+            if (locked && detail::roll_back(db, caller_transaction)) locked = false;
+            return !locked;
         };
         try {
             detail::take_lock(db, caller_transaction ? "SAVEPOINT driftless_migrate" : "BEGIN IMMEDIATE", "migrate");
@@ -277,10 +328,11 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
                     !detail::fast_path_holds(db, fingerprint)) {
                     detail::record_fast_path(db, fingerprint);  // rows only: no DDL
                     db.execute(caller_transaction ? "RELEASE driftless_migrate" : "COMMIT");
-                } else {
-                    abort();  // nothing to record; not even the tracking table when it was new
+                    locked = false;
+                } else if (!abort()) {  // nothing to record; not even the tracking table when it was new
+                    throw error(errc::engine, "driftless.sqlite.rollback", "could not end migrate's read of the catalog");
                 }
-                restore();
+                if (!restore()) throw detail::foreign_keys_left_off("the database already matched the models");
                 return result;
             }
             // Dependents and the catalog after the DDL matter only for tables that already exist.
@@ -290,19 +342,23 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
             const auto rendered = render_plan(result.plan, dependents,
                                               {.sqlite_version = sqlite3_libversion_number()});
             if (detail::any_rebuild(rendered) && fk_on && !fk_turned_off) {
-                abort();
                 if (caller_transaction)
                     throw error(errc::usage, "driftless.migrate.in_transaction",
                                 "the plan rebuilds a table, which needs foreign_keys off, and SQLite cannot turn "
                                 "foreign keys off inside the transaction the caller opened; migrate outside it");
-                db.execute("PRAGMA foreign_keys = OFF");
-                fk_turned_off = true;
+                // Inside a transaction PRAGMA foreign_keys silently does nothing: the planning
+                // transaction must really be gone, and the flag really off, before the rebuild.
+                if (!abort()) throw error(errc::engine, "driftless.sqlite.rollback", "could not end migrate's planning transaction");
+                fk_turned_off = true;  // before: SQLite flips the flag while preparing the PRAGMA
+                if (!detail::set_foreign_keys(db, false))
+                    throw error(errc::engine, "driftless.sqlite.foreign_keys",
+                                "could not turn foreign_keys off for the rebuild; nothing was changed");
                 continue;  // plan again under a fresh lock: the database may have changed meanwhile
             }
             result.statements = detail::flatten(rendered);
             if (options.dry_run) {  // a dry run shows lossy steps; it does not refuse them
-                abort();
-                restore();
+                if (!abort()) throw error(errc::engine, "driftless.sqlite.rollback", "could not end the dry run's transaction");
+                if (!restore()) throw detail::foreign_keys_left_off("the dry run changed nothing");
                 return result;
             }
             detail::enforce_policy(db, result.plan, options);
@@ -346,8 +402,10 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
             insert.step();
             if (!fingerprint.empty()) detail::record_fast_path(db, fingerprint);
             db.execute(caller_transaction ? "RELEASE driftless_migrate" : "COMMIT");
-            restore();
+            locked = false;
             result.applied = true;
+            if (!restore())
+                throw detail::foreign_keys_left_off("migration version " + std::to_string(result.version) + " was applied");
             return result;
         } catch (...) {
             abort();
@@ -449,17 +507,20 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
     if (sqlite3_get_autocommit(db.handle()) == 0)
         throw error(errc::usage, "driftless.rollback.in_transaction", "rollback runs its own transaction; call it outside yours");
     const bool fk_on = detail::count(db, "PRAGMA foreign_keys") == 1;
-    if (fk_on) db.execute("PRAGMA foreign_keys = OFF");
-    const auto restore = [&] {
-        if (fk_on) sqlite3_exec(db.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+    bool fk_turned_off = false;
+    bool locked = false;
+    const auto restore = [&]() noexcept {
+        if (fk_turned_off && detail::set_foreign_keys(db, true)) fk_turned_off = false;
+        return !fk_turned_off;
     };
     try {
+        if (fk_on) {
+            fk_turned_off = true;  // before: SQLite flips the flag while preparing the PRAGMA
+            if (!detail::set_foreign_keys(db, false))
+                throw error(errc::engine, "driftless.sqlite.foreign_keys", "could not turn foreign_keys off for the rollback");
+        }
         detail::take_lock(db, "BEGIN IMMEDIATE", "rollback");
-    } catch (...) {
-        restore();
-        throw;
-    }
-    try {
+        locked = true;
         std::int64_t version = 0;
         std::string down;
         if (detail::has_table(db, history_table)) {
@@ -475,7 +536,8 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
         }
         if (version == 0) {
             db.execute("ROLLBACK");
-            restore();
+            locked = false;
+            if (!restore()) throw detail::foreign_keys_left_off("there was nothing to roll back");
             return 0;
         }
         const std::vector<std::string> statements = detail::split_statements(down);
@@ -496,10 +558,11 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
         mark.bind(1, detail::utc_now()).bind(2, std::to_string(version));
         mark.step();
         db.execute("COMMIT");
-        restore();
+        locked = false;
+        if (!restore()) throw detail::foreign_keys_left_off("version " + std::to_string(version) + " was rolled back");
         return version;
     } catch (...) {
-        sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        if (locked) detail::roll_back(db, false);
         restore();
         throw;
     }

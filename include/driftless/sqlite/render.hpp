@@ -90,14 +90,24 @@ inline bool can_drop_natively(const table_info& before, const std::string& colum
     return true;
 }
 
+/// ALTER TABLE ... RENAME TO, through a scratch name when the names differ only in ASCII case
+/// (SQLite refuses that rename: it sees the new name as taken).
+inline std::vector<std::string> rename_table_sql(const std::string& from, const std::string& to) {
+    if (!same_name(from, to)) return {"ALTER TABLE " + q(from) + " RENAME TO " + q(to)};
+    const std::string scratch = driftless::detail::fit_name("_driftless_rename_" + to);
+    return {"ALTER TABLE " + q(from) + " RENAME TO " + q(scratch), "ALTER TABLE " + q(scratch) + " RENAME TO " + q(to)};
+}
+
 /// `sql` with every identifier named in `names` (old -> new, ASCII case-insensitive) replaced by
 /// its new name, quoted. For expressions of one table (CHECK, partial-index WHERE), where a bare
 /// name can only be one of the table's columns.
 inline std::string rename_identifiers(std::string_view sql, const std::vector<std::pair<std::string, std::string>>& names) {
     std::string out;
     std::size_t at = 0;
-    for (const token& t : tokenize(sql)) {
-        if (t.kind != token::identifier && t.kind != token::word) continue;
+    const std::vector<token> tokens = tokenize(sql);
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        const token& t = tokens[i];
+        if (!driftless::detail::names_column(tokens, i)) continue;  // keywords, numbers, functions
         for (const auto& [from, to] : names) {
             if (!same_name(t.value, from)) continue;
             out.append(sql.substr(at, t.begin - at));
@@ -206,8 +216,9 @@ inline std::vector<std::string> rebuild_statements(const table_change& change,
     for (const index_info& x : after.indexes) out.push_back(render_create_index(after, x, dialect::sqlite));
     for (const dependent_object* d : affected) out.push_back(d->sql);
     if (defer) {
-        if (before.name != change.after.name)
-            out.push_back("ALTER TABLE " + q(before.name) + " RENAME TO " + q(change.after.name));
+        if (before.name != change.after.name) {
+            for (auto& statement : rename_table_sql(before.name, change.after.name)) out.push_back(std::move(statement));
+        }
         for (const auto& [from, to] : renamed_columns)
             out.push_back("ALTER TABLE " + q(change.after.name) + " RENAME COLUMN " + q(from) + " TO " + q(to));
     }
@@ -269,7 +280,7 @@ inline std::vector<table_statements> render_plan(const migration_plan& p, const 
             }
         };
         steps_of(step_kind::rename_table, [&](const step& s) {
-            ts.statements.push_back("ALTER TABLE " + q(s.from) + " RENAME TO " + q(s.to));
+            for (auto& statement : detail::rename_table_sql(s.from, s.to)) ts.statements.push_back(std::move(statement));
             current = s.to;
         });
         steps_of(step_kind::rename_column, [&](const step& s) {
