@@ -92,8 +92,25 @@ inline std::string describe_fk(const foreign_key_info& fk) {
     return s;
 }
 
+/// A schema's tables by name (the first of a name, as schema::find_table), for lookups that
+/// would otherwise scan the list once per table.
+class table_lookup {
+public:
+    explicit table_lookup(const schema& s) {
+        for (const auto& t : s.tables) by_name_.emplace(t.name, &t);
+    }
+    [[nodiscard]] const table_info* find(std::string_view name) const {
+        const auto it = by_name_.find(name);
+        return it != by_name_.end() ? it->second : nullptr;
+    }
+
+private:
+    std::map<std::string_view, const table_info*> by_name_;
+};
+
 /// The desired tables, each after the tables it references (cycles keep the given order).
 inline std::vector<const table_info*> foreign_key_order(const schema& desired) {
+    const table_lookup lookup(desired);
     std::vector<const table_info*> out;
     std::set<std::string> placed;
     std::set<std::string> visiting;
@@ -102,7 +119,7 @@ inline std::vector<const table_info*> foreign_key_order(const schema& desired) {
         visiting.insert(t.name);
         for (const auto& fk : t.foreign_keys) {
             if (fk.ref_table == t.name) continue;
-            if (const table_info* target = desired.find_table(fk.ref_table)) self(self, *target);
+            if (const table_info* target = lookup.find(fk.ref_table)) self(self, *target);
         }
         visiting.erase(t.name);
         placed.insert(t.name);
@@ -124,15 +141,17 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
     using detail::normalize_sql;
     migration_plan p;
     std::set<std::string> consumed;  // actual tables matched to a model
+    const detail::table_lookup actual_tables(actual);
+    const detail::table_lookup desired_tables(desired);
     // Renames found so far, for the tables that reference them (parents come first, in FK order):
     // actual table name -> desired, and per desired table its columns' actual -> desired names.
     std::map<std::string, std::string> table_renames;
     std::map<std::string, std::map<std::string, std::string>> column_renames;
     for (const table_info* want_ptr : detail::foreign_key_order(desired)) {
         const table_info& want = *want_ptr;
-        const table_info* have = actual.find_table(want.name);
-        if (have == nullptr && !want.previous_name.empty() && desired.find_table(want.previous_name) == nullptr) {
-            have = actual.find_table(want.previous_name);
+        const table_info* have = actual_tables.find(want.name);
+        if (have == nullptr && !want.previous_name.empty() && desired_tables.find(want.previous_name) == nullptr) {
+            have = actual_tables.find(want.previous_name);
             if (have != nullptr) {
                 p.steps.push_back({step_kind::rename_table, safety::safe, want.name, {}, have->name, want.name});
                 table_renames[have->name] = want.name;
@@ -303,7 +322,7 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         if (p.steps.size() != first_step || renamed_table) p.tables.push_back({want.name, false, *have, want});
     }
     for (const auto& t : actual.tables) {
-        if (consumed.count(t.name) == 0 && desired.find_table(t.name) == nullptr) p.unmanaged_tables.push_back(t.name);
+        if (consumed.count(t.name) == 0 && desired_tables.find(t.name) == nullptr) p.unmanaged_tables.push_back(t.name);
     }
     return p;
 }
