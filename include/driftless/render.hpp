@@ -287,6 +287,10 @@ inline std::string render_column(const table_info& table, const column_info& c, 
         out += " DEFAULT ";
         out += def;
     }
+    if (d == dialect::sqlite && !c.collation.empty()) {
+        out += " COLLATE ";
+        out += quote_identifier(c.collation, d);
+    }
     if (inline_pk) {
         out += " PRIMARY KEY";
         if (c.auto_increment && d == dialect::sqlite) out += " AUTOINCREMENT";
@@ -337,6 +341,37 @@ inline std::string render_create_table(const table_info& table, dialect d) {
         out += i + 1 < items.size() ? ",\n" : "\n";
     }
     out += ')';
+    if (d == dialect::sqlite && !table.sqlite_options.empty()) {
+        // Only the options SQLite has: STRICT and WITHOUT ROWID, comma-separated.
+        std::string words;
+        for (char ch : table.sqlite_options) {
+            if (ch == ',' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+                words += ' ';
+            } else {
+                words += ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch;
+            }
+        }
+        std::string normal;
+        for (std::size_t i = 0; i < words.size();) {
+            const std::size_t j = words.find(' ', i);
+            const std::string w = words.substr(i, j == std::string::npos ? std::string::npos : j - i);
+            i = j == std::string::npos ? words.size() : j + 1;
+            if (w.empty()) continue;
+            if (w == "STRICT") {
+                normal += normal.empty() ? "STRICT" : ", STRICT";
+            } else if (w == "WITHOUT") {
+                normal += normal.empty() ? "WITHOUT" : ", WITHOUT";
+            } else if (w == "ROWID" && normal.size() >= 7 && normal.compare(normal.size() - 7, 7, "WITHOUT") == 0) {
+                normal += " ROWID";
+            } else {
+                throw error(errc::invalid_schema, "driftless.render.table_options",
+                            "table '" + table.name + "' has options '" + table.sqlite_options +
+                                "'; SQLite knows STRICT and WITHOUT ROWID");
+            }
+        }
+        out += ' ';
+        out += normal;
+    }
     if (d == dialect::mysql) out += " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
     return out;
 }

@@ -51,6 +51,8 @@ struct column_info {
     bool auto_increment = false;
     column_default default_value{};
     std::string previous_name{};  ///< rename hint
+    /// SQLite: the column's COLLATE as the catalog has it. Models do not set it; a rebuild keeps it.
+    std::string collation{};
 
     friend bool operator==(const column_info&, const column_info&) = default;
 };
@@ -89,6 +91,9 @@ struct check_info {
 struct table_info {
     std::string name{};
     std::string previous_name{};  ///< rename hint
+    /// SQLite: the table options after the column list ("STRICT", "WITHOUT ROWID", both), as the
+    /// catalog has them. Models do not set them; a rebuild keeps them.
+    std::string sqlite_options{};
     std::vector<column_info> columns{};
     std::vector<std::string> primary_key{};
     std::vector<unique_info> uniques{};

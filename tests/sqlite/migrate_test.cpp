@@ -397,3 +397,51 @@ TEST_CASE("migrate: a rebuild that also renames the table and a column keeps vie
     CHECK(one(db, "SELECT count(*) FROM people") == "1");
     CHECK_FALSE(driftless::migrate<ren::Person, ren::Pet>(db, {.verify = true}).applied);
 }
+
+namespace opt {
+struct Tag {
+    std::int64_t id;
+    std::string name;
+    std::optional<std::string> note;
+};
+struct Pair {
+    std::string k;
+    std::string v;
+};
+}  // namespace opt
+
+template <>
+inline constexpr auto driftless::customize::table<opt::Tag> =
+    driftless::table<opt::Tag>("tags").unique_index("tags_name", &opt::Tag::name).default_value(&opt::Tag::note, "-");
+template <>
+inline constexpr auto driftless::customize::table<opt::Pair> =
+    driftless::table<opt::Pair>("pairs").primary_key(&opt::Pair::k).default_value(&opt::Pair::v, "?");
+
+TEST_CASE("migrate: a rebuild keeps STRICT, WITHOUT ROWID and COLLATE, which models cannot say") {
+    auto db = driftless::sqlite::open(":memory:");
+    db.execute("CREATE TABLE tags (id INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, note TEXT) STRICT");
+    db.execute("CREATE UNIQUE INDEX tags_name ON tags (name)");
+    db.execute("CREATE TABLE pairs (k TEXT NOT NULL PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID");
+    db.execute("INSERT INTO tags (id, name, note) VALUES (1, 'Red', NULL), (2, 'blue', 'b')");
+    db.execute("INSERT INTO pairs (k, v) VALUES ('a', '1'), ('b', '2')");
+
+    const auto r = driftless::migrate<opt::Tag, opt::Pair>(db);  // new defaults: both tables rebuilt
+    CHECK(r.applied);
+    CHECK(r.statements.size() > 4);
+    const std::string tags = one(db, "SELECT sql FROM sqlite_schema WHERE name = 'tags'");
+    const std::string pairs = one(db, "SELECT sql FROM sqlite_schema WHERE name = 'pairs'");
+    CHECK(tags.find(") STRICT") != std::string::npos);
+    CHECK(tags.find(R"(COLLATE "NOCASE")") != std::string::npos);
+    CHECK(pairs.find(") WITHOUT ROWID") != std::string::npos);
+    CHECK(one(db, "SELECT strict FROM pragma_table_list WHERE name = 'tags'") == "1");
+    CHECK(one(db, "SELECT wr FROM pragma_table_list WHERE name = 'pairs'") == "1");
+    CHECK_THROWS_AS(db.execute("INSERT INTO tags (id, name) VALUES (3, 'RED')"), driftless::error);  // NOCASE unique
+    CHECK_THROWS_AS(db.execute("INSERT INTO tags (id, name) VALUES ('x', 'green')"), driftless::error);  // STRICT
+    CHECK(one(db, "SELECT group_concat(id || name || coalesce(note, '.'), ',') FROM tags") == "1Red.,2blueb");
+    CHECK(one(db, "SELECT group_concat(k || v, ',') FROM pairs") == "a1,b2");
+    CHECK_FALSE(driftless::migrate<opt::Tag, opt::Pair>(db, {.verify = true}).applied);
+    // and the way back keeps them too
+    CHECK(driftless::rollback<opt::Tag>(db) == r.version);
+    CHECK(one(db, "SELECT sql FROM sqlite_schema WHERE name = 'tags'").find(") STRICT") != std::string::npos);
+    CHECK(one(db, "SELECT sql FROM sqlite_schema WHERE name = 'pairs'").find(") WITHOUT ROWID") != std::string::npos);
+}

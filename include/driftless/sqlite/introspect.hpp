@@ -65,6 +65,8 @@ struct create_table_facts {
     std::vector<named_columns> uniques;
     std::vector<named_columns> foreign_keys;
     std::string autoincrement_column;
+    std::map<std::string, std::string> collations;  ///< column -> COLLATE name
+    std::string options;                            ///< after the column list: STRICT, WITHOUT ROWID
 };
 
 inline create_table_facts parse_create_table(std::string_view sql) {
@@ -118,6 +120,9 @@ inline create_table_facts parse_create_table(std::string_view sql) {
                 constraint_name.clear();
             } else if (is_keyword(t[i], "AUTOINCREMENT") && column_def) {
                 facts.autoincrement_column = column;
+            } else if (is_keyword(t[i], "COLLATE") && column_def && i + 1 < end &&
+                       (t[i + 1].kind == token::word || t[i + 1].kind == token::identifier)) {
+                facts.collations[column] = t[++i].value;
             } else if (t[i].kind == token::word && !constraint_name.empty() && !is_keyword(t[i], "CONSTRAINT")) {
                 // a named column constraint of a kind kept nowhere else (NOT NULL, DEFAULT, ...)
                 if (!is_keyword(t[i], "CHECK") && !is_keyword(t[i], "UNIQUE") && !is_keyword(t[i], "REFERENCES"))
@@ -125,6 +130,11 @@ inline create_table_facts parse_create_table(std::string_view sql) {
             }
         }
         item = end + 1;
+    }
+    if (close + 1 < t.size()) {
+        std::string_view rest = sql.substr(t[close + 1].begin);
+        while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\n' || rest.back() == ';')) rest.remove_suffix(1);
+        facts.options = std::string(rest);
     }
     return facts;
 }
@@ -309,6 +319,7 @@ inline schema introspect(const connection& db, const introspect_options& options
                 }
                 if (columns.integer(4) != 0) pk.emplace_back(columns.integer(4), c.name);
                 c.auto_increment = c.name == facts.autoincrement_column;
+                if (const auto co = facts.collations.find(c.name); co != facts.collations.end()) c.collation = co->second;
                 t.columns.push_back(std::move(c));
             }
             std::sort(pk.begin(), pk.end());
@@ -411,6 +422,7 @@ inline schema introspect(const connection& db, const introspect_options& options
                 }
             }
             t.checks = facts.checks;
+            t.sqlite_options = facts.options;
             out.tables.push_back(std::move(t));
         }
         // A foreign key written without target columns references the target's primary key.
