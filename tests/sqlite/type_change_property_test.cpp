@@ -613,8 +613,10 @@ std::string iso_timestamp(std::int64_t ticks, int digits) {
                   static_cast<int>(in_day % 60));
     std::string out = iso_date(days) + buf;
     if (digits > 0) {
-        std::snprintf(buf, sizeof buf, ".%0*lld", digits, static_cast<long long>(fraction));
-        out += buf;
+        const std::string f = std::to_string(fraction);  // 0 <= fraction < 10^digits
+        out += '.';
+        out.append(static_cast<std::size_t>(digits) - std::min(f.size(), static_cast<std::size_t>(digits)), '0');
+        out += f;
     }
     return out;
 }
