@@ -148,7 +148,7 @@ TEST_CASE("render_plan: a type change rebuilds the table and keeps every row, ch
                                         "  \"email\" VARCHAR(100) NOT NULL,\n"
                                         "  \"age\" INTEGER NOT NULL\n"
                                         ")",
-                                        R"(INSERT INTO "_driftless_new_users" ("id", "email", "age") SELECT "id", "email", "age" FROM "users")",
+                                        R"(INSERT INTO "_driftless_new_users" SELECT * FROM "users")",
                                         R"(DROP TABLE "users")",
                                         R"(ALTER TABLE "_driftless_new_users" RENAME TO "users")",
                                         R"(CREATE INDEX "users_by_email" ON "users" ("email"))",

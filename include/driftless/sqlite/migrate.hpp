@@ -461,12 +461,15 @@ inline std::vector<std::string> losses(const connection& db, const schema& curre
             std::size_t i = 3;
             while (i < t.size() && !is(t[i], "SELECT")) ++i;
             std::set<std::string> kept;
+            bool all = false;  // SELECT *: every column kept
             for (++i; i < t.size() && !is(t[i], "FROM"); ++i) {
                 if (t[i].kind == token::identifier || t[i].kind == token::word) kept.insert(t[i].value);
+                if (is_symbol(t[i], '*')) all = true;
             }
             if (i + 1 >= t.size()) continue;
             const std::string table = t[i + 1].value;
             rebuilt.push_back(table);
+            if (all) continue;
             if (const table_info* info = current.find_table(table)) {
                 for (const auto& c : info->columns) {
                     if (kept.count(c.name) != 0) continue;

@@ -206,8 +206,17 @@ inline std::vector<std::string> rebuild_statements(const table_change& change,
         from += (from.empty() ? "" : ", ") + q(src->name);
     }
     // Values are copied as they are: no CAST, so SQLite's affinity rules cannot turn text into 0.
-    if (!into.empty())
+    // With the same columns in the same order, `SELECT *` lets SQLite copy whole records where
+    // the columns' affinities and collations agree (its transfer optimisation).
+    const bool same_columns =
+        after.columns.size() == before.columns.size() &&
+        std::equal(after.columns.begin(), after.columns.end(), before.columns.begin(),
+                   [](const column_info& a, const column_info& b) { return a.name == b.name; });
+    if (same_columns) {
+        out.push_back("INSERT INTO " + q(fresh.name) + " SELECT * FROM " + q(before.name));
+    } else if (!into.empty()) {
         out.push_back("INSERT INTO " + q(fresh.name) + " (" + into + ") SELECT " + from + " FROM " + q(before.name));
+    }
     const bool keeps_autoincrement =
         std::any_of(after.columns.begin(), after.columns.end(), [](const column_info& c) { return c.auto_increment; }) &&
         std::any_of(before.columns.begin(), before.columns.end(), [](const column_info& c) { return c.auto_increment; });
