@@ -16,7 +16,7 @@ set -euo pipefail
 # Debian packages the builds need. Backends add theirs here (libpq-dev postgresql
 # libmariadb-dev mariadb-server).
 PACKAGES="cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libsqlite3-dev
-doctest-dev libcli11-dev libtomlplusplus-dev libbenchmark-dev time"
+doctest-dev libcli11-dev libtomlplusplus-dev libbenchmark-dev nlohmann-json3-dev time"
 
 JOBS=${JOBS:-2}
 SANITIZER_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"

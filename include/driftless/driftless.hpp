@@ -6,6 +6,7 @@
 #include <driftless/config.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/error.hpp>
+#include <driftless/files.hpp>
 #include <driftless/history.hpp>
 #include <driftless/migrate.hpp>
 #include <driftless/plan.hpp>

@@ -447,54 +447,59 @@ inline std::vector<std::string> split_statements(std::string_view script) {
     return out;
 }
 
-/// What running `statements` would discard: whole tables dropped, and columns that a native DROP
-/// COLUMN or a rebuild (INSERT INTO _driftless_new_T (...) SELECT ... FROM T) leaves behind,
-/// counted on the data as it is now.
+/// What running `statements` would discard, counted on the data as it is now: tables dropped
+/// with their rows, and columns dropped natively (ALTER TABLE ... DROP [COLUMN]) or left behind by
+/// a rebuild. A table copied by INSERT INTO ... SELECT ... FROM it before it is dropped (the
+/// 12-step rebuild, driftless's or hand-written) loses only the columns the SELECT does not name.
 inline std::vector<std::string> losses(const connection& db, const schema& current, const std::vector<std::string>& statements) {
+    using driftless::detail::thousands;
     std::vector<std::string> out;
-    std::vector<std::string> rebuilt;
+    struct copy {
+        std::string table;
+        std::set<std::string> kept;
+        bool all = false;  // SELECT *: every column kept
+    };
+    std::vector<copy> copies;
     const auto is = [](const token& t, std::string_view k) { return is_keyword(t, k); };
+    const auto non_null = [&db](const std::string& table, const std::string& column) {
+        return count(db, "SELECT count(*) FROM " + quote_identifier(table, dialect::sqlite) + " WHERE " +
+                             quote_identifier(column, dialect::sqlite) + " IS NOT NULL");
+    };
+    const auto column_loss = [&](const std::string& table, const std::string& column) {
+        if (const auto n = non_null(table, column); n != 0)
+            out.push_back("dropping column " + table + "." + column + " would discard " + thousands(n) + " non-null values");
+    };
     for (const std::string& sql : statements) {
         const std::vector<token> t = tokenize(sql);
-        if (t.size() >= 3 && is(t[0], "INSERT") && is(t[1], "INTO") &&
-            t[2].value.rfind("_driftless_new_", 0) == 0) {
+        if (t.size() >= 3 && is(t[0], "INSERT") && is(t[1], "INTO")) {
             std::size_t i = 3;
             while (i < t.size() && !is(t[i], "SELECT")) ++i;
-            std::set<std::string> kept;
-            bool all = false;  // SELECT *: every column kept
+            copy c;
             for (++i; i < t.size() && !is(t[i], "FROM"); ++i) {
-                if (t[i].kind == token::identifier || t[i].kind == token::word) kept.insert(t[i].value);
-                if (is_symbol(t[i], '*')) all = true;
+                if (t[i].kind == token::identifier || t[i].kind == token::word) c.kept.insert(t[i].value);
+                if (is_symbol(t[i], '*')) c.all = true;
             }
             if (i + 1 >= t.size()) continue;
-            const std::string table = t[i + 1].value;
-            rebuilt.push_back(table);
-            if (all) continue;
-            if (const table_info* info = current.find_table(table)) {
+            c.table = t[i + 1].value;
+            copies.push_back(std::move(c));
+        } else if (t.size() >= 5 && is(t[0], "ALTER") && is(t[1], "TABLE") && is(t[3], "DROP")) {
+            const std::size_t col = is(t[4], "COLUMN") ? 5 : 4;
+            if (col < t.size() && current.find_table(t[2].value) != nullptr) column_loss(t[2].value, t[col].value);
+        } else if (t.size() >= 3 && is(t[0], "DROP") && is(t[1], "TABLE")) {
+            const std::string& table = t.size() >= 5 && is(t[2], "IF") && is(t[3], "EXISTS") ? t[4].value : t[2].value;
+            const table_info* info = current.find_table(table);
+            if (info == nullptr) continue;
+            const auto copied = std::find_if(copies.rbegin(), copies.rend(), [&](const copy& c) { return driftless::detail::same_name(c.table, table); });
+            if (copied != copies.rend()) {
+                if (copied->all) continue;
                 for (const auto& c : info->columns) {
-                    if (kept.count(c.name) != 0) continue;
-                    const auto n = count(db, "SELECT count(*) FROM " + quote_identifier(table, dialect::sqlite) + " WHERE " +
-                                                 quote_identifier(c.name, dialect::sqlite) + " IS NOT NULL");
-                    if (n != 0)
-                        out.push_back("dropping column " + table + "." + c.name + " would discard " +
-                                      driftless::detail::thousands(n) + " non-null values");
+                    const bool kept = std::any_of(copied->kept.begin(), copied->kept.end(),
+                                                  [&](const std::string& k) { return driftless::detail::same_name(k, c.name); });
+                    if (!kept) column_loss(table, c.name);
                 }
+            } else if (const auto n = count(db, "SELECT count(*) FROM " + quote_identifier(table, dialect::sqlite)); n != 0) {
+                out.push_back("dropping table " + table + " would discard " + thousands(n) + " rows");
             }
-        } else if (t.size() >= 6 && is(t[0], "ALTER") && is(t[1], "TABLE") && is(t[3], "DROP") && is(t[4], "COLUMN")) {
-            const auto n = count(db, "SELECT count(*) FROM " + quote_identifier(t[2].value, dialect::sqlite) + " WHERE " +
-                                         quote_identifier(t[5].value, dialect::sqlite) + " IS NOT NULL");
-            if (n != 0)
-                out.push_back("dropping column " + t[2].value + "." + t[5].value + " would discard " +
-                              driftless::detail::thousands(n) + " non-null values");
-        }
-    }
-    for (const std::string& sql : statements) {
-        const std::vector<token> t = tokenize(sql);
-        if (t.size() == 3 && is(t[0], "DROP") && is(t[1], "TABLE") &&
-            std::find(rebuilt.begin(), rebuilt.end(), t[2].value) == rebuilt.end() && current.find_table(t[2].value)) {
-            const auto n = count(db, "SELECT count(*) FROM " + quote_identifier(t[2].value, dialect::sqlite));
-            if (n != 0)
-                out.push_back("dropping table " + t[2].value + " would discard " + driftless::detail::thousands(n) + " rows");
         }
     }
     return out;
@@ -502,10 +507,11 @@ inline std::vector<std::string> losses(const connection& db, const schema& curre
 
 }  // namespace detail
 
-/// Undo the most recent applied (not rolled back) migration whose source names `table`, with its
-/// recorded down SQL, in one transaction, and mark its row rolled back. Dropping a table or a
-/// column that holds data is refused, with the count, unless options.allow_data_loss. Returns the
-/// version rolled back, or 0 when there was nothing to roll back.
+/// Undo the most recent applied (not rolled back) migration whose source names `table` (any
+/// migration when `table` is empty), with its recorded down SQL, in one transaction, and mark its
+/// row rolled back. Dropping a table or a column that holds data is refused, with the count,
+/// unless options.allow_data_loss; a baseline, or a file without a down section, cannot be rolled
+/// back. Returns the version rolled back, or 0 when there was nothing to roll back.
 inline std::int64_t rollback_table(const connection& db, const std::string& table, const rollback_options& options) {
     if (sqlite3_get_autocommit(db.handle()) == 0)
         throw error(errc::usage, "driftless.rollback.in_transaction", "rollback runs its own transaction; call it outside yours");
@@ -527,13 +533,22 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
         std::int64_t version = 0;
         std::string down;
         if (detail::has_table(db, history_table)) {
-            auto st = db.prepare("SELECT version, source, down_sql FROM _driftless_migrations WHERE rolled_back_at IS NULL "
+            auto st = db.prepare("SELECT version, source, down_sql, kind FROM _driftless_migrations WHERE rolled_back_at IS NULL "
                                  "ORDER BY version DESC");
             while (st.step()) {
                 const std::string source = ", " + st.text(1) + ",";
-                if (source.find(", " + table + ",") == std::string::npos) continue;
+                if (!table.empty() && (st.text(3) != "auto" || source.find(", " + table + ",") == std::string::npos)) continue;
                 version = st.integer(0);
                 down = st.text(2);
+                if (st.text(3) == "baseline")
+                    throw error(errc::usage, "driftless.rollback.baseline",
+                                "version " + std::to_string(version) + " is a baseline, which ran nothing; there is nothing to undo");
+                if (detail::split_statements(down).empty())
+                    throw error(errc::usage, "driftless.rollback.no_down",
+                                "version " + std::to_string(version) + " (" + st.text(1) +
+                                    ") has no down section; write the SQL that undoes it in a new migration instead");
+                while (st.step()) {
+                }
                 break;
             }
         }

@@ -1,0 +1,694 @@
+// driftless — the command line: driftless::cli::main<Models...>(argc, argv) turns a user's models
+// into their migration tool (CLI11 for the arguments, toml++ for driftless.toml). With no models
+// it is the generic `driftless` executable (init, status, upgrade, apply, verify, baseline, rollback).
+//
+// Commands: init, status, plan, migrate, generate, create NAME, upgrade, apply FILE, rollback,
+// verify, baseline VERSION. The database comes from --database URL, else the environment variable
+// DRIFTLESS_DATABASE_URL, else driftless.toml. Output is for people unless --json is given, in which
+// case stdout carries exactly one JSON object (also for errors). Exit codes: see exit_code.
+#ifndef DRIFTLESS_CLI_HPP
+#define DRIFTLESS_CLI_HPP
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <toml++/toml.h>
+
+#include <driftless/sqlite.hpp>
+
+namespace driftless::cli {
+
+/// The process exit codes of every command.
+enum class exit_code : int {
+    ok = 0,
+    drift = 1,      ///< verify found drift
+    usage = 2,      ///< bad command line, configuration or URL
+    refused = 3,    ///< refused to protect data or history: lossy step, changed file, out of order, ...
+    database = 4,   ///< the database reported an error
+    busy = 5,       ///< another process kept the migration lock
+};
+
+/// The models a CLI was built with, as run-time values (the templates stop here).
+struct model_set {
+    struct model {
+        std::string type_name;  ///< "User"
+        std::string table;      ///< "users"
+    };
+    schema desired{};
+    std::vector<model> models{};
+};
+
+/// Where the database and the migration files are, once the command line, the environment and
+/// driftless.toml have been read.
+struct settings {
+    std::string url{};                     ///< "sqlite:app.db", "sqlite::memory:", ...
+    std::filesystem::path migrations{};    ///< the migrations directory
+    std::filesystem::path config{};        ///< the configuration file read (empty when none)
+};
+
+/// A parsed database URL.
+struct database_url {
+    std::string scheme{};  ///< "sqlite", "postgresql", "mysql"
+    std::string target{};  ///< for sqlite, the file path or ":memory:"
+};
+
+/// "sqlite:app.db", "sqlite:///var/app.db", "sqlite::memory:", "postgresql://...", "mysql://...".
+inline database_url parse_url(std::string_view url) {
+    const auto colon = url.find(':');
+    if (colon == std::string_view::npos || colon == 0)
+        throw error(errc::usage, "driftless.cli.url",
+                    "'" + std::string(url) + "' is not a database URL; use sqlite:PATH, sqlite::memory:, postgresql://... or mysql://...");
+    database_url out;
+    out.scheme = std::string(url.substr(0, colon));
+    for (char& c : out.scheme) c = driftless::detail::to_lower(c);
+    std::string_view rest = url.substr(colon + 1);
+    if (out.scheme == "sqlite" || out.scheme == "sqlite3") {
+        out.scheme = "sqlite";
+        if (rest.substr(0, 2) == "//") rest.remove_prefix(2);  // sqlite://relative, sqlite:///absolute
+        if (rest.empty())
+            throw error(errc::usage, "driftless.cli.url", "'" + std::string(url) + "' names no database file");
+        out.target = std::string(rest);
+        return out;
+    }
+    if (out.scheme == "postgres") out.scheme = "postgresql";
+    if (out.scheme == "mariadb") out.scheme = "mysql";
+    if (out.scheme == "postgresql" || out.scheme == "mysql")
+        throw error(errc::usage, "driftless.cli.backend",
+                    "the " + out.scheme + " backend is not available in this build of driftless yet; use a sqlite: URL");
+    throw error(errc::usage, "driftless.cli.url", "unknown database URL scheme '" + out.scheme + "' in '" + std::string(url) + "'");
+}
+
+namespace detail {
+
+/// A small JSON value, enough for the CLI's output.
+class json {
+public:
+    using array = std::vector<json>;
+    using object = std::vector<std::pair<std::string, json>>;
+
+    json() = default;
+    json(std::nullptr_t) {}
+    json(bool b) : v_(b) {}
+    json(std::int64_t n) : v_(n) {}
+    json(int n) : v_(static_cast<std::int64_t>(n)) {}
+    json(std::size_t n) : v_(static_cast<std::int64_t>(n)) {}
+    json(std::string s) : v_(std::move(s)) {}
+    json(const char* s) : v_(std::string(s)) {}
+    json(array a) : v_(std::move(a)) {}
+    json(object o) : v_(std::move(o)) {}
+    json(const std::vector<std::string>& strings) : v_(array(strings.begin(), strings.end())) {}
+
+    [[nodiscard]] std::string dump() const {
+        std::string out;
+        write(out);
+        return out;
+    }
+
+private:
+    static void quote(std::string& out, std::string_view s) {
+        out += '"';
+        for (unsigned char c : s) {
+            switch (c) {
+                case '"': out += "\\\""; break;
+                case '\\': out += "\\\\"; break;
+                case '\n': out += "\\n"; break;
+                case '\r': out += "\\r"; break;
+                case '\t': out += "\\t"; break;
+                default:
+                    if (c < 0x20) {
+                        constexpr char hex[] = "0123456789abcdef";
+                        out += "\\u00";
+                        out += hex[c >> 4];
+                        out += hex[c & 0xF];
+                    } else {
+                        out += static_cast<char>(c);
+                    }
+            }
+        }
+        out += '"';
+    }
+    void write(std::string& out) const {
+        if (std::holds_alternative<std::monostate>(v_)) {
+            out += "null";
+        } else if (const bool* b = std::get_if<bool>(&v_)) {
+            out += *b ? "true" : "false";
+        } else if (const std::int64_t* n = std::get_if<std::int64_t>(&v_)) {
+            out += std::to_string(*n);
+        } else if (const std::string* s = std::get_if<std::string>(&v_)) {
+            quote(out, *s);
+        } else if (const array* a = std::get_if<array>(&v_)) {
+            out += '[';
+            for (std::size_t i = 0; i < a->size(); ++i) {
+                if (i != 0) out += ',';
+                (*a)[i].write(out);
+            }
+            out += ']';
+        } else if (const object* o = std::get_if<object>(&v_)) {
+            out += '{';
+            for (std::size_t i = 0; i < o->size(); ++i) {
+                if (i != 0) out += ',';
+                quote(out, (*o)[i].first);
+                out += ':';
+                (*o)[i].second.write(out);
+            }
+            out += '}';
+        }
+    }
+
+    std::variant<std::monostate, bool, std::int64_t, std::string, array, object> v_;
+};
+
+inline json steps_json(const migration_plan& p) {
+    json::array steps;
+    for (const step& s : p.steps) {
+        steps.emplace_back(json::object{{"safety", std::string(to_string(s.level))},
+                                        {"kind", std::string(to_string(s.kind))},
+                                        {"table", s.table},
+                                        {"subject", s.subject},
+                                        {"from", s.from},
+                                        {"to", s.to}});
+    }
+    return steps;
+}
+
+/// What a command produced: a JSON object, and the same for people.
+struct output {
+    json::object fields{};
+    std::string text{};
+    exit_code code = exit_code::ok;
+};
+
+inline const std::string default_config_name = "driftless.toml";
+
+/// `path` relative to the configuration file's directory, unless absolute.
+inline std::filesystem::path beside(const std::filesystem::path& config, const std::string& path) {
+    const std::filesystem::path p(path);
+    if (p.is_absolute() || config.empty()) return p;
+    return config.parent_path() / p;
+}
+
+/// Read the settings: the command line wins over DRIFTLESS_DATABASE_URL, which wins over the file.
+inline settings resolve(const std::string& database, const std::string& migrations, const std::string& config_path,
+                        bool config_given) {
+    settings s;
+    const std::filesystem::path config = std::filesystem::path(config_path.empty() ? default_config_name : config_path);
+    std::string file_url;
+    std::string file_migrations;
+    std::error_code ec;
+    if (std::filesystem::exists(config, ec)) {
+        s.config = config;
+        try {
+            const toml::table t = toml::parse_file(config.string());
+            file_url = t["database"]["url"].value_or(std::string());
+            file_migrations = t["migrations"]["dir"].value_or(std::string());
+        } catch (const toml::parse_error& e) {
+            std::ostringstream where;
+            where << e.source().begin;
+            throw error(errc::usage, "driftless.cli.config",
+                        "cannot read '" + config.string() + "': " + std::string(e.description()) + " (" + where.str() + ")");
+        }
+    } else if (config_given) {
+        throw error(errc::usage, "driftless.cli.config", "configuration file '" + config.string() + "' does not exist");
+    }
+    if (!database.empty()) {
+        s.url = database;
+    } else if (const char* env = std::getenv("DRIFTLESS_DATABASE_URL"); env != nullptr && *env != '\0') {
+        s.url = env;
+    } else if (!file_url.empty()) {
+        // A relative sqlite path in the file is relative to the file.
+        const database_url u = parse_url(file_url);
+        s.url = u.scheme == "sqlite" && u.target != ":memory:" && u.target.rfind("file:", 0) != 0
+                    ? "sqlite:" + beside(s.config, u.target).string()
+                    : file_url;
+    }
+    if (!migrations.empty()) {
+        s.migrations = migrations;
+    } else if (!file_migrations.empty()) {
+        s.migrations = beside(s.config, file_migrations);
+    } else {
+        s.migrations = "migrations";
+    }
+    return s;
+}
+
+inline sqlite::connection connect(const settings& s) {
+    if (s.url.empty())
+        throw error(errc::usage, "driftless.cli.database",
+                    "no database: pass --database URL, set DRIFTLESS_DATABASE_URL, or run 'init' to write " + default_config_name);
+    const database_url u = parse_url(s.url);
+    return sqlite::open(u.target);
+}
+
+inline exit_code code_of(const error& e) {
+    switch (e.code()) {
+        case errc::lossy_step:
+        case errc::checksum_mismatch:
+        case errc::usage: return exit_code::refused;
+        case errc::busy: return exit_code::busy;
+        case errc::engine: return exit_code::database;
+        default: return exit_code::refused;
+    }
+}
+
+/// The models named by --model (type or table names, any case); all of them when none is named.
+inline schema chosen(const model_set& m, const std::vector<std::string>& names, std::string& source, std::string* types = nullptr) {
+    schema out;
+    for (const auto& model : m.models) {
+        bool wanted = names.empty();
+        for (const auto& n : names) {
+            // "myapp.models.User" and "app::User" name User too.
+            std::string_view last = n;
+            if (const auto cut = last.find_last_of(".:"); cut != std::string_view::npos) last = last.substr(cut + 1);
+            if (driftless::detail::same_name(last, model.type_name) || driftless::detail::same_name(n, model.table)) wanted = true;
+        }
+        if (!wanted) continue;
+        if (const table_info* t = m.desired.find_table(model.table)) out.tables.push_back(*t);
+        source += (source.empty() ? "" : ", ") + model.table;
+        if (types != nullptr) *types += (types->empty() ? "" : " ") + model.type_name;
+    }
+    for (const auto& n : names) {
+        std::string_view last = n;
+        if (const auto cut = last.find_last_of(".:"); cut != std::string_view::npos) last = last.substr(cut + 1);
+        bool known = false;
+        for (const auto& model : m.models)
+            known = known || driftless::detail::same_name(last, model.type_name) || driftless::detail::same_name(n, model.table);
+        if (!known) {
+            std::string names_known;
+            for (const auto& model : m.models) names_known += (names_known.empty() ? "" : ", ") + model.type_name;
+            throw error(errc::usage, "driftless.cli.model", "no model named '" + n + "'; this tool knows: " + names_known);
+        }
+    }
+    return out;
+}
+
+inline std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+/// Shows on stderr, when it is a terminal, that a long statement is still running: for a table
+/// rebuild, the rows copied so far (counted by SQLite's update hook as each row goes into the new
+/// table), otherwise the elapsed time; refreshed a few times a second once a second has passed.
+/// DRIFTLESS_PROGRESS=always shows it on any stderr, from the start (for logs and tests).
+class progress_line {
+public:
+    progress_line(const sqlite::connection& db, std::string what) : db_(db.handle()), what_(std::move(what)) {
+        const char* mode = std::getenv("DRIFTLESS_PROGRESS");
+        always_ = mode != nullptr && std::string_view(mode) == "always";
+        if (!always_ && isatty(STDERR_FILENO) == 0) return;
+        start_ = std::chrono::steady_clock::now();
+        last_ = start_;
+        sqlite3_progress_handler(db_, 100000, &progress_line::tick, this);
+        sqlite3_update_hook(db_, &progress_line::row, this);
+        active_ = true;
+    }
+    progress_line(const progress_line&) = delete;
+    progress_line& operator=(const progress_line&) = delete;
+    ~progress_line() {
+        if (!active_) return;
+        sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+        sqlite3_update_hook(db_, nullptr, nullptr);
+        if (shown_) std::fputs(always_ ? "\n" : "\r\033[K", stderr);
+    }
+
+private:
+    static int tick(void* self) {
+        static_cast<progress_line*>(self)->show(false);
+        return 0;
+    }
+    static void row(void* self, int op, const char*, const char* table, sqlite3_int64) {
+        auto* p = static_cast<progress_line*>(self);
+        if (op != SQLITE_INSERT || table == nullptr) return;
+        constexpr std::string_view prefix = "_driftless_new_";
+        const std::string_view name(table);
+        if (name.substr(0, prefix.size()) != prefix) return;
+        if (p->table_ != name.substr(prefix.size())) {
+            p->table_ = std::string(name.substr(prefix.size()));
+            p->rows_ = 0;
+        }
+        if (++p->rows_ % 4096 == 0) p->show(true);
+    }
+    void show(bool copying) {
+        const auto now = std::chrono::steady_clock::now();
+        if (!(always_ && copying) && now - last_ < std::chrono::milliseconds(250)) return;
+        if (!always_ && now - start_ < std::chrono::seconds(1)) return;
+        last_ = now;
+        shown_ = true;
+        const double seconds = std::chrono::duration<double>(now - start_).count();
+        const std::string rows = copying ? "copying rows into " + table_ + ": " + driftless::detail::thousands(rows_) + " rows, " : "";
+        std::fprintf(stderr, always_ ? "%s: %s%.1f s\n" : "\r\033[K%s: %s%.1f s", what_.c_str(), rows.c_str(), seconds);
+        std::fflush(stderr);
+    }
+
+    sqlite3* db_;
+    std::string what_;
+    std::string table_{};
+    std::int64_t rows_ = 0;
+    std::chrono::steady_clock::time_point start_{};
+    std::chrono::steady_clock::time_point last_{};
+    bool always_ = false;
+    bool active_ = false;
+    bool shown_ = false;
+};
+
+inline output need_models(const model_set* m, std::string_view command) {
+    if (m == nullptr || m->models.empty())
+        throw error(errc::usage, "driftless.cli.no_models",
+                    "'" + std::string(command) + "' compares models with the database, and this driftless executable was built "
+                    "without models; build your own with driftless::cli::main<YourModels...>(argc, argv)");
+    return {};
+}
+
+inline std::string sql_text(const std::vector<std::string>& statements) {
+    std::string out;
+    for (const auto& s : statements) out += s + ";\n";
+    return out;
+}
+
+}  // namespace detail
+
+/// Run the command line with the given models (nullptr: none). Returns the process exit code.
+inline int run(int argc, const char* const* argv, const model_set* models) {
+    using detail::json;
+    CLI::App app{"driftless: keep the database schema in step with the C++ models, and run versioned migration files",
+                 argc > 0 && argv[0] != nullptr ? std::filesystem::path(argv[0]).filename().string() : "driftless"};
+    app.require_subcommand(1);
+    std::string database, migrations_dir, config_path;
+    bool as_json = false;
+    app.add_option("--database", database, "database URL: sqlite:PATH, sqlite::memory: (else DRIFTLESS_DATABASE_URL, else driftless.toml)");
+    app.add_option("--migrations", migrations_dir, "migrations directory (else driftless.toml, else ./migrations)");
+    app.add_option("--config", config_path, "configuration file (default ./driftless.toml)");
+    app.add_flag("--json", as_json, "print one JSON object on stdout instead of text");
+    app.footer("Exit codes: 0 done, 1 verify found drift, 2 bad usage or configuration, 3 refused (data or history "
+               "would be lost or is inconsistent), 4 database error, 5 the migration lock was busy.");
+
+    const auto sub = [&app](const char* name, const char* help) {
+        CLI::App* s = app.add_subcommand(name, help);
+        s->fallthrough();
+        return s;
+    };
+    std::string init_url = "sqlite:app.db";
+    bool force = false;
+    CLI::App* init = sub("init", "write driftless.toml and create the migrations directory");
+    init->add_option("--url", init_url, "the database URL to write into driftless.toml")->capture_default_str();
+    init->add_flag("--force", force, "overwrite an existing driftless.toml");
+
+    CLI::App* status = sub("status", "list the migrations recorded in the database, and the pending files");
+
+    std::vector<std::string> model_names;
+    CLI::App* plan = sub("plan", "show what migrate would do (steps with their safety class, and the SQL); change nothing");
+    plan->add_option("--model", model_names, "only these models (type or table names)");
+
+    std::string description;
+    bool allow_data_loss = false, dry_run = false, show_status = false, verify_all = false;
+    std::string dialect_name;
+    CLI::App* migrate = sub("migrate", "bring the database to the models now");
+    migrate->add_option("--description", description, "stored with the migration");
+    migrate->add_flag("--allow-data-loss", allow_data_loss, "run steps that discard data");
+    migrate->add_flag("--dry-run", dry_run, "plan only");
+    migrate->add_flag("--status", show_status, "show the recorded migrations instead (same as 'status')");
+    migrate->add_flag("--verify", verify_all, "read the catalog even when nothing changed since the last run");
+    migrate->add_option("--model", model_names, "only these models (type or table names)");
+    migrate->add_option("--dialect", dialect_name, "the dialect the database URL must be (sqlite)");
+
+    std::string name, output_dir;
+    bool apply_after = false;
+    CLI::App* generate = sub("generate", "write the plan as the next numbered .sql file (up and down sections)");
+    generate->add_option("--name", name, "the file's name part (default: the models' names)");
+    generate->add_option("--output", output_dir, "directory to write to (default: the migrations directory)");
+    generate->add_flag("--apply", apply_after, "apply the file right after writing it");
+    generate->add_flag("--allow-data-loss", allow_data_loss, "write steps that discard data (the file says so)");
+    generate->add_option("--description", description, "a comment in the file");
+    generate->add_option("--model", model_names, "only these models (type or table names)");
+
+    CLI::App* create = sub("create", "generate a migration file named NAME into the migrations directory");
+    create->add_option("NAME", name, "the file's name part")->required();
+    create->add_flag("--allow-data-loss", allow_data_loss, "write steps that discard data (the file says so)");
+
+    bool out_of_order = false;
+    CLI::App* upgrade = sub("upgrade", "apply every pending migration file, in version order");
+    upgrade->add_flag("--out-of-order", out_of_order, "apply pending files older than the newest applied migration");
+    upgrade->add_flag("--allow-data-loss", allow_data_loss, "run files that drop data");
+    upgrade->add_flag("--dry-run", dry_run, "list what would run");
+
+    std::string file;
+    CLI::App* apply = sub("apply", "apply one migration file");
+    apply->add_option("FILE", file, "the .sql file")->required();
+    apply->add_flag("--allow-data-loss", allow_data_loss, "run it even if it drops data");
+    apply->add_flag("--out-of-order", out_of_order, "apply it even if a newer migration is applied");
+
+    std::string rollback_model;
+    CLI::App* rollback = sub("rollback", "undo the most recent migration (of one model's table with --model)");
+    rollback->add_option("--model", rollback_model, "the model (type or table name)");
+    rollback->add_flag("--allow-data-loss", allow_data_loss, "drop tables or columns that hold data");
+
+    CLI::App* verify = sub("verify", "report drift: changed, missing or pending files, and models that differ from the schema (exit 1)");
+
+    std::int64_t baseline_version = 0;
+    CLI::App* baseline = sub("baseline", "mark an existing database as being at VERSION without running anything");
+    baseline->add_option("VERSION", baseline_version, "the version")->required()->check(CLI::PositiveNumber);
+    baseline->add_option("--description", description, "stored with the baseline");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : static_cast<int>(exit_code::usage);
+    }
+
+    detail::output out;
+    try {
+        settings s = detail::resolve(database, migrations_dir, config_path, !config_path.empty());
+        if (init->parsed()) {
+            const std::filesystem::path config = std::filesystem::path(config_path.empty() ? detail::default_config_name : config_path);
+            if (std::filesystem::exists(config) && !force)
+                throw error(errc::usage, "driftless.cli.init", "'" + config.string() + "' already exists; pass --force to overwrite it");
+            parse_url(init_url);  // refuse a URL that would not work later
+            const std::string dir = migrations_dir.empty() ? "migrations" : migrations_dir;
+            toml::table t{{"database", toml::table{{"url", init_url}}}, {"migrations", toml::table{{"dir", dir}}}};
+            std::ofstream f(config, std::ios::trunc);
+            f << "# driftless configuration (written by 'driftless init'). Relative paths are relative to this file.\n"
+              << "# The command line (--database, --migrations) and DRIFTLESS_DATABASE_URL take precedence.\n"
+              << t << "\n";
+            f.close();
+            if (!f) throw error(errc::usage, "driftless.cli.init", "cannot write '" + config.string() + "'");
+            const std::filesystem::path created = detail::beside(config, dir);
+            std::filesystem::create_directories(created);
+            out.fields = {{"config", config.string()}, {"migrations", created.string()}, {"database", init_url}};
+            out.text = "wrote " + config.string() + " (database " + init_url + ")\ncreated " + created.string() + "/\n";
+        } else if (status->parsed() || (migrate->parsed() && show_status)) {
+            const auto db = detail::connect(s);
+            const auto records = sqlite::migration_status(db);
+            const auto files = read_migration_dir(s.migrations);
+            const verify_report report = verify_files(files, records);
+            json::array rows;
+            std::string text;
+            for (const auto& r : records) {
+                rows.emplace_back(json::object{{"version", r.version},
+                                               {"description", r.description},
+                                               {"kind", r.kind},
+                                               {"source", r.source},
+                                               {"checksum", r.checksum},
+                                               {"applied_at", r.applied_at},
+                                               {"execution_ms", r.execution_ms},
+                                               {"rolled_back", r.rolled_back()},
+                                               {"rolled_back_at", r.rolled_back_at ? json(*r.rolled_back_at) : json()}});
+                text += version_text(r.version) + "  " + r.applied_at + "  " + r.kind + "  " +
+                        (r.description.empty() ? r.source : r.description) +
+                        (r.rolled_back() ? "  (rolled back " + *r.rolled_back_at + ")" : "") + "\n";
+            }
+            if (records.empty()) text += "no migrations recorded\n";
+            for (const auto& p : report.pending) text += "pending  " + p + "\n";
+            out.fields = {{"database", s.url}, {"migrations", json(std::move(rows))}, {"pending", report.pending}};
+            out.text = text;
+        } else if (plan->parsed() || migrate->parsed()) {
+            detail::need_models(models, plan->parsed() ? "plan" : "migrate");
+            if (!dialect_name.empty() && dialect_name != "sqlite" && dialect_name != parse_url(s.url).scheme)
+                throw error(errc::usage, "driftless.cli.dialect",
+                            "--dialect " + dialect_name + " does not match the database URL (" + parse_url(s.url).scheme + ")");
+            std::string source;
+            const schema desired = detail::chosen(*models, model_names, source);
+            const auto db = detail::connect(s);
+            migrate_options o;
+            o.description = description;
+            o.allow_data_loss = allow_data_loss;
+            o.dry_run = plan->parsed() || dry_run;
+            o.verify = true;
+            (void)verify_all;  // the CLI always verifies: it runs once, the fast path is for start-up
+            migrate_result r;
+            {
+                detail::progress_line progress(db, "migrate");
+                r = sqlite::migrate_schema(db, desired, o, source);
+            }
+            out.fields = {{"applied", r.applied},
+                          {"version", r.version},
+                          {"steps", detail::steps_json(r.plan)},
+                          {"statements", r.statements},
+                          {"notes", r.plan.notes},
+                          {"unmanaged_tables", r.plan.unmanaged_tables}};
+            if (r.plan.empty()) {
+                out.text = "the database matches the models; nothing to do\n";
+            } else if (o.dry_run) {
+                out.text = describe(r.plan) + "\n" + detail::sql_text(r.statements);
+            } else {
+                out.text = describe(r.plan) + "applied version " + std::to_string(r.version) + " (" +
+                           detail::plural(r.statements.size(), "statement", "statements") + ")\n";
+            }
+        } else if (generate->parsed() || create->parsed()) {
+            detail::need_models(models, generate->parsed() ? "generate" : "create");
+            std::string source, types;
+            const schema desired = detail::chosen(*models, model_names, source, &types);
+            const auto db = detail::connect(s);
+            generate_options o;
+            o.name = name.empty() ? types : name;  // "User Post" -> 0003_user_post.sql
+            o.description = description;
+            o.apply = apply_after;
+            o.allow_data_loss = allow_data_loss;
+            const std::filesystem::path dir = output_dir.empty() ? s.migrations : std::filesystem::path(output_dir);
+            const generate_result r = sqlite::generate_schema(db, desired, source, dir, o);
+            out.fields = {{"written", r.written},
+                          {"path", r.path.string()},
+                          {"version", r.version},
+                          {"applied", r.applied},
+                          {"steps", detail::steps_json(r.plan)},
+                          {"statements", r.statements},
+                          {"down_statements", r.down_statements}};
+            out.text = r.written ? "wrote " + r.path.string() + " (" + detail::plural(r.statements.size(), "statement", "statements") +
+                                       ")" + (r.applied ? ", applied" : "") + "\n"
+                                 : "the database matches the models; no migration file written\n";
+        } else if (upgrade->parsed() || apply->parsed()) {
+            const auto db = detail::connect(s);
+            apply_options o;
+            o.allow_data_loss = allow_data_loss;
+            o.out_of_order = out_of_order;
+            o.dry_run = dry_run;
+            apply_result r;
+            {
+                detail::progress_line progress(db, upgrade->parsed() ? "upgrade" : "apply");
+                r = upgrade->parsed() ? apply_migrations(db, s.migrations, o) : apply_migration_file(db, file, o);
+            }
+            out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}, {"statements", r.statements}};
+            std::string text;
+            for (const auto& f : r.applied) text += (dry_run ? "would apply " : "applied ") + f + "\n";
+            if (r.applied.empty()) text += apply->parsed() ? file + " is already applied; nothing to do\n" : "no pending migrations\n";
+            out.text = text;
+        } else if (rollback->parsed()) {
+            const auto db = detail::connect(s);
+            std::string table;
+            if (!rollback_model.empty()) {
+                if (models == nullptr) {
+                    table = rollback_model;  // no models: take it as a table name
+                } else {
+                    std::string source;
+                    const schema one = detail::chosen(*models, {rollback_model}, source);
+                    table = one.tables.empty() ? rollback_model : one.tables.front().name;
+                }
+            }
+            sqlite::rollback_options o;
+            o.allow_data_loss = allow_data_loss;
+            const std::int64_t version = sqlite::rollback_table(db, table, o);
+            out.fields = {{"rolled_back", version != 0}, {"version", version}};
+            out.text = version != 0 ? "rolled back version " + std::to_string(version) + "\n" : "nothing to roll back\n";
+        } else if (verify->parsed()) {
+            const auto db = detail::connect(s);
+            verify_report report = sqlite::verify_files(db, s.migrations);
+            if (models != nullptr && !models->models.empty()) {
+                migrate_options o;
+                o.dry_run = true;
+                o.verify = true;
+                std::string source;
+                const schema desired = detail::chosen(*models, {}, source);
+                const migrate_result r = sqlite::migrate_schema(db, desired, o, source);
+                for (const step& st : r.plan.steps) {
+                    std::string line = describe(std::vector<step>{st});
+                    line.pop_back();
+                    report.schema.push_back(std::move(line));
+                }
+            }
+            out.fields = {{"drift", report.drift()},
+                          {"changed", report.changed},
+                          {"missing", report.missing},
+                          {"pending", report.pending},
+                          {"schema", report.schema}};
+            std::string text;
+            for (const auto& l : report.changed) text += "changed  " + l + "\n";
+            for (const auto& l : report.missing) text += "missing  " + l + "\n";
+            for (const auto& l : report.pending) text += "pending  " + l + "\n";
+            for (const auto& l : report.schema) text += "schema   " + l + "\n";
+            if (!report.drift()) text = "no drift\n";
+            out.text = text;
+            if (report.drift()) out.code = exit_code::drift;
+        } else if (baseline->parsed()) {
+            const auto db = detail::connect(s);
+            driftless::baseline(db, baseline_version, description.empty() ? "baseline" : description);
+            out.fields = {{"version", baseline_version}};
+            out.text = "marked the database as being at version " + std::to_string(baseline_version) + "\n";
+        }
+    } catch (const error& e) {
+        const exit_code code = e.id().rfind("driftless.cli.", 0) == 0 ? exit_code::usage : detail::code_of(e);
+        if (as_json) {
+            json::object err{{"id", e.id()}, {"message", std::string(e.what())}};
+            if (!e.statement().empty()) err.emplace_back("statement", e.statement());
+            std::cout << json(json::object{{"ok", false}, {"exit_code", static_cast<int>(code)}, {"error", json(std::move(err))}}).dump()
+                      << "\n";
+        } else {
+            std::cerr << "driftless: " << e.what() << "\n";
+            if (!e.statement().empty()) std::cerr << "  statement: " << e.statement() << "\n";
+        }
+        return static_cast<int>(code);
+    } catch (const std::exception& e) {
+        if (as_json) {
+            std::cout << json(json::object{{"ok", false},
+                                           {"exit_code", static_cast<int>(exit_code::database)},
+                                           {"error", json(json::object{{"id", "driftless.cli.failure"}, {"message", std::string(e.what())}})}})
+                             .dump()
+                      << "\n";
+        } else {
+            std::cerr << "driftless: " << e.what() << "\n";
+        }
+        return static_cast<int>(exit_code::database);
+    }
+    if (as_json) {
+        json::object all{{"ok", true}, {"exit_code", static_cast<int>(out.code)}};
+        for (auto& f : out.fields) all.push_back(std::move(f));
+        std::cout << json(std::move(all)).dump() << "\n";
+    } else {
+        std::cout << out.text;
+    }
+    return static_cast<int>(out.code);
+}
+
+/// The whole command line of a migration tool built from `Models`:
+///
+///     int main(int argc, char** argv) { return driftless::cli::main<User, Post>(argc, argv); }
+template <table_type... Models>
+int main(int argc, char** argv) {
+    if constexpr (sizeof...(Models) == 0) {
+        return run(argc, argv, nullptr);
+    } else {
+        static_assert((driftless::detail::require_valid<Models>() && ...));
+        static const model_set models{to_schema<Models...>(),
+                                      {model_set::model{std::string(driftless::detail::type_name_v<Models>), std::string(table_v<Models>.name)}...}};
+        return run(argc, argv, &models);
+    }
+}
+
+}  // namespace driftless::cli
+
+#endif  // DRIFTLESS_CLI_HPP

@@ -1,0 +1,395 @@
+// driftless — versioned migration files: names and numbering, the file format (an up and a down
+// section), reading a directory, and migrations embedded at build time. Pure: no database here;
+// the backends apply them (e.g. <driftless/sqlite.hpp>: apply_migration_file, apply_migrations).
+//
+// The file format, e.g. migrations/0002_add_karma.sql:
+//
+//     -- driftless migration 0002: add karma
+//     -- from models: users
+//     -- driftless:up
+//     ALTER TABLE "users" ADD COLUMN "karma" INTEGER NOT NULL DEFAULT 0;
+//
+//     -- driftless:down
+//     ALTER TABLE "users" DROP COLUMN "karma";
+//
+// Every line before "-- driftless:up" is a comment; everything after "-- driftless:down" is the
+// down section, run by rollback. A file without markers is all up section (hand-written files
+// need none). A line "-- driftless:allow-data-loss" records that whoever wrote or generated the
+// file accepted that it discards data. Markers are whole lines starting in column 1 and are
+// matched without regard to case or trailing blanks.
+#ifndef DRIFTLESS_FILES_HPP
+#define DRIFTLESS_FILES_HPP
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <driftless/checksum.hpp>
+#include <driftless/error.hpp>
+#include <driftless/history.hpp>
+
+namespace driftless {
+
+/// A migration file's name and text, wherever it came from: a directory, or a header generated at
+/// build time by the CMake function driftless_embed_migrations().
+struct embedded_migration {
+    std::string_view file_name;  ///< "0001_create_users.sql"
+    std::string_view text;       ///< the file's bytes, unchanged
+};
+
+/// A migration file, read and split into its sections.
+struct migration_file {
+    std::int64_t version = 0;     ///< from the file name: "0003_add_karma.sql" -> 3
+    std::string file_name{};      ///< "0003_add_karma.sql"
+    std::string name{};           ///< "add_karma"
+    std::string text{};           ///< as read
+    std::string checksum{};       ///< SHA-256 of the normalised text (LF line endings, no BOM)
+    std::string up{};             ///< the up section's SQL
+    std::string down{};           ///< the down section's SQL (empty when the file has none)
+    bool allow_data_loss = false; ///< the file carries "-- driftless:allow-data-loss"
+};
+
+inline constexpr std::string_view up_marker = "-- driftless:up";
+inline constexpr std::string_view down_marker = "-- driftless:down";
+inline constexpr std::string_view allow_data_loss_marker = "-- driftless:allow-data-loss";
+
+namespace detail {
+
+/// `line` without trailing blanks, compared to `marker` without regard to case.
+inline bool is_marker_line(std::string_view line, std::string_view marker) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) line.remove_suffix(1);
+    if (line.size() != marker.size()) return false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+        if (lower(line[i]) != lower(marker[i])) return false;
+    }
+    return true;
+}
+
+}  // namespace detail
+
+/// The version in a migration file's name: the digits before the first '_' of a name ending in
+/// ".sql" ("0003_add_karma.sql" -> 3); nothing when the name does not have that shape.
+inline std::optional<std::int64_t> file_version(std::string_view file_name) {
+    if (file_name.size() < 5 || file_name.substr(file_name.size() - 4) != ".sql") return std::nullopt;
+    std::int64_t version = 0;
+    std::size_t i = 0;
+    for (; i < file_name.size() && file_name[i] >= '0' && file_name[i] <= '9'; ++i) {
+        if (version > 99'999'999'999'999) return std::nullopt;  // keeps the number in range
+        version = version * 10 + (file_name[i] - '0');
+    }
+    if (i == 0 || (file_name[i] != '_' && i != file_name.size() - 4)) return std::nullopt;
+    return version;
+}
+
+/// Parse a migration file's text. Throws driftless::error (errc::usage) when the name carries no
+/// version or the markers are out of order.
+inline migration_file parse_migration_file(std::string file_name, std::string text) {
+    const auto version = file_version(file_name);
+    if (!version)
+        throw error(errc::usage, "driftless.files.name",
+                    "migration file '" + file_name + "' is not named NNNN_name.sql (a version number, '_', a name)");
+    migration_file f;
+    f.version = *version;
+    f.file_name = std::move(file_name);
+    const std::size_t digits = f.file_name.find_first_not_of("0123456789");
+    f.name = digits < f.file_name.size() - 4 ? f.file_name.substr(digits + 1, f.file_name.size() - 4 - digits - 1) : "";
+    f.checksum = migration_checksum(text);
+    const std::string normal = normalize_for_checksum(text);
+    f.text = std::move(text);
+
+    enum { before, up, down } section = before;
+    bool any_marker = false;
+    std::string head;  // lines before the first marker: the up section when there is no marker
+    std::size_t pos = 0;
+    while (pos < normal.size()) {
+        std::size_t end = normal.find('\n', pos);
+        if (end == std::string::npos) end = normal.size();
+        const std::string_view line(normal.data() + pos, end - pos);
+        const std::string_view with_newline(normal.data() + pos, std::min(end + 1, normal.size()) - pos);
+        pos = end + 1;
+        if (detail::is_marker_line(line, up_marker)) {
+            if (section != before)
+                throw error(errc::usage, "driftless.files.format",
+                            "migration file '" + f.file_name + "' has '" + std::string(up_marker) +
+                                "' after its up section began; one up section, then one down section");
+            section = up;
+            any_marker = true;
+            continue;
+        }
+        if (detail::is_marker_line(line, down_marker)) {
+            if (section == down)
+                throw error(errc::usage, "driftless.files.format",
+                            "migration file '" + f.file_name + "' has two '" + std::string(down_marker) + "' lines");
+            if (section == before) f.up = std::move(head);  // no up marker: what came before is the up section
+            section = down;
+            any_marker = true;
+            continue;
+        }
+        if (detail::is_marker_line(line, allow_data_loss_marker)) f.allow_data_loss = true;
+        switch (section) {
+            case before: head.append(with_newline); break;
+            case up: f.up.append(with_newline); break;
+            case down: f.down.append(with_newline); break;
+        }
+    }
+    if (!any_marker) f.up = std::move(head);
+    return f;
+}
+
+/// Read one migration file.
+inline migration_file read_migration_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw error(errc::usage, "driftless.files.read", "cannot read migration file '" + path.string() + "'");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+        throw error(errc::usage, "driftless.files.read", "cannot read migration file '" + path.string() + "'");
+    return parse_migration_file(path.filename().string(), std::move(text));
+}
+
+namespace detail {
+
+/// Sort by version; refuse two files with one version.
+inline std::vector<migration_file> ordered(std::vector<migration_file> files, std::string_view where) {
+    std::sort(files.begin(), files.end(),
+              [](const migration_file& a, const migration_file& b) { return a.version < b.version; });
+    for (std::size_t i = 1; i < files.size(); ++i) {
+        if (files[i].version == files[i - 1].version)
+            throw error(errc::usage, "driftless.files.duplicate_version",
+                        "'" + files[i - 1].file_name + "' and '" + files[i].file_name + "' in " + std::string(where) +
+                            " have the same version " + std::to_string(files[i].version) + "; renumber one of them");
+    }
+    return files;
+}
+
+}  // namespace detail
+
+/// The migration files (*.sql) of `dir`, by version. Other files are ignored; a .sql file whose
+/// name has no version, or two files with one version, are refused. A missing directory has none.
+inline std::vector<migration_file> read_migration_dir(const std::filesystem::path& dir) {
+    std::vector<migration_file> files;
+    std::error_code ec;
+    if (!std::filesystem::exists(dir, ec)) return files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (!entry.is_regular_file() || entry.path().extension() != ".sql") continue;
+        files.push_back(read_migration_file(entry.path()));
+    }
+    return detail::ordered(std::move(files), "'" + dir.string() + "'");
+}
+
+/// The same for migrations embedded at build time.
+inline std::vector<migration_file> read_embedded_migrations(std::span<const embedded_migration> migrations) {
+    std::vector<migration_file> files;
+    files.reserve(migrations.size());
+    for (const auto& m : migrations) files.push_back(parse_migration_file(std::string(m.file_name), std::string(m.text)));
+    return detail::ordered(std::move(files), "the embedded migrations");
+}
+
+/// "AddKarma", "add karma", "users, posts" -> "add_karma", "add_karma", "users_posts": lower case,
+/// runs of anything but letters and digits become one '_', camel humps split; at most 60 bytes.
+inline std::string migration_name(std::string_view text) {
+    std::string out;
+    bool gap = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const bool upper = c >= 'A' && c <= 'Z';
+        const bool alnum = upper || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum) {
+            gap = !out.empty();
+            continue;
+        }
+        if (upper && i > 0 && !out.empty() && ((text[i - 1] >= 'a' && text[i - 1] <= 'z') || (text[i - 1] >= '0' && text[i - 1] <= '9')))
+            gap = true;
+        if (gap) out += '_';
+        gap = false;
+        out += upper ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    if (out.size() > 60) out.resize(60);
+    while (!out.empty() && out.back() == '_') out.pop_back();
+    return out.empty() ? "migration" : out;
+}
+
+/// "0007" for 7: at least four digits.
+inline std::string version_text(std::int64_t version) {
+    std::string digits = std::to_string(version);
+    return digits.size() >= 4 ? digits : std::string(4 - digits.size(), '0') + digits;
+}
+
+/// The text of a migration file, in the format above.
+struct migration_file_text {
+    std::int64_t version = 0;
+    std::string name{};                   ///< the file's name part, e.g. "add_karma"
+    std::string description{};            ///< a comment line, when not empty
+    std::string source{};                 ///< "from models: ..." comment, when not empty
+    std::vector<std::string> notes{};     ///< more comment lines (e.g. the plan's steps)
+    std::vector<std::string> up{};        ///< statements, without the ';'
+    std::vector<std::string> down{};
+    bool allow_data_loss = false;
+};
+
+/// Render a migration file: a comment header, the up section, the down section. Statements end in
+/// ";" and are separated by a blank line.
+inline std::string format_migration_file(const migration_file_text& f) {
+    std::string title = f.description.empty() ? f.name : f.description;
+    std::replace_if(title.begin(), title.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    std::string out = "-- driftless migration " + version_text(f.version) + ": " + title + "\n";
+    const auto comment = [&out](std::string_view text) {
+        std::size_t pos = 0;
+        while (pos <= text.size()) {
+            std::size_t end = text.find_first_of("\r\n", pos);
+            if (end == std::string_view::npos) end = text.size();
+            out += "-- ";
+            out += text.substr(pos, end - pos);
+            out += '\n';
+            pos = end + 1;
+        }
+    };
+    if (!f.source.empty()) comment("from models: " + f.source);
+    for (const auto& note : f.notes) comment(note);
+    if (f.allow_data_loss) {
+        out += allow_data_loss_marker;
+        out += '\n';
+    }
+    const auto section = [&out](std::string_view marker, const std::vector<std::string>& statements) {
+        out += marker;
+        out += '\n';
+        for (std::size_t i = 0; i < statements.size(); ++i) {
+            if (i != 0) out += '\n';
+            out += statements[i];
+            out += ";\n";
+        }
+    };
+    section(up_marker, f.up);
+    out += '\n';
+    section(down_marker, f.down);
+    return out;
+}
+
+/// The next version for a new file in `files`: one more than the highest, and more than
+/// `at_least` (e.g. the database's highest recorded version) so that numbers never collide.
+inline std::int64_t next_version(const std::vector<migration_file>& files, std::int64_t at_least = 0) {
+    std::int64_t highest = at_least;
+    for (const auto& f : files) highest = std::max(highest, f.version);
+    return highest + 1;
+}
+
+
+/// Options of apply_migration_file() and apply_migrations().
+struct apply_options {
+    bool out_of_order = false;     ///< apply a pending file older than the newest applied migration
+    bool allow_data_loss = false;  ///< run files that drop tables or columns holding data (a file can
+                                   ///< also say so itself: "-- driftless:allow-data-loss")
+    bool dry_run = false;          ///< say what would run; change nothing
+};
+
+/// What apply_migration_file() or apply_migrations() did.
+struct apply_result {
+    std::vector<std::string> applied{};  ///< file names applied, in order
+    std::vector<std::string> skipped{};  ///< already applied, unchanged (or covered by a baseline)
+    std::vector<std::string> statements{};  ///< what ran (or would run), in order
+};
+
+/// Where the migration files and the database's history disagree; see verify().
+struct verify_report {
+    std::vector<std::string> changed{};   ///< applied files whose text changed since (name and both checksums)
+    std::vector<std::string> missing{};   ///< applied file migrations whose file is gone
+    std::vector<std::string> pending{};   ///< files not applied yet
+    std::vector<std::string> schema{};    ///< steps that would bring the live schema to the models
+    [[nodiscard]] bool drift() const { return !changed.empty() || !missing.empty() || !pending.empty() || !schema.empty(); }
+};
+
+namespace detail {
+
+inline std::string changed_message(const migration_file& f, const migration_record& r) {
+    return "migration file '" + f.file_name + "' changed after it was applied as version " + std::to_string(r.version) +
+           " (recorded sha256 " + r.checksum + ", file now " + f.checksum + ")";
+}
+
+/// What applying `files` to a database with `history` has to do, in order: the files still to run
+/// (pointers into `files`). Throws driftless::error when a file was changed after it was applied
+/// (errc::checksum_mismatch), when its version is taken by a migration of another kind, or when a
+/// pending file is older than the newest applied migration and options.out_of_order is not set.
+/// Rows rolled back do not count as applied. Files at or below the newest baseline are covered by it.
+inline std::vector<const migration_file*> pending_files(const std::vector<migration_file>& files,
+                                                        const std::vector<migration_record>& history,
+                                                        const apply_options& options, apply_result* result = nullptr) {
+    std::int64_t baseline = 0;
+    std::int64_t highest = 0;
+    for (const auto& r : history) {
+        if (r.rolled_back()) continue;
+        highest = std::max(highest, r.version);
+        if (r.kind == "baseline") baseline = std::max(baseline, r.version);
+    }
+    std::vector<const migration_file*> out;
+    for (const migration_file& f : files) {
+        const auto row = std::find_if(history.begin(), history.end(), [&](const migration_record& r) {
+            return r.version == f.version && !r.rolled_back();
+        });
+        if (row != history.end()) {
+            if (row->kind == "file" && row->checksum != f.checksum)
+                throw error(errc::checksum_mismatch, "driftless.files.checksum",
+                            changed_message(f, *row) + "; restore the file, or put the change in a new migration file");
+            if (row->kind != "file" && row->kind != "baseline")
+                throw error(errc::usage, "driftless.files.version_taken",
+                            "version " + std::to_string(f.version) + " of migration file '" + f.file_name +
+                                "' is already taken by a '" + row->kind + "' migration (" + row->description +
+                                "); renumber the file above " + std::to_string(highest));
+            if (result != nullptr) result->skipped.push_back(f.file_name);
+            continue;
+        }
+        if (f.version <= baseline) {
+            if (result != nullptr) result->skipped.push_back(f.file_name);
+            continue;
+        }
+        if (f.version < highest && !options.out_of_order)
+            throw error(errc::usage, "driftless.files.out_of_order",
+                        "migration file '" + f.file_name + "' (version " + std::to_string(f.version) +
+                            ") is not applied, but version " + std::to_string(highest) +
+                            " already is; renumber it, or pass out_of_order to apply it anyway");
+        out.push_back(&f);
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// Compare migration files with a database's history: changed, missing and pending files. The
+/// schema part of the report is the backend's (verify with models).
+inline verify_report verify_files(const std::vector<migration_file>& files, const std::vector<migration_record>& history) {
+    verify_report report;
+    std::int64_t baseline = 0;
+    for (const auto& r : history) {
+        if (!r.rolled_back() && r.kind == "baseline") baseline = std::max(baseline, r.version);
+    }
+    for (const migration_file& f : files) {
+        const auto row = std::find_if(history.begin(), history.end(), [&](const migration_record& r) {
+            return r.version == f.version && !r.rolled_back();
+        });
+        if (row == history.end()) {
+            if (f.version > baseline) report.pending.push_back(f.file_name);
+        } else if (row->kind == "file" && row->checksum != f.checksum) {
+            report.changed.push_back(detail::changed_message(f, *row));
+        } else if (row->kind != "file" && row->kind != "baseline") {
+            report.changed.push_back("migration file '" + f.file_name + "' has version " + std::to_string(f.version) +
+                                     ", which the database records as a '" + row->kind + "' migration");
+        }
+    }
+    for (const auto& r : history) {
+        if (r.kind != "file" || r.rolled_back()) continue;
+        const bool found = std::any_of(files.begin(), files.end(), [&](const migration_file& f) { return f.version == r.version; });
+        if (!found) report.missing.push_back("version " + std::to_string(r.version) + " ('" + r.source + "') was applied, but its file is gone");
+    }
+    return report;
+}
+
+}  // namespace driftless
+
+#endif  // DRIFTLESS_FILES_HPP

@@ -1,0 +1,307 @@
+// The command line through its executables: exit codes, text, and --json parsed as JSON.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <driftless/sqlite.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+    int code = -1;
+    std::string out;
+    std::string err;
+    [[nodiscard]] nlohmann::json json() const { return nlohmann::json::parse(out); }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Run `program args...` in `dir` with stdout and stderr captured; `env` entries ("K=V") are
+/// added, DRIFTLESS_DATABASE_URL is removed unless given.
+run_result run(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
+               const std::vector<std::string>& env = {}) {
+    const fs::path out = dir / ".stdout", err = dir / ".stderr";
+    std::fflush(stdout);  // or the child's freopen writes the parent's buffered output again
+    std::fflush(stderr);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (chdir(dir.c_str()) != 0) _exit(120);
+        if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(121);
+        unsetenv("DRIFTLESS_DATABASE_URL");
+        for (const auto& e : env) {
+            const auto eq = e.find('=');
+            setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
+        }
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>(program.c_str()));
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(program.c_str(), argv.data());
+        _exit(122);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    run_result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+}
+
+fs::path scratch(const std::string& name) {
+    const fs::path dir = fs::current_path() / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+const std::string tool = DRIFTLESS_TOOL;
+const std::string v1 = DRIFTLESS_TEST_CLI_V1;
+const std::string v2 = DRIFTLESS_TEST_CLI_V2;
+const std::string v3 = DRIFTLESS_TEST_CLI_V3;
+
+}  // namespace
+
+TEST_CASE("cli: init, generate, review, upgrade, verify, status, rollback") {
+    const fs::path dir = scratch("workflow");
+
+    auto r = run(dir, tool, {"init", "--url", "sqlite:data/app.db"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out == "wrote driftless.toml (database sqlite:data/app.db)\ncreated migrations/\n");
+    CHECK(fs::is_directory(dir / "migrations"));
+    CHECK(slurp(dir / "driftless.toml").find("url = 'sqlite:data/app.db'") != std::string::npos);
+    CHECK(run(dir, tool, {"init"}).code == 2);  // refuses to overwrite
+    fs::create_directories(dir / "data");
+
+    r = run(dir, tool, {"status", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["ok"] == true);
+    CHECK(r.json()["migrations"].empty());
+
+    r = run(dir, v1, {"plan", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["steps"].size() == 1);
+    CHECK(r.json()["steps"][0]["kind"] == "create table");
+    CHECK(r.json()["applied"] == false);
+
+    r = run(dir, v1, {"generate", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["written"] == true);
+    CHECK(fs::path(r.json()["path"].get<std::string>()).filename() == "0001_user.sql");
+    CHECK(fs::exists(dir / "migrations" / "0001_user.sql"));
+
+    r = run(dir, tool, {"verify", "--json"});
+    CHECK(r.code == 1);
+    CHECK(r.json()["drift"] == true);
+    CHECK(r.json()["pending"] == nlohmann::json::array({"0001_user.sql"}));
+    r = run(dir, tool, {"verify"});
+    CHECK(r.code == 1);
+    CHECK(r.out == "pending  0001_user.sql\n");
+
+    r = run(dir, tool, {"upgrade", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["applied"] == nlohmann::json::array({"0001_user.sql"}));
+    CHECK(run(dir, tool, {"verify"}).code == 0);
+    CHECK(run(dir, v1, {"verify"}).out == "no drift\n");
+
+    // Version 2 of the models: create NAME writes the next file; verify sees the models differ.
+    r = run(dir, v2, {"verify", "--json"});
+    CHECK(r.code == 1);
+    CHECK(r.json()["schema"].size() == 2);
+    r = run(dir, v2, {"create", "add_karma"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("wrote ") == 0);
+    CHECK(fs::exists(dir / "migrations" / "0002_add_karma.sql"));
+    CHECK(run(dir, v2, {"upgrade"}).out == "applied 0002_add_karma.sql\n");
+    CHECK(run(dir, v2, {"create", "nothing"}).out == "the database matches the models; no migration file written\n");
+
+    r = run(dir, tool, {"migrate", "--status", "--json"});
+    REQUIRE(r.code == 0);
+    REQUIRE(r.json()["migrations"].size() == 2);
+    CHECK(r.json()["migrations"][1]["kind"] == "file");
+    CHECK(r.json()["migrations"][1]["source"] == "0002_add_karma.sql");
+    CHECK(r.json()["migrations"][1]["checksum"].get<std::string>().size() == 64);
+
+    // An edited applied file is refused (exit 3), naming the file.
+    {
+        std::ofstream f(dir / "migrations" / "0001_user.sql", std::ios::app);
+        f << "-- edited\n";
+    }
+    r = run(dir, tool, {"upgrade", "--json"});
+    CHECK(r.code == 3);
+    CHECK(r.json()["ok"] == false);
+    CHECK(r.json()["error"]["id"] == "driftless.files.checksum");
+    r = run(dir, tool, {"upgrade"});
+    CHECK(r.code == 3);
+    CHECK(r.err.find("driftless: driftless.files.checksum: migration file '0001_user.sql' changed") == 0);
+
+    // rollback undoes the newest migration with its down section.
+    r = run(dir, tool, {"rollback", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["version"] == 2);
+    CHECK(run(dir, v1, {"plan", "--json"}).json()["steps"].empty());
+}
+
+TEST_CASE("cli: database from --database, DRIFTLESS_DATABASE_URL, driftless.toml") {
+    const fs::path dir = scratch("precedence");
+    REQUIRE(run(dir, tool, {"init", "--url", "sqlite:from_file.db"}).code == 0);
+    REQUIRE(run(dir, v1, {"migrate"}).code == 0);
+    CHECK(fs::exists(dir / "from_file.db"));
+    REQUIRE(run(dir, v1, {"migrate"}, {"DRIFTLESS_DATABASE_URL=sqlite:from_env.db"}).code == 0);
+    CHECK(fs::exists(dir / "from_env.db"));
+    REQUIRE(run(dir, v1, {"migrate", "--database", "sqlite:from_flag.db"}, {"DRIFTLESS_DATABASE_URL=sqlite:from_env.db"}).code == 0);
+    CHECK(fs::exists(dir / "from_flag.db"));
+    // A relative path in driftless.toml is relative to the file, not to the working directory.
+    fs::create_directories(dir / "sub");
+    REQUIRE(run(dir / "sub", tool, {"status", "--config", "../driftless.toml", "--json"}).code == 0);
+    CHECK_FALSE(fs::exists(dir / "sub" / "from_file.db"));
+}
+
+TEST_CASE("cli: migrate, lossy steps and exit codes") {
+    const fs::path dir = scratch("migrate");
+    const std::vector<std::string> db = {"--database", "sqlite:app.db"};
+    const auto with = [&](std::vector<std::string> args) {
+        args.insert(args.end(), db.begin(), db.end());
+        return args;
+    };
+    auto r = run(dir, v1, with({"migrate", "--description", "first", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["applied"] == true);
+    CHECK(r.json()["version"] == 1);
+    CHECK(run(dir, v1, with({"migrate"})).out == "the database matches the models; nothing to do\n");
+
+    REQUIRE(run(dir, v2, with({"migrate"})).code == 0);
+    // v3 changes email TEXT -> INTEGER; the emails are text: refused (3) unless allowed.
+    {
+        const auto insert = run(dir, v2, with({"apply", "insert.sql"}));
+        CHECK(insert.code == 3);  // no such file: refused with a clear message
+        CHECK(insert.err.find("cannot read migration file 'insert.sql'") != std::string::npos);
+    }
+    std::ofstream(dir / "0100_rows.sql") << "INSERT INTO users (id, email) VALUES (1, 'a@x');\n";
+    REQUIRE(run(dir, v2, with({"apply", "0100_rows.sql"})).code == 0);
+    r = run(dir, v3, with({"migrate", "--json"}));
+    CHECK(r.code == 3);
+    CHECK(r.json()["error"]["id"] == "driftless.plan.lossy");
+    r = run(dir, v3, with({"migrate", "--dry-run", "--json"}));
+    CHECK(r.code == 0);
+    CHECK(r.json()["applied"] == false);
+    CHECK(r.json()["steps"][0]["safety"] == "lossy");
+    CHECK(run(dir, v3, with({"migrate", "--allow-data-loss"})).code == 0);
+
+    CHECK(run(dir, tool, with({"nonsense"})).code == 2);
+    CHECK(run(dir, tool, {"status", "--database", "ftp://x"}).code == 2);
+    CHECK(run(dir, tool, {"status", "--database", "postgresql://localhost/app"}).err.find("driftless.cli.backend") != std::string::npos);
+    r = run(dir, tool, with({"plan", "--json"}));
+    CHECK(r.code == 2);
+    CHECK(r.json()["error"]["id"] == "driftless.cli.no_models");
+    CHECK(run(dir, v1, with({"plan", "--model", "Nope"})).code == 2);
+    CHECK(run(dir, v1, with({"migrate", "--dialect", "mysql"})).code == 2);
+    CHECK(run(dir, tool, {"status"}).code == 2);  // no database anywhere
+    CHECK(run(dir, tool, {"--help"}).code == 0);
+}
+
+TEST_CASE("cli: baseline, out of order, apply one file") {
+    const fs::path dir = scratch("baseline");
+    const std::vector<std::string> db = {"--database", "sqlite:app.db"};
+    fs::create_directories(dir / "migrations");
+    std::ofstream(dir / "migrations" / "0001_a.sql") << "CREATE TABLE a (x);\n";
+    std::ofstream(dir / "migrations" / "0003_c.sql") << "CREATE TABLE c (x);\n";
+    auto r = run(dir, tool, {"baseline", "1", "--database", "sqlite:app.db", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(run(dir, tool, {"upgrade", "--database", "sqlite:app.db"}).out == "applied 0003_c.sql\n");
+    std::ofstream(dir / "migrations" / "0002_b.sql") << "CREATE TABLE b (x);\n";
+    r = run(dir, tool, {"upgrade", "--database", "sqlite:app.db", "--json"});
+    CHECK(r.code == 3);
+    CHECK(r.json()["error"]["id"] == "driftless.files.out_of_order");
+    r = run(dir, tool, {"upgrade", "--database", "sqlite:app.db", "--out-of-order", "--dry-run", "--json"});
+    CHECK(r.code == 0);
+    CHECK(r.json()["applied"] == nlohmann::json::array({"0002_b.sql"}));
+    CHECK(r.json()["statements"] == nlohmann::json::array({"CREATE TABLE b (x)"}));
+    r = run(dir, tool, {"apply", "migrations/0002_b.sql", "--database", "sqlite:app.db", "--out-of-order", "--json"});
+    CHECK(r.code == 0);
+    r = run(dir, tool, {"status", "--database", "sqlite:app.db", "--json"});
+    REQUIRE(r.json()["migrations"].size() == 3);
+    CHECK(r.json()["migrations"][0]["kind"] == "baseline");
+}
+
+TEST_CASE("cli: the progress line counts the rows a rebuild copies") {
+    const fs::path dir = scratch("progress");
+    REQUIRE(run(dir, v2, {"migrate", "--database", "sqlite:app.db"}).code == 0);
+    {
+        auto db = driftless::sqlite::open((dir / "app.db").string());
+        db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+                   "INSERT INTO users (id, email) SELECT i, CAST(i * 7 AS TEXT) FROM n");
+    }
+    // v3 turns email into an integer: numeric text converts, so nothing is lost; a rebuild.
+    const auto r = run(dir, v3, {"migrate", "--database", "sqlite:app.db"}, {"DRIFTLESS_PROGRESS=always"});
+    REQUIRE(r.code == 0);
+    CHECK(r.err.find("migrate: copying rows into users: 4,096 rows, ") != std::string::npos);
+    CHECK(r.err.find("migrate: copying rows into users: 20,480 rows") == std::string::npos);
+    CHECK(r.err.find("migrate: copying rows into users: 16,384 rows, ") != std::string::npos);
+    // Not a terminal, not asked: no progress line.
+    REQUIRE(run(dir, tool, {"rollback", "--database", "sqlite:app.db"}).code == 0);
+    const auto quiet = run(dir, v3, {"migrate", "--database", "sqlite:app.db"});
+    CHECK(quiet.code == 0);
+    CHECK(quiet.err.empty());
+}
+
+TEST_CASE("cli: 16 processes running upgrade at the same instant apply each file exactly once") {
+    const fs::path dir = scratch("replicas");
+    fs::create_directories(dir / "migrations");
+    std::ofstream(dir / "migrations" / "0001_a.sql") << "CREATE TABLE a (x INTEGER);\nINSERT INTO a VALUES (1);\n";
+    std::ofstream(dir / "migrations" / "0002_b.sql") << "CREATE TABLE b (x INTEGER);\nINSERT INTO a VALUES (2);\n";
+    std::ofstream(dir / "migrations" / "0003_c.sql") << "ALTER TABLE b ADD COLUMN y TEXT;\nINSERT INTO a VALUES (3);\n";
+    int gate[2];
+    REQUIRE(pipe(gate) == 0);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::vector<pid_t> children;
+    for (int i = 0; i < 16; ++i) {
+        const pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            close(gate[1]);
+            char c;
+            while (read(gate[0], &c, 1) > 0) {
+            }  // returns 0 when the parent closes its end: every child starts at once
+            if (chdir(dir.c_str()) != 0) _exit(120);
+            const std::string out = ".out" + std::to_string(i);
+            if (!freopen(out.c_str(), "w", stdout) || !freopen((out + "e").c_str(), "w", stderr)) _exit(121);
+            execl(tool.c_str(), tool.c_str(), "upgrade", "--database", "sqlite:app.db", static_cast<char*>(nullptr));
+            _exit(122);
+        }
+        children.push_back(pid);
+    }
+    close(gate[0]);
+    close(gate[1]);
+    int ok = 0;
+    for (const pid_t pid : children) {
+        int status = 0;
+        REQUIRE(waitpid(pid, &status, 0) == pid);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 0) ++ok;
+    }
+    CHECK(ok == 16);
+    auto db = driftless::sqlite::open((dir / "app.db").string());
+    auto st = db.prepare("SELECT (SELECT group_concat(x) FROM (SELECT x FROM a ORDER BY x)), (SELECT count(*) FROM _driftless_migrations)");
+    REQUIRE(st.step());
+    CHECK(st.text(0) == "1,2,3");
+    CHECK(st.integer(1) == 3);
+}

@@ -1,0 +1,304 @@
+// Migration files on SQLite: generate, apply_migration_file, apply_migrations, verify, baseline,
+// and rollback of a file's down section.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include <driftless/sqlite.hpp>
+
+namespace fl {
+struct User {
+    std::int64_t id;
+    std::string email;
+};
+struct UserV2 {  // karma added, an index
+    std::int64_t id;
+    std::string email;
+    std::int32_t karma;
+};
+struct UserV3 {  // email's type changed: a rebuild
+    std::int64_t id;
+    std::int64_t email;
+    std::int32_t karma;
+};
+}  // namespace fl
+
+template <>
+inline constexpr auto driftless::customize::table<fl::UserV2> =
+    driftless::table<fl::UserV2>("user").default_value(&fl::UserV2::karma, 0).index("user_by_email", &fl::UserV2::email);
+template <>
+inline constexpr auto driftless::customize::table<fl::UserV3> =
+    driftless::table<fl::UserV3>("user").default_value(&fl::UserV3::karma, 0).index("user_by_email", &fl::UserV3::email);
+
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A fresh, empty directory under the test's working directory.
+fs::path scratch(const std::string& name) {
+    const fs::path dir = fs::current_path() / ("files_test_" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write(const fs::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << text;
+}
+
+std::string one(const driftless::sqlite::connection& db, const std::string& sql) {
+    auto st = db.prepare(sql);
+    REQUIRE(st.step());
+    return st.is_null(0) ? "NULL" : st.text(0);
+}
+
+}  // namespace
+
+TEST_CASE("file_version and parse_migration_file") {
+    CHECK(driftless::file_version("0001_user.sql") == 1);
+    CHECK(driftless::file_version("20261130_x.sql") == 20261130);
+    CHECK(driftless::file_version("7.sql") == 7);
+    CHECK_FALSE(driftless::file_version("user.sql"));
+    CHECK_FALSE(driftless::file_version("0001-user.sql"));
+    CHECK_FALSE(driftless::file_version("0001_user.txt"));
+
+    const auto f = driftless::parse_migration_file("0003_add_karma.sql",
+                                                   "-- header\n-- driftless:up\nCREATE TABLE a (x);\n-- DRIFTLESS:DOWN  \nDROP TABLE a;\n");
+    CHECK(f.version == 3);
+    CHECK(f.name == "add_karma");
+    CHECK(f.up == "CREATE TABLE a (x);\n");
+    CHECK(f.down == "DROP TABLE a;\n");
+    CHECK_FALSE(f.allow_data_loss);
+
+    SUBCASE("no markers: all up") {
+        const auto g = driftless::parse_migration_file("1_x.sql", "CREATE TABLE b (y);\n");
+        CHECK(g.up == "CREATE TABLE b (y);\n");
+        CHECK(g.down.empty());
+    }
+    SUBCASE("CRLF and a BOM give the LF checksum") {
+        const auto lf = driftless::parse_migration_file("1_x.sql", "CREATE TABLE b (y);\n-- driftless:down\nDROP TABLE b;\n");
+        const auto crlf =
+            driftless::parse_migration_file("1_x.sql", "\xEF\xBB\xBF" "CREATE TABLE b (y);\r\n-- driftless:down\r\nDROP TABLE b;\r\n");
+        CHECK(lf.checksum == crlf.checksum);
+        CHECK(crlf.down == "DROP TABLE b;\n");
+    }
+    SUBCASE("markers out of order") {
+        CHECK_THROWS_WITH_AS(driftless::parse_migration_file("1_x.sql", "-- driftless:down\nA;\n-- driftless:down\nB;\n"),
+                             "driftless.files.format: migration file '1_x.sql' has two '-- driftless:down' lines",
+                             driftless::error);
+        CHECK_THROWS_WITH_AS(driftless::parse_migration_file("user.sql", ""),
+                             "driftless.files.name: migration file 'user.sql' is not named NNNN_name.sql (a version "
+                             "number, '_', a name)",
+                             driftless::error);
+    }
+    CHECK(driftless::migration_name("AddKarma") == "add_karma");
+    CHECK(driftless::migration_name("user, post") == "user_post");
+    CHECK(driftless::migration_name("--") == "migration");
+}
+
+TEST_CASE("generate: writes 0001_user.sql; applies; re-applying is a no-op; nothing to do writes nothing") {
+    const auto dir = scratch("generate");
+    auto db = driftless::sqlite::open(":memory:");
+    const auto r = driftless::generate<fl::User>(db, dir);
+    REQUIRE(r.written);
+    CHECK(r.path.filename() == "0001_user.sql");
+    CHECK(r.version == 1);
+    CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'user'") == "0");  // generate applies nothing
+    const std::string text = read(r.path);
+    CHECK(text == "-- driftless migration 0001: user\n"
+                  "-- from models: user\n"
+                  "-- safe create table user\n"
+                  "-- driftless:up\n"
+                  "CREATE TABLE \"user\" (\n"
+                  "  \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
+                  "  \"email\" TEXT NOT NULL\n"
+                  ");\n"
+                  "\n"
+                  "-- driftless:down\n"
+                  "DROP TABLE \"user\";\n");
+
+    const auto applied = driftless::apply_migration_file(db, r.path);
+    CHECK(applied.applied == std::vector<std::string>{"0001_user.sql"});
+    const auto status = driftless::migration_status(db);
+    REQUIRE(status.size() == 1);
+    CHECK(status[0].version == 1);
+    CHECK(status[0].kind == "file");
+    CHECK(status[0].source == "0001_user.sql");
+    CHECK(status[0].description == "user");
+    CHECK(status[0].checksum == driftless::migration_checksum(text));
+    CHECK(status[0].down_sql == "DROP TABLE \"user\";\n");
+
+    const auto again = driftless::apply_migration_file(db, r.path);
+    CHECK(again.applied.empty());
+    CHECK(again.skipped == std::vector<std::string>{"0001_user.sql"});
+    CHECK(driftless::migration_status(db).size() == 1);
+
+    const auto nothing = driftless::generate<fl::User>(db, dir);
+    CHECK_FALSE(nothing.written);
+    CHECK(nothing.plan.empty());
+    CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("generate: the next number, the down section, apply = true, and rollback of a file") {
+    const auto dir = scratch("sequence");
+    auto db = driftless::sqlite::open(":memory:");
+    db.execute("PRAGMA foreign_keys = ON");
+    driftless::generate<fl::User>(db, dir, {.apply = true});
+    db.execute("INSERT INTO user (id, email) VALUES (1, 'a@x'), (2, 'b@x')");
+
+    SUBCASE("refused while a file is pending") {
+        write(dir / "0005_manual.sql", "CREATE TABLE manual (x);\n");
+        CHECK_THROWS_WITH_AS(driftless::generate<fl::UserV2>(db, dir), doctest::Contains("driftless.generate.pending: '0005_manual.sql'"),
+                             driftless::error);
+        driftless::apply_migrations(db, dir);
+        const auto r = driftless::generate<fl::UserV2>(db, dir, {.name = "add karma"});
+        CHECK(r.path.filename() == "0006_add_karma.sql");  // numbering after a gap
+    }
+    SUBCASE("add column and index, then a rebuild; down sections restore each shape") {
+        const auto before = driftless::sqlite::introspect(db);
+        const auto v2 = driftless::generate<fl::UserV2>(db, dir, {.description = "add karma", .apply = true});
+        REQUIRE(v2.written);
+        CHECK(v2.path.filename() == "0002_user_v2.sql");
+        CHECK(v2.applied);
+        CHECK(read(v2.path).find("-- driftless migration 0002: add karma\n") == 0);
+        const auto after_v2 = driftless::sqlite::introspect(db);
+        db.execute("UPDATE user SET karma = 7 WHERE id = 1");
+
+        // email TEXT -> INTEGER alters 'a@x': refused, then allowed and recorded in the file.
+        CHECK_THROWS_WITH_AS(driftless::generate<fl::UserV3>(db, dir), doctest::Contains("driftless.plan.lossy: changing user.email"),
+                             driftless::error);
+        CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator()) == 2);
+        db.execute("UPDATE user SET email = id * 10");
+        const auto v3 = driftless::generate<fl::UserV3>(db, dir);
+        REQUIRE(v3.written);
+        CHECK(read(v3.path).find("-- driftless:allow-data-loss") == std::string::npos);
+        driftless::apply_migrations(db, dir);
+        CHECK(one(db, "SELECT group_concat(typeof(email) || ':' || email || ':' || karma) FROM user") == "integer:10:7,integer:20:0");
+        CHECK_FALSE(driftless::migrate<fl::UserV3>(db).applied);  // the file brought it exactly to the models
+
+        CHECK(driftless::sqlite::rollback_table(db, "", {}) == 3);
+        CHECK(one(db, "SELECT group_concat(typeof(email) || ':' || email || ':' || karma) FROM user") == "text:10:7,text:20:0");
+        CHECK(driftless::sqlite::introspect(db) == after_v2);
+        CHECK_THROWS_WITH_AS(driftless::sqlite::rollback_table(db, "", {}),
+                             doctest::Contains("dropping column user.karma would discard 2 non-null values"), driftless::error);
+        CHECK(driftless::sqlite::rollback_table(db, "", {.allow_data_loss = true}) == 2);
+        CHECK(driftless::sqlite::introspect(db) == before);
+        CHECK(one(db, "PRAGMA foreign_keys") == "1");
+
+        // A rolled-back file is pending again, and applying it replaces its row.
+        const auto again = driftless::apply_migrations(db, dir, {.out_of_order = true});
+        CHECK(again.applied == std::vector<std::string>{"0002_user_v2.sql", "0003_user_v3.sql"});
+        CHECK(driftless::migration_status(db).size() == 3);
+        CHECK_FALSE(driftless::migration_status(db)[1].rolled_back());
+    }
+}
+
+TEST_CASE("apply_migrations: order, checksums, duplicates, out of order, lossy files, transaction control") {
+    const auto dir = scratch("apply");
+    auto db = driftless::sqlite::open(":memory:");
+    write(dir / "0002_b.sql", "-- driftless:up\nCREATE TABLE b (x INTEGER);\nINSERT INTO b VALUES (1);\n-- driftless:down\nDROP TABLE b;\n");
+    write(dir / "0001_a.sql", "CREATE TABLE a (x INTEGER);\nCREATE TRIGGER a_t AFTER INSERT ON a BEGIN SELECT 1; SELECT 2; END;\n");
+    write(dir / "notes.txt", "not a migration");
+
+    const auto r = driftless::apply_migrations(db, dir);
+    CHECK(r.applied == std::vector<std::string>{"0001_a.sql", "0002_b.sql"});
+    CHECK(r.statements.size() == 4);
+    CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('a', 'b', 'a_t')") == "3");
+    CHECK(driftless::apply_migrations(db, dir).applied.empty());
+
+    SUBCASE("an applied file that changed is refused, naming both checksums") {
+        const std::string old_sum = driftless::migration_checksum(read(dir / "0001_a.sql"));
+        write(dir / "0001_a.sql", "CREATE TABLE a (x INTEGER, y TEXT);\n");
+        const std::string new_sum = driftless::migration_checksum(read(dir / "0001_a.sql"));
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir),
+                             ("driftless.files.checksum: migration file '0001_a.sql' changed after it was applied as version 1 "
+                              "(recorded sha256 " + old_sum + ", file now " + new_sum +
+                              "); restore the file, or put the change in a new migration file").c_str(),
+                             driftless::error);
+        const auto report = driftless::verify(db, dir);
+        CHECK(report.drift());
+        CHECK(report.changed.size() == 1);
+    }
+    SUBCASE("CRLF line endings do not change the checksum") {
+        write(dir / "0001_a.sql", "CREATE TABLE a (x INTEGER);\r\nCREATE TRIGGER a_t AFTER INSERT ON a BEGIN SELECT 1; SELECT 2; END;\r\n");
+        CHECK(driftless::apply_migrations(db, dir).applied.empty());
+        CHECK_FALSE(driftless::verify(db, dir).drift());
+    }
+    SUBCASE("two files with one version") {
+        write(dir / "0002_c.sql", "CREATE TABLE c (x);\n");
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir), doctest::Contains("driftless.files.duplicate_version: '0002_"),
+                             driftless::error);
+    }
+    SUBCASE("out of order") {
+        write(dir / "0004_d.sql", "CREATE TABLE d (x);\n");
+        driftless::apply_migrations(db, dir);
+        write(dir / "0003_c.sql", "CREATE TABLE c (x);\n");
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir),
+                             "driftless.files.out_of_order: migration file '0003_c.sql' (version 3) is not applied, but "
+                             "version 4 already is; renumber it, or pass out_of_order to apply it anyway",
+                             driftless::error);
+        CHECK(driftless::verify(db, dir).pending == std::vector<std::string>{"0003_c.sql"});
+        CHECK(driftless::apply_migrations(db, dir, {.out_of_order = true}).applied == std::vector<std::string>{"0003_c.sql"});
+    }
+    SUBCASE("a file that drops data needs permission, from the caller or the file") {
+        write(dir / "0003_drop.sql", "DROP TABLE b;\n");
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir),
+                             "driftless.files.lossy: applying '0003_drop.sql': dropping table b would discard 1 rows; pass "
+                             "allow_data_loss (or, after review, add the line '-- driftless:allow-data-loss' to the file) to "
+                             "proceed",
+                             driftless::error);
+        CHECK(one(db, "SELECT count(*) FROM b") == "1");
+        write(dir / "0003_drop.sql", "-- driftless:allow-data-loss\nDROP TABLE b;\n");
+        CHECK(driftless::apply_migrations(db, dir).applied.size() == 1);
+    }
+    SUBCASE("transaction control is refused; a failing statement rolls the whole file back") {
+        write(dir / "0003_tx.sql", "BEGIN;\nCREATE TABLE t (x);\nCOMMIT;\n");
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir), doctest::Contains("driftless.files.transaction"), driftless::error);
+        write(dir / "0003_tx.sql", "CREATE TABLE t (x);\nINSERT INTO nowhere VALUES (1);\n");
+        try {
+            driftless::apply_migrations(db, dir);
+            FAIL("expected an error");
+        } catch (const driftless::error& e) {
+            CHECK(std::string(e.what()).find("in '0003_tx.sql': no such table: nowhere") != std::string::npos);
+            CHECK(e.statement() == "INSERT INTO nowhere VALUES (1)");
+        }
+        CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 't'") == "0");
+        CHECK(driftless::migration_status(db).size() == 2);
+    }
+    SUBCASE("missing files are reported") {
+        fs::remove(dir / "0002_b.sql");
+        const auto report = driftless::verify(db, dir);
+        CHECK(report.missing == std::vector<std::string>{"version 2 ('0002_b.sql') was applied, but its file is gone"});
+    }
+}
+
+TEST_CASE("baseline and verify with models") {
+    const auto dir = scratch("baseline");
+    auto db = driftless::sqlite::open(":memory:");
+    db.execute("CREATE TABLE \"user\" (\"id\" INTEGER NOT NULL, \"email\" TEXT NOT NULL, PRIMARY KEY (\"id\"))");
+    write(dir / "0001_user.sql", "CREATE TABLE \"user\" (\"id\" INTEGER NOT NULL, \"email\" TEXT NOT NULL, PRIMARY KEY (\"id\"));\n");
+    write(dir / "0002_more.sql", "CREATE TABLE more (x);\n");
+    CHECK(driftless::verify<fl::User>(db, dir).pending.size() == 2);
+    driftless::baseline(db, 1);
+    const auto report = driftless::verify<fl::User>(db, dir);
+    CHECK(report.pending == std::vector<std::string>{"0002_more.sql"});
+    CHECK(report.schema.empty());
+    const auto v2 = driftless::verify<fl::UserV2>(db, dir).schema;
+    CHECK(v2 == std::vector<std::string>{"safe add column user.karma: (none) -> INTEGER NOT NULL",
+                                         "safe create index user.user_by_email: (none) -> email"});
+    CHECK(driftless::apply_migrations(db, dir).applied == std::vector<std::string>{"0002_more.sql"});
+    CHECK(driftless::migration_status(db)[0].kind == "baseline");
+    CHECK_THROWS_WITH_AS(driftless::baseline(db, 2), doctest::Contains("driftless.baseline.behind"), driftless::error);
+    CHECK_THROWS_WITH_AS(driftless::sqlite::rollback_table(db, "", {}), doctest::Contains("driftless.rollback.no_down"),
+                         driftless::error);
+}
