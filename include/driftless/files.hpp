@@ -53,6 +53,8 @@ struct migration_file {
     std::string checksum{};       ///< SHA-256 of the normalised text (LF line endings, no BOM)
     std::string up{};             ///< the up section's SQL
     std::string down{};           ///< the down section's SQL (empty when the file has none)
+    std::size_t up_line = 1;      ///< the file's line where the up section's text begins
+    std::size_t down_line = 0;    ///< ... and the down section's (0 when there is none)
     bool allow_data_loss = false; ///< the file carries "-- driftless:allow-data-loss"
 };
 
@@ -109,7 +111,9 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
     bool any_marker = false;
     std::string head;  // lines before the first marker: the up section when there is no marker
     std::size_t pos = 0;
+    std::size_t line_number = 0;
     while (pos < normal.size()) {
+        ++line_number;
         std::size_t end = normal.find('\n', pos);
         if (end == std::string::npos) end = normal.size();
         const std::string_view line(normal.data() + pos, end - pos);
@@ -121,6 +125,7 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
                             "migration file '" + f.file_name + "' has '" + std::string(up_marker) +
                                 "' after its up section began; one up section, then one down section");
             section = up;
+            f.up_line = line_number + 1;
             any_marker = true;
             continue;
         }
@@ -130,6 +135,7 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
                             "migration file '" + f.file_name + "' has two '" + std::string(down_marker) + "' lines");
             if (section == before) f.up = std::move(head);  // no up marker: what came before is the up section
             section = down;
+            f.down_line = line_number + 1;
             any_marker = true;
             continue;
         }

@@ -77,6 +77,8 @@ TEST_CASE("file_version and parse_migration_file") {
     CHECK(f.version == 3);
     CHECK(f.name == "add_karma");
     CHECK(f.up == "CREATE TABLE a (x);\n");
+    CHECK(f.up_line == 3);
+    CHECK(f.down_line == 5);
     CHECK(f.down == "DROP TABLE a;\n");
     CHECK_FALSE(f.allow_data_loss);
 
@@ -269,11 +271,21 @@ TEST_CASE("apply_migrations: order, checksums, duplicates, out of order, lossy f
             driftless::apply_migrations(db, dir);
             FAIL("expected an error");
         } catch (const driftless::error& e) {
-            CHECK(std::string(e.what()).find("in '0003_tx.sql': no such table: nowhere") != std::string::npos);
+            CHECK(std::string(e.what()).find("in '0003_tx.sql' (line 2): no such table: nowhere") != std::string::npos);
             CHECK(e.statement() == "INSERT INTO nowhere VALUES (1)");
         }
         CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 't'") == "0");
         CHECK(driftless::migration_status(db).size() == 2);
+    }
+    SUBCASE("a last statement without ';' runs; an unterminated string is refused before anything runs") {
+        write(dir / "0003_last.sql", "-- driftless:up\nCREATE TABLE t (x);\nINSERT INTO t VALUES ('a;b')");
+        CHECK(driftless::apply_migrations(db, dir).statements == std::vector<std::string>{"CREATE TABLE t (x)", "INSERT INTO t VALUES ('a;b')"});
+        write(dir / "0004_open.sql", "-- driftless:up\nCREATE TABLE u (x);\nINSERT INTO u VALUES ('oops);\n");
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir),
+                             "driftless.files.unterminated: in '0004_open.sql' (lines counted from its up section, which "
+                             "starts on line 2): unterminated string starting on line 2",
+                             driftless::error);
+        CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'u'") == "0");
     }
     SUBCASE("missing files are reported") {
         fs::remove(dir / "0002_b.sql");

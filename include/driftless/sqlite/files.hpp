@@ -96,7 +96,17 @@ inline std::vector<migration_record> history_rows(const connection& db) { return
 /// transaction under BEGIN IMMEDIATE; foreign keys off around it when it drops a table (the
 /// 12-step rebuild), with foreign_key_check before COMMIT.
 inline bool apply_file(const connection& db, const migration_file& f, const apply_options& options, apply_result& result) {
-    const std::vector<std::string> statements = split_statements(f.up);
+    std::vector<driftless::detail::sql_piece> pieces;
+    try {
+        pieces = driftless::detail::split_sql(f.up, dialect::sqlite);
+    } catch (const error& e) {
+        throw error(e.code(), e.id(),
+                    "in '" + f.file_name + "' (lines counted from its up section, which starts on line " +
+                        std::to_string(f.up_line) + "): " + std::string(e.what()).substr(e.id().size() + 2));
+    }
+    std::vector<std::string> statements;
+    statements.reserve(pieces.size());
+    for (const auto& piece : pieces) statements.push_back(piece.text);
     refuse_transaction_control(f, statements);
     if (sqlite3_get_autocommit(db.handle()) == 0)
         throw error(errc::usage, "driftless.files.in_transaction",
@@ -145,11 +155,13 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
             result.applied.push_back(f.file_name);
             return false;
         }
-        for (const std::string& s : statements) {
+        for (const auto& piece : pieces) {
             try {
-                db.execute(s);
+                db.execute(piece.text);
             } catch (const error& e) {
-                throw error(e.code(), e.id(), "in '" + f.file_name + "': " + std::string(e.what()).substr(e.id().size() + 2),
+                throw error(e.code(), e.id(),
+                            "in '" + f.file_name + "' (line " + std::to_string(f.up_line + piece.line - 1) +
+                                "): " + std::string(e.what()).substr(e.id().size() + 2),
                             e.statement(), e.native_code());
             }
         }

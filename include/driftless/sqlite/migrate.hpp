@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <driftless/checksum.hpp>
+#include <driftless/detail/sql_split.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/history.hpp>
 #include <driftless/migrate.hpp>
@@ -430,20 +431,11 @@ struct rollback_options {
 
 namespace detail {
 
-/// Statements of a SQLite script, split where sqlite3_complete says a statement ends.
+/// The statements of a SQLite script (see driftless::detail::split_sql, which agrees with
+/// sqlite3_complete on where statements end).
 inline std::vector<std::string> split_statements(std::string_view script) {
     std::vector<std::string> out;
-    std::size_t begin = 0;
-    for (std::size_t i = 0; i < script.size(); ++i) {
-        if (script[i] != ';') continue;
-        const std::string candidate(script.substr(begin, i + 1 - begin));
-        if (sqlite3_complete(candidate.c_str()) == 0) continue;
-        std::string_view text(script.substr(begin, i - begin));
-        while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\r' || text.front() == '\t'))
-            text.remove_prefix(1);
-        if (!text.empty()) out.emplace_back(text);
-        begin = i + 1;
-    }
+    for (auto& piece : driftless::detail::split_sql(script, dialect::sqlite)) out.push_back(std::move(piece.text));
     return out;
 }
 

@@ -1,0 +1,1 @@
+SELECT 'a\'; SELECT "b\"; SELECT 'c\\'; SELECT 2

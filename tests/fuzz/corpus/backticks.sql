@@ -1,0 +1,1 @@
+SELECT `b;t`, `c``;` FROM `t;`;

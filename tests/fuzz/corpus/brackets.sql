@@ -1,0 +1,1 @@
+SELECT [s;q], [a[;] FROM [t;];

@@ -1,0 +1,6 @@
+
+
+SELECT 1;
+-- c
+  SELECT
+2; SELECT 3;

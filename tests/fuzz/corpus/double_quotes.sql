@@ -1,0 +1,1 @@
+SELECT "x;y", "q""q;" FROM "t;1";

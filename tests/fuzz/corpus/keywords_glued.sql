@@ -1,0 +1,1 @@
+CREATE TRIGGERx;createtrigger;CREATE/**/TRIGGER a BEGIN b;END;endEND;tem p;

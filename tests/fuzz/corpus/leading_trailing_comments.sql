@@ -1,0 +1,4 @@
+-- first;
+/* lead; */ SELECT /* inside; */ 1 -- after;
+;
+SELECT 2 /* tail; */;

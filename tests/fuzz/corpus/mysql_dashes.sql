@@ -1,0 +1,5 @@
+SELECT 1 --x;
+SELECT 2 -- x;
+;SELECT 3 --	x;
+;SELECT 4 --
+;SELECT 1---2; SELECT 5 --

@@ -1,0 +1,3 @@
+# setup; really
+SELECT 1 # ;
+; SELECT 2#

@@ -1,0 +1,1 @@
+SELECT 'hé;llo', "über;" FROM té; CREATE TRIGGER é BEGIN x; ENDé; END;

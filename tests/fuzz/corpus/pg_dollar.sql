@@ -1,0 +1,1 @@
+SELECT $$a;b$$; SELECT $fn$ $$ ; $ $f $fn$; SELECT $_x1$;$_x1$, $a$ $b$ ; $a$; SELECT $$costs $5; 'q$$;

@@ -1,0 +1,6 @@
+CREATE FUNCTION f() RETURNS int AS $body$
+BEGIN
+  RETURN 1;
+END;
+$body$ LANGUAGE plpgsql;
+SELECT f();

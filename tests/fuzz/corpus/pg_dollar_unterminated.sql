@@ -1,0 +1,2 @@
+SELECT 1;
+SELECT $tag$ a; $ta $tag

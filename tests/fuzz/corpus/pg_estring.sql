@@ -1,0 +1,1 @@
+SELECT E'\';x', e'\\'; SELECT E'it''s;'; SELECT fe'\'; SELECT U&'d\0061t;a';

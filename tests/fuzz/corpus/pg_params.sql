@@ -1,0 +1,1 @@
+SELECT $1; SELECT $2$; SELECT a$$b; SELECT $; SELECT $1$a$;

@@ -1,0 +1,1 @@
+CREATE TABLE trigger (a); CREATE "TRIGGER" x; SELECT trigger; END; CREATE TRIGGERS x; CREATE temp temp TRIGGER y BEGIN x; END;

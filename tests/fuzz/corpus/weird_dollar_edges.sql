@@ -1,0 +1,1 @@
+SELECT $$$; SELECT $a$$a$; SELECT $9a$ x $9a$; SELECT $$ ; $$$$ ; $$;
