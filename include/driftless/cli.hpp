@@ -122,9 +122,28 @@ public:
     }
 
 private:
+    /// Length of the valid UTF-8 sequence at s[i], 0 when there is none.
+    static std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+        const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+        const unsigned char c = b(i);
+        std::size_t n = 0;
+        if (c >= 0xC2 && c <= 0xDF) n = 2;
+        else if (c >= 0xE0 && c <= 0xEF) n = 3;
+        else if (c >= 0xF0 && c <= 0xF4) n = 4;
+        if (n == 0 || i + n > s.size()) return 0;
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((b(i + k) & 0xC0) != 0x80) return 0;
+        }
+        // Overlong forms, surrogates and code points above U+10FFFF.
+        if ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) > 0x9F) || (c == 0xF0 && b(i + 1) < 0x90) ||
+            (c == 0xF4 && b(i + 1) > 0x8F))
+            return 0;
+        return n;
+    }
     static void quote(std::string& out, std::string_view s) {
         out += '"';
-        for (unsigned char c : s) {
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const auto c = static_cast<unsigned char>(s[i]);
             switch (c) {
                 case '"': out += "\\\""; break;
                 case '\\': out += "\\\\"; break;
@@ -132,13 +151,18 @@ private:
                 case '\r': out += "\\r"; break;
                 case '\t': out += "\\t"; break;
                 default:
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == 0x7F) {
                         constexpr char hex[] = "0123456789abcdef";
                         out += "\\u00";
                         out += hex[c >> 4];
                         out += hex[c & 0xF];
-                    } else {
+                    } else if (c < 0x80) {
                         out += static_cast<char>(c);
+                    } else if (const std::size_t n = utf8_sequence(s, i); n != 0) {
+                        out.append(s.substr(i, n));
+                        i += n - 1;
+                    } else {
+                        out += "\\ufffd";  // not UTF-8: JSON text must be
                     }
             }
         }
@@ -248,15 +272,31 @@ inline settings resolve(const std::string& database, const std::string& migratio
     return s;
 }
 
-inline sqlite::connection connect(const settings& s) {
+/// How a command opens the database file: creating it (commands that change it), only when it
+/// exists (rollback, baseline), or with an empty in-memory database in place of a file that does
+/// not exist yet (plan, status, verify: a mistyped path must not leave an empty database behind).
+enum class open_mode { create, existing, plan };
+
+inline sqlite::connection connect(const settings& s, open_mode mode = open_mode::create, bool* missing = nullptr) {
     if (s.url.empty())
         throw error(errc::usage, "driftless.cli.database",
                     "no database: pass --database URL, set DRIFTLESS_DATABASE_URL, or run 'init' to write " + default_config_name);
     const database_url u = parse_url(s.url);
+    const bool file = u.target != ":memory:" && u.target.rfind("file:", 0) != 0;
+    std::error_code ec;
+    if (mode != open_mode::create && file && !std::filesystem::exists(u.target, ec)) {
+        if (mode == open_mode::plan) {
+            if (missing != nullptr) *missing = true;
+            return sqlite::open(":memory:");
+        }
+        throw error(errc::usage, "driftless.cli.database", "database file '" + u.target + "' does not exist");
+    }
     return sqlite::open(u.target);
 }
 
 inline exit_code code_of(const error& e) {
+    if (e.id().rfind("driftless.cli.", 0) == 0 || e.id() == "driftless.files.read" || e.id() == "driftless.files.name")
+        return exit_code::usage;
     switch (e.code()) {
         case errc::lossy_step:
         case errc::checksum_mismatch:
@@ -469,7 +509,16 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int rc = app.exit(e);
-        return rc == 0 ? 0 : static_cast<int>(exit_code::usage);
+        if (rc == 0) return 0;
+        bool json_asked = false;
+        for (int i = 1; i < argc; ++i) json_asked = json_asked || std::string_view(argv[i]) == "--json";
+        if (json_asked)
+            std::cout << json(json::object{{"ok", false},
+                                           {"exit_code", static_cast<int>(exit_code::usage)},
+                                           {"error", json(json::object{{"id", "driftless.cli.usage"}, {"message", std::string(e.what())}})}})
+                             .dump()
+                      << "\n";
+        return static_cast<int>(exit_code::usage);
     }
 
     detail::output out;
@@ -493,7 +542,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.fields = {{"config", config.string()}, {"migrations", created.string()}, {"database", init_url}};
             out.text = "wrote " + config.string() + " (database " + init_url + ")\ncreated " + created.string() + "/\n";
         } else if (status->parsed() || (migrate->parsed() && show_status)) {
-            const auto db = detail::connect(s);
+            bool missing = false;
+            const auto db = detail::connect(s, detail::open_mode::plan, &missing);
             const auto records = sqlite::migration_status(db);
             const auto files = read_migration_dir(s.migrations);
             const verify_report report = verify_files(files, records);
@@ -513,9 +563,12 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                         (r.description.empty() ? r.source : r.description) +
                         (r.rolled_back() ? "  (rolled back " + *r.rolled_back_at + ")" : "") + "\n";
             }
-            if (records.empty()) text += "no migrations recorded\n";
+            if (records.empty()) text += missing ? "no migrations recorded (the database file does not exist yet)\n" : "no migrations recorded\n";
             for (const auto& p : report.pending) text += "pending  " + p + "\n";
-            out.fields = {{"database", s.url}, {"migrations", json(std::move(rows))}, {"pending", report.pending}};
+            out.fields = {{"database", s.url},
+                          {"database_exists", !missing},
+                          {"migrations", json(std::move(rows))},
+                          {"pending", report.pending}};
             out.text = text;
         } else if (plan->parsed() || migrate->parsed()) {
             detail::need_models(models, plan->parsed() ? "plan" : "migrate");
@@ -524,7 +577,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                             "--dialect " + dialect_name + " does not match the database URL (" + parse_url(s.url).scheme + ")");
             std::string source;
             const schema desired = detail::chosen(*models, model_names, source);
-            const auto db = detail::connect(s);
+            bool missing = false;
+            const auto db = detail::connect(s, plan->parsed() || dry_run ? detail::open_mode::plan : detail::open_mode::create, &missing);
             migrate_options o;
             o.description = description;
             o.allow_data_loss = allow_data_loss;
@@ -537,6 +591,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                 r = sqlite::migrate_schema(db, desired, o, source);
             }
             out.fields = {{"applied", r.applied},
+                          {"database_exists", !missing},
                           {"version", r.version},
                           {"steps", detail::steps_json(r.plan)},
                           {"statements", r.statements},
@@ -545,7 +600,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             if (r.plan.empty()) {
                 out.text = "the database matches the models; nothing to do\n";
             } else if (o.dry_run) {
-                out.text = describe(r.plan) + "\n" + detail::sql_text(r.statements);
+                out.text = (missing ? "(the database file does not exist yet: planned against an empty database)\n" : "") +
+                           describe(r.plan) + "\n" + detail::sql_text(r.statements);
             } else {
                 out.text = describe(r.plan) + "applied version " + std::to_string(r.version) + " (" +
                            detail::plural(r.statements.size(), "statement", "statements") + ")\n";
@@ -589,7 +645,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             if (r.applied.empty()) text += apply->parsed() ? file + " is already applied; nothing to do\n" : "no pending migrations\n";
             out.text = text;
         } else if (rollback->parsed()) {
-            const auto db = detail::connect(s);
+            const auto db = detail::connect(s, detail::open_mode::existing);
             std::string table;
             if (!rollback_model.empty()) {
                 if (models == nullptr) {
@@ -606,7 +662,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.fields = {{"rolled_back", version != 0}, {"version", version}};
             out.text = version != 0 ? "rolled back version " + std::to_string(version) + "\n" : "nothing to roll back\n";
         } else if (verify->parsed()) {
-            const auto db = detail::connect(s);
+            const auto db = detail::connect(s, detail::open_mode::plan);
             verify_report report = sqlite::verify_files(db, s.migrations);
             if (models != nullptr && !models->models.empty()) {
                 migrate_options o;
@@ -635,13 +691,13 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.text = text;
             if (report.drift()) out.code = exit_code::drift;
         } else if (baseline->parsed()) {
-            const auto db = detail::connect(s);
+            const auto db = detail::connect(s, detail::open_mode::existing);
             driftless::baseline(db, baseline_version, description.empty() ? "baseline" : description);
             out.fields = {{"version", baseline_version}};
             out.text = "marked the database as being at version " + std::to_string(baseline_version) + "\n";
         }
     } catch (const error& e) {
-        const exit_code code = e.id().rfind("driftless.cli.", 0) == 0 ? exit_code::usage : detail::code_of(e);
+        const exit_code code = detail::code_of(e);
         if (as_json) {
             json::object err{{"id", e.id()}, {"message", std::string(e.what())}};
             if (!e.statement().empty()) err.emplace_back("statement", e.statement());
@@ -652,6 +708,17 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             if (!e.statement().empty()) std::cerr << "  statement: " << e.statement() << "\n";
         }
         return static_cast<int>(code);
+    } catch (const std::filesystem::filesystem_error& e) {
+        if (as_json) {
+            std::cout << json(json::object{{"ok", false},
+                                           {"exit_code", static_cast<int>(exit_code::usage)},
+                                           {"error", json(json::object{{"id", "driftless.cli.file"}, {"message", std::string(e.what())}})}})
+                             .dump()
+                      << "\n";
+        } else {
+            std::cerr << "driftless: driftless.cli.file: " << e.what() << "\n";
+        }
+        return static_cast<int>(exit_code::usage);
     } catch (const std::exception& e) {
         if (as_json) {
             std::cout << json(json::object{{"ok", false},

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include <driftless/checksum.hpp>
+#include <driftless/detail/sql_split.hpp>
 #include <driftless/error.hpp>
 #include <driftless/history.hpp>
 
@@ -75,6 +76,23 @@ inline bool is_marker_line(std::string_view line, std::string_view marker) {
     return true;
 }
 
+/// "--driftless:down", "-- DRIFTLESS : up" and the like: a marker misspelt, which must not pass
+/// silently as a comment (a down section would then run as part of the up section).
+inline bool looks_like_marker(std::string_view line) {
+    if (line.substr(0, 2) != "--") return false;
+    std::size_t i = 2;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    constexpr std::string_view word = "driftless";
+    if (line.size() - i < word.size()) return false;
+    for (std::size_t k = 0; k < word.size(); ++k) {
+        const char c = line[i + k];
+        if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != word[k]) return false;
+    }
+    i += word.size();
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    return i < line.size() && line[i] == ':';
+}
+
 }  // namespace detail
 
 /// The version in a migration file's name: the digits before the first '_' of a name ending in
@@ -98,6 +116,9 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
     if (!version)
         throw error(errc::usage, "driftless.files.name",
                     "migration file '" + file_name + "' is not named NNNN_name.sql (a version number, '_', a name)");
+    if (*version == 0)
+        throw error(errc::usage, "driftless.files.name",
+                    "migration file '" + file_name + "' has version 0; versions start at 1 (0001_name.sql)");
     migration_file f;
     f.version = *version;
     f.file_name = std::move(file_name);
@@ -124,6 +145,11 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
                 throw error(errc::usage, "driftless.files.format",
                             "migration file '" + f.file_name + "' has '" + std::string(up_marker) +
                                 "' after its up section began; one up section, then one down section");
+            if (!detail::split_sql(head, dialect::sqlite).empty())
+                throw error(errc::usage, "driftless.files.format",
+                            "migration file '" + f.file_name + "' has SQL before its '" + std::string(up_marker) +
+                                "' line (line " + std::to_string(line_number) +
+                                "), which would never run; move it below the marker");
             section = up;
             f.up_line = line_number + 1;
             any_marker = true;
@@ -139,7 +165,14 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
             any_marker = true;
             continue;
         }
-        if (detail::is_marker_line(line, allow_data_loss_marker)) f.allow_data_loss = true;
+        if (detail::is_marker_line(line, allow_data_loss_marker)) {
+            f.allow_data_loss = true;
+        } else if (detail::looks_like_marker(line)) {
+            throw error(errc::usage, "driftless.files.format",
+                        "line " + std::to_string(line_number) + " of migration file '" + f.file_name + "' ('" + std::string(line) +
+                            "') looks like a driftless marker but is not one of '" + std::string(up_marker) + "', '" +
+                            std::string(down_marker) + "', '" + std::string(allow_data_loss_marker) + "'");
+        }
         switch (section) {
             case before: head.append(with_newline); break;
             case up: f.up.append(with_newline); break;

@@ -192,7 +192,7 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
     // v3 changes email TEXT -> INTEGER; the emails are text: refused (3) unless allowed.
     {
         const auto insert = run(dir, v2, with({"apply", "insert.sql"}));
-        CHECK(insert.code == 3);  // no such file: refused with a clear message
+        CHECK(insert.code == 2);  // no such file: a usage error with a clear message
         CHECK(insert.err.find("cannot read migration file 'insert.sql'") != std::string::npos);
     }
     std::ofstream(dir / "0100_rows.sql") << "INSERT INTO users (id, email) VALUES (1, 'a@x');\n";
@@ -215,6 +215,30 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
     CHECK(run(dir, v1, with({"plan", "--model", "Nope"})).code == 2);
     CHECK(run(dir, v1, with({"migrate", "--dialect", "mysql"})).code == 2);
     CHECK(run(dir, tool, {"status"}).code == 2);  // no database anywhere
+    // Reading commands never create a database file; rollback and baseline need one.
+    r = run(dir, tool, {"status", "--database", "sqlite:typo.db", "--json"});
+    CHECK(r.code == 0);
+    CHECK(r.json()["database_exists"] == false);
+    CHECK(run(dir, v1, {"verify", "--database", "sqlite:typo.db"}).code == 1);
+    r = run(dir, v1, {"plan", "--database", "sqlite:typo.db"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("(the database file does not exist yet: planned against an empty database)\nsafe create table users\n") == 0);
+    r = run(dir, tool, {"rollback", "--database", "sqlite:typo.db"});
+    CHECK(r.code == 2);
+    CHECK(r.err == "driftless: driftless.cli.database: database file 'typo.db' does not exist\n");
+    CHECK_FALSE(fs::exists(dir / "typo.db"));
+    // Command-line errors are JSON too when --json is asked for; file problems are usage errors.
+    r = run(dir, tool, {"--json", "bogus"});
+    CHECK(r.code == 2);
+    CHECK(r.json()["error"]["id"] == "driftless.cli.usage");
+    CHECK(run(dir, tool, with({"apply", "nope.sql"})).code == 2);
+    std::ofstream(dir / "bad_name.sql") << "SELECT 1;";
+    CHECK(run(dir, tool, with({"upgrade", "--migrations", "."})).code == 2);
+    // A statement with bytes that are not UTF-8 still gives valid JSON.
+    std::ofstream(dir / "0200_bytes.sql") << "INSERT INTO nowhere VALUES ('\xff\xfe');\n";
+    r = run(dir, tool, with({"apply", "0200_bytes.sql", "--json"}));
+    CHECK(r.code == 4);
+    CHECK(r.json()["error"]["statement"] == "INSERT INTO nowhere VALUES ('\xef\xbf\xbd\xef\xbf\xbd')");
     CHECK(run(dir, tool, {"--help"}).code == 0);
 }
 
@@ -225,6 +249,9 @@ TEST_CASE("cli: baseline, out of order, apply one file") {
     std::ofstream(dir / "migrations" / "0001_a.sql") << "CREATE TABLE a (x);\n";
     std::ofstream(dir / "migrations" / "0003_c.sql") << "CREATE TABLE c (x);\n";
     auto r = run(dir, tool, {"baseline", "1", "--database", "sqlite:app.db", "--json"});
+    CHECK(r.code == 2);  // baseline marks an existing database
+    driftless::sqlite::open((dir / "app.db").string()).execute("CREATE TABLE a (x)");
+    r = run(dir, tool, {"baseline", "1", "--database", "sqlite:app.db", "--json"});
     REQUIRE(r.code == 0);
     CHECK(run(dir, tool, {"upgrade", "--database", "sqlite:app.db"}).out == "applied 0003_c.sql\n");
     std::ofstream(dir / "migrations" / "0002_b.sql") << "CREATE TABLE b (x);\n";

@@ -103,6 +103,24 @@ TEST_CASE("file_version and parse_migration_file") {
                              "number, '_', a name)",
                              driftless::error);
     }
+    SUBCASE("misspelt markers, SQL above the up marker, version 0") {
+        CHECK_THROWS_WITH_AS(driftless::parse_migration_file("1_x.sql", "CREATE TABLE t (x);\n--driftless:down\nDROP TABLE t;\n"),
+                             "driftless.files.format: line 2 of migration file '1_x.sql' ('--driftless:down') looks like a "
+                             "driftless marker but is not one of '-- driftless:up', '-- driftless:down', "
+                             "'-- driftless:allow-data-loss'",
+                             driftless::error);
+        CHECK_THROWS_WITH_AS(driftless::parse_migration_file("1_x.sql", "-- Driftless : up\nA;\n"),
+                             doctest::Contains("looks like a driftless marker"), driftless::error);
+        CHECK_THROWS_WITH_AS(driftless::parse_migration_file("1_x.sql", "-- note\nCREATE TABLE a (x);\n-- driftless:up\nB;\n"),
+                             "driftless.files.format: migration file '1_x.sql' has SQL before its '-- driftless:up' line "
+                             "(line 3), which would never run; move it below the marker",
+                             driftless::error);
+        CHECK(driftless::parse_migration_file("1_x.sql", "-- driftless is nice: yes\n/* c */\n-- driftless:up\nB;\n").up == "B;\n");
+        CHECK_THROWS_WITH_AS(driftless::parse_migration_file("0000_init.sql", "A;"),
+                             "driftless.files.name: migration file '0000_init.sql' has version 0; versions start at 1 "
+                             "(0001_name.sql)",
+                             driftless::error);
+    }
     CHECK(driftless::migration_name("AddKarma") == "add_karma");
     CHECK(driftless::migration_name("user, post") == "user_post");
     CHECK(driftless::migration_name("--") == "migration");
@@ -262,6 +280,47 @@ TEST_CASE("apply_migrations: order, checksums, duplicates, out of order, lossy f
         CHECK(one(db, "SELECT count(*) FROM b") == "1");
         write(dir / "0003_drop.sql", "-- driftless:allow-data-loss\nDROP TABLE b;\n");
         CHECK(driftless::apply_migrations(db, dir).applied.size() == 1);
+    }
+    SUBCASE("data loss is measured, however the file spells it") {
+        db.execute("CREATE TABLE people (id INTEGER PRIMARY KEY, email TEXT, nick TEXT)");
+        db.execute("INSERT INTO people VALUES (1, 'a@x', NULL), (2, 'b@x', NULL)");
+        const auto refused = [&](const std::string& sql, const std::string& message) {
+            write(dir / "0003_x.sql", sql);
+            CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir), doctest::Contains(message.c_str()), driftless::error);
+            CHECK(one(db, "SELECT count(email) FROM people") == "2");
+            fs::remove(dir / "0003_x.sql");
+        };
+        refused("DROP TABLE People;", "dropping table people would discard 2 rows");
+        refused("ALTER TABLE main.people DROP COLUMN email;", "dropping column people.email would discard 2 non-null values");
+        refused("ALTER TABLE people RENAME TO gone;\nDROP TABLE gone;", "dropping table people would discard 2 rows");
+        refused("CREATE TABLE n (id INTEGER PRIMARY KEY, email TEXT, nick TEXT);\n"
+                "INSERT INTO n SELECT id, NULL AS email, nick FROM people;\nDROP TABLE people;\nALTER TABLE n RENAME TO people;",
+                "clearing 2 of 2 non-null values of people.email");
+        refused("DELETE FROM people WHERE id = 1;", "removing 1 of 2 rows of people");
+        refused("UPDATE people SET email = NULL;", "clearing 2 of 2 non-null values of people.email");
+        // A column added and dropped again, a rebuild that keeps everything, a rename: nothing lost.
+        write(dir / "0003_x.sql", "ALTER TABLE people ADD COLUMN tmp TEXT;\nUPDATE people SET tmp = email;\n"
+                                  "ALTER TABLE people DROP COLUMN tmp;\nALTER TABLE people RENAME COLUMN email TO mail;\n"
+                                  "CREATE TABLE n (id INTEGER PRIMARY KEY, mail TEXT NOT NULL, nick TEXT);\n"
+                                  "INSERT INTO n (id, mail, nick) SELECT id, mail, nick FROM people;\nDROP TABLE people;\n"
+                                  "ALTER TABLE n RENAME TO people;\n");
+        CHECK(driftless::apply_migrations(db, dir).applied.size() == 1);
+        CHECK(one(db, "SELECT group_concat(mail) FROM people") == "a@x,b@x");
+    }
+    SUBCASE("transaction control in either section is refused when the file is applied") {
+        write(dir / "0003_tx.sql", "CREATE TABLE t (x);\n-- driftless:down\nDROP TABLE t;\nCOMMIT;\n");
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir),
+                             doctest::Contains("driftless.files.transaction: the down section of migration file '0003_tx.sql' "
+                                               "contains 'COMMIT'"),
+                             driftless::error);
+        CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 't'") == "0");
+    }
+    SUBCASE("rollback of a model's migration is refused behind a newer file") {
+        write(dir / "0003_t.sql", "CREATE TABLE t (x);\n-- driftless:down\nDROP TABLE t;\n");
+        driftless::apply_migrations(db, dir);
+        CHECK_THROWS_WITH_AS(driftless::sqlite::rollback_table(db, "a", {}), doctest::Contains("driftless.rollback.newer_file"),
+                             driftless::error);
+        CHECK(driftless::sqlite::rollback_table(db, "", {}) == 3);
     }
     SUBCASE("transaction control is refused; a failing statement rolls the whole file back") {
         write(dir / "0003_tx.sql", "BEGIN;\nCREATE TABLE t (x);\nCOMMIT;\n");

@@ -4,6 +4,8 @@
 #define DRIFTLESS_SQLITE_FILES_HPP
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -13,6 +15,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 #include <driftless/diff.hpp>
 #include <driftless/error.hpp>
@@ -55,34 +59,6 @@ namespace driftless::sqlite {
 
 namespace detail {
 
-/// The first word of a statement, upper-cased, skipping leading comments.
-inline std::string first_keyword(std::string_view sql) {
-    const std::vector<token> t = tokenize(sql);
-    if (t.empty() || t[0].kind != token::word) return {};
-    std::string k = t[0].value;
-    for (char& c : k) c = driftless::detail::to_lower(c);
-    return k;
-}
-
-/// Statements a migration file must not contain, because driftless runs it in its own transaction.
-inline void refuse_transaction_control(const migration_file& f, const std::vector<std::string>& statements) {
-    for (const std::string& s : statements) {
-        const std::string k = first_keyword(s);
-        if (k == "begin" || k == "commit" || k == "end" || k == "rollback" || k == "savepoint" || k == "release")
-            throw error(errc::usage, "driftless.files.transaction",
-                        "migration file '" + f.file_name + "' contains '" + s +
-                            "'; driftless runs every file in its own transaction, so leave transaction control out",
-                        s);
-        const std::vector<token> t = tokenize(s);
-        if (k == "pragma" && t.size() >= 2 && is_keyword(t[1], "foreign_keys") && t.size() > 2)
-            throw error(errc::usage, "driftless.files.foreign_keys",
-                        "migration file '" + f.file_name + "' sets foreign_keys, which SQLite ignores inside a "
-                        "transaction; leave it out: driftless turns foreign keys off around files that drop tables "
-                        "and checks every foreign key before committing",
-                        s);
-    }
-}
-
 inline bool drops_a_table(const std::vector<std::string>& statements) {
     return std::any_of(statements.begin(), statements.end(), [](const std::string& s) {
         const std::vector<token> t = tokenize(s);
@@ -107,7 +83,14 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
     std::vector<std::string> statements;
     statements.reserve(pieces.size());
     for (const auto& piece : pieces) statements.push_back(piece.text);
-    refuse_transaction_control(f, statements);
+    refuse_transaction_control("migration file '" + f.file_name + "'", statements);
+    // The down section runs at rollback; refuse now what would make it fail or break atomicity then.
+    try {
+        refuse_transaction_control("the down section of migration file '" + f.file_name + "'", split_statements(f.down));
+    } catch (const error& e) {
+        if (e.id() != "driftless.files.unterminated") throw;
+        throw error(e.code(), e.id(), "the down section of '" + f.file_name + "': " + std::string(e.what()).substr(e.id().size() + 2));
+    }
     if (sqlite3_get_autocommit(db.handle()) == 0)
         throw error(errc::usage, "driftless.files.in_transaction",
                     "apply_migration_file runs its own transaction; call it outside yours");
@@ -139,22 +122,16 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
             result.skipped.push_back(f.file_name);
             return false;
         }
-        const std::vector<std::string> lost = losses(db, introspect(db), statements);
-        if (!lost.empty() && !options.allow_data_loss && !f.allow_data_loss) {
-            std::string message;
-            for (const auto& l : lost) message += (message.empty() ? "" : "; ") + l;
-            throw error(errc::lossy_step, "driftless.files.lossy",
-                        "applying '" + f.file_name + "': " + message + "; pass allow_data_loss (or, after review, add the line '" +
-                            std::string(allow_data_loss_marker) + "' to the file) to proceed");
-        }
-        result.statements.insert(result.statements.end(), statements.begin(), statements.end());
-        if (options.dry_run) {
+        if (options.dry_run) {  // lists what would run; runs nothing
+            result.statements.insert(result.statements.end(), statements.begin(), statements.end());
             roll_back(db, false);
             locked = false;
             if (!restore()) throw foreign_keys_left_off("the dry run changed nothing");
             result.applied.push_back(f.file_name);
             return false;
         }
+        // Run, then count what is gone, inside the transaction: a refusal rolls back.
+        const data_counts counted = measure(db, introspect(db), statements);
         for (const auto& piece : pieces) {
             try {
                 db.execute(piece.text);
@@ -165,6 +142,15 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
                             e.statement(), e.native_code());
             }
         }
+        const std::vector<std::string> lost = losses(db, counted, statements);
+        if (!lost.empty() && !options.allow_data_loss && !f.allow_data_loss) {
+            std::string message;
+            for (const auto& l : lost) message += (message.empty() ? "" : "; ") + l;
+            throw error(errc::lossy_step, "driftless.files.lossy",
+                        "applying '" + f.file_name + "': " + message + "; pass allow_data_loss (or, after review, add the line '" +
+                            std::string(allow_data_loss_marker) + "' to the file) to proceed");
+        }
+        result.statements.insert(result.statements.end(), statements.begin(), statements.end());
         if (fk_on) {
             auto check = db.prepare("PRAGMA foreign_key_check");
             if (check.step())
@@ -337,10 +323,9 @@ inline generate_result generate_schema(const connection& db, const schema& desir
     result.path = dir / (version_text(result.version) + "_" + text.name + ".sql");
 
     std::filesystem::create_directories(dir);
-    if (std::filesystem::exists(result.path))
-        throw error(errc::usage, "driftless.generate.exists", "'" + result.path.string() + "' already exists");
-    // Written beside and renamed into place, so that a reader never sees half a file.
-    const std::filesystem::path partial = result.path.string() + ".partial";
+    // Written beside (a name of this process's own) and linked into place, which fails rather than
+    // overwrite: a reader never sees half a file, and a file of the same name is never replaced.
+    const std::filesystem::path partial = result.path.string() + "." + std::to_string(::getpid()) + ".partial";
     {
         std::ofstream out(partial, std::ios::binary | std::ios::trunc);
         out << format_migration_file(text);
@@ -351,7 +336,24 @@ inline generate_result generate_schema(const connection& db, const schema& desir
             throw error(errc::usage, "driftless.generate.write", "cannot write '" + result.path.string() + "'");
         }
     }
-    std::filesystem::rename(partial, result.path);
+    const int linked = ::link(partial.c_str(), result.path.c_str());
+    const int link_errno = errno;
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    if (linked != 0)
+        throw error(errc::usage, link_errno == EEXIST ? "driftless.generate.exists" : "driftless.generate.write",
+                    "cannot write '" + result.path.string() + "': " + std::strerror(link_errno));
+    // Another generate may have taken the same number under another name meanwhile: then one of
+    // them must go, and it is the one that finds the other.
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const auto v = file_version(entry.path().filename().string());
+        if (v && *v == result.version && entry.path().filename() != result.path.filename()) {
+            std::filesystem::remove(result.path, ignored);
+            throw error(errc::usage, "driftless.generate.race",
+                        "'" + entry.path().filename().string() + "' took version " + std::to_string(result.version) +
+                            " while this file was being written; run generate again");
+        }
+    }
     result.written = true;
     if (options.apply) {
         apply_options apply;

@@ -439,62 +439,145 @@ inline std::vector<std::string> split_statements(std::string_view script) {
     return out;
 }
 
-/// What running `statements` would discard, counted on the data as it is now: tables dropped
-/// with their rows, and columns dropped natively (ALTER TABLE ... DROP [COLUMN]) or left behind by
-/// a rebuild. A table copied by INSERT INTO ... SELECT ... FROM it before it is dropped (the
-/// 12-step rebuild, driftless's or hand-written) loses only the columns the SELECT does not name.
-inline std::vector<std::string> losses(const connection& db, const schema& current, const std::vector<std::string>& statements) {
-    using driftless::detail::thousands;
-    std::vector<std::string> out;
-    struct copy {
-        std::string table;
-        std::set<std::string> kept;
-        bool all = false;  // SELECT *: every column kept
+/// Rows and non-null values of the tables a script mentions: what measure() took before it ran.
+struct data_counts {
+    struct table {
+        std::string name;
+        std::int64_t rows = 0;
+        std::vector<std::pair<std::string, std::int64_t>> non_null;  ///< per column
     };
-    std::vector<copy> copies;
-    const auto is = [](const token& t, std::string_view k) { return is_keyword(t, k); };
-    const auto non_null = [&db](const std::string& table, const std::string& column) {
-        return count(db, "SELECT count(*) FROM " + quote_identifier(table, dialect::sqlite) + " WHERE " +
-                             quote_identifier(column, dialect::sqlite) + " IS NOT NULL");
-    };
-    const auto column_loss = [&](const std::string& table, const std::string& column) {
-        if (const auto n = non_null(table, column); n != 0)
-            out.push_back("dropping column " + table + "." + column + " would discard " + thousands(n) + " non-null values");
-    };
+    std::vector<table> tables;
+};
+
+/// Count the rows and each column's non-null values of every table in `current` whose name
+/// appears (as SQL compares names: without regard to ASCII case) in `statements`. One scan per table.
+inline data_counts measure(const connection& db, const schema& current, const std::vector<std::string>& statements) {
+    std::vector<std::string> words;
     for (const std::string& sql : statements) {
-        const std::vector<token> t = tokenize(sql);
-        if (t.size() >= 3 && is(t[0], "INSERT") && is(t[1], "INTO")) {
-            std::size_t i = 3;
-            while (i < t.size() && !is(t[i], "SELECT")) ++i;
-            copy c;
-            for (++i; i < t.size() && !is(t[i], "FROM"); ++i) {
-                if (t[i].kind == token::identifier || t[i].kind == token::word) c.kept.insert(t[i].value);
-                if (is_symbol(t[i], '*')) c.all = true;
-            }
-            if (i + 1 >= t.size()) continue;
-            c.table = t[i + 1].value;
-            copies.push_back(std::move(c));
-        } else if (t.size() >= 5 && is(t[0], "ALTER") && is(t[1], "TABLE") && is(t[3], "DROP")) {
-            const std::size_t col = is(t[4], "COLUMN") ? 5 : 4;
-            if (col < t.size() && current.find_table(t[2].value) != nullptr) column_loss(t[2].value, t[col].value);
-        } else if (t.size() >= 3 && is(t[0], "DROP") && is(t[1], "TABLE")) {
-            const std::string& table = t.size() >= 5 && is(t[2], "IF") && is(t[3], "EXISTS") ? t[4].value : t[2].value;
-            const table_info* info = current.find_table(table);
-            if (info == nullptr) continue;
-            const auto copied = std::find_if(copies.rbegin(), copies.rend(), [&](const copy& c) { return driftless::detail::same_name(c.table, table); });
-            if (copied != copies.rend()) {
-                if (copied->all) continue;
-                for (const auto& c : info->columns) {
-                    const bool kept = std::any_of(copied->kept.begin(), copied->kept.end(),
-                                                  [&](const std::string& k) { return driftless::detail::same_name(k, c.name); });
-                    if (!kept) column_loss(table, c.name);
+        for (const token& t : tokenize(sql)) {
+            if (t.kind == token::identifier || t.kind == token::word || t.kind == token::string) words.push_back(t.value);
+        }
+    }
+    data_counts out;
+    for (const table_info& t : current.tables) {
+        if (driftless::detail::starts_with_ci(t.name, "_driftless_")) continue;
+        const bool mentioned =
+            std::any_of(words.begin(), words.end(), [&](const std::string& w) { return driftless::detail::same_name(w, t.name); });
+        if (!mentioned) continue;
+        std::string sql = "SELECT count(*)";
+        for (const auto& c : t.columns) sql += ", count(" + quote_identifier(c.name, dialect::sqlite) + ")";
+        sql += " FROM " + quote_identifier(t.name, dialect::sqlite);
+        auto st = db.prepare(sql);
+        data_counts::table counted{t.name, 0, {}};
+        if (st.step()) {
+            counted.rows = st.integer(0);
+            for (std::size_t i = 0; i < t.columns.size(); ++i)
+                counted.non_null.emplace_back(t.columns[i].name, st.integer(static_cast<int>(i) + 1));
+        }
+        out.tables.push_back(std::move(counted));
+    }
+    return out;
+}
+
+/// What `statements` discarded, now that they ran (inside the caller's transaction): tables gone
+/// with their rows, rows removed, columns gone with their values, values cleared — comparing
+/// `before` (measure() before they ran) with the database now. Tables and columns renamed by
+/// ALTER TABLE ... RENAME are followed, so a rebuild (copy, drop, rename back) or a rename loses
+/// nothing; what a copy leaves behind is lost.
+inline std::vector<std::string> losses(const connection& db, const data_counts& before, const std::vector<std::string>& statements) {
+    using driftless::detail::same_name;
+    using driftless::detail::thousands;
+    // Renames, in order: table renames and column renames (table, from, to).
+    struct rename {
+        std::string table, from, to;  // table empty: a table rename
+    };
+    std::vector<rename> renames;
+    for (const std::string& sql : statements) {
+        std::vector<token> t = tokenize(sql);
+        if (t.size() < 6 || !is_keyword(t[0], "ALTER") || !is_keyword(t[1], "TABLE")) continue;
+        std::size_t i = 2;
+        if (i + 2 < t.size() && is_symbol(t[i + 1], '.')) i += 2;  // schema.table
+        const std::string table = t[i].value;
+        ++i;
+        if (i >= t.size() || !is_keyword(t[i], "RENAME")) continue;
+        ++i;
+        if (i < t.size() && is_keyword(t[i], "TO") && i + 1 < t.size()) {
+            renames.push_back({"", table, t[i + 1].value});
+        } else {
+            if (i < t.size() && is_keyword(t[i], "COLUMN")) ++i;
+            if (i + 2 < t.size() && is_keyword(t[i + 1], "TO")) renames.push_back({table, t[i].value, t[i + 2].value});
+        }
+    }
+    const schema now = introspect(db);
+    std::vector<std::string> out;
+    for (const data_counts::table& was : before.tables) {
+        // Follow the table through renames; its columns through renames of it.
+        std::string name = was.name;
+        std::vector<std::pair<std::string, std::string>> columns;  // original -> current name
+        for (const auto& c : was.non_null) columns.emplace_back(c.first, c.first);
+        for (const rename& r : renames) {
+            if (r.table.empty()) {
+                if (same_name(r.from, name)) name = r.to;
+            } else if (same_name(r.table, name)) {
+                for (auto& c : columns) {
+                    if (same_name(c.second, r.from)) c.second = r.to;
                 }
-            } else if (const auto n = count(db, "SELECT count(*) FROM " + quote_identifier(table, dialect::sqlite)); n != 0) {
-                out.push_back("dropping table " + table + " would discard " + thousands(n) + " rows");
             }
+        }
+        const table_info* found = nullptr;
+        for (const auto& t : now.tables) {
+            if (same_name(t.name, name)) found = &t;
+        }
+        if (found == nullptr) {
+            if (was.rows != 0) out.push_back("dropping table " + was.name + " would discard " + thousands(was.rows) + " rows");
+            continue;
+        }
+        std::string sql = "SELECT count(*)";
+        std::vector<std::size_t> present;  // indexes into was.non_null of the columns still there
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            const bool there = std::any_of(found->columns.begin(), found->columns.end(),
+                                           [&](const column_info& c) { return same_name(c.name, columns[i].second); });
+            if (there) {
+                present.push_back(i);
+                sql += ", count(" + quote_identifier(columns[i].second, dialect::sqlite) + ")";
+            } else if (was.non_null[i].second != 0) {
+                out.push_back("dropping column " + was.name + "." + was.non_null[i].first + " would discard " +
+                              thousands(was.non_null[i].second) + " non-null values");
+            }
+        }
+        auto st = db.prepare(sql + " FROM " + quote_identifier(found->name, dialect::sqlite));
+        if (!st.step()) continue;
+        if (const auto rows = st.integer(0); rows < was.rows)
+            out.push_back("removing " + thousands(was.rows - rows) + " of " + thousands(was.rows) + " rows of " + was.name);
+        for (std::size_t k = 0; k < present.size(); ++k) {
+            const auto& [column, count] = was.non_null[present[k]];
+            if (const auto n = st.integer(static_cast<int>(k) + 1); n < count)
+                out.push_back("clearing " + thousands(count - n) + " of " + thousands(count) + " non-null values of " + was.name +
+                              "." + column);
         }
     }
     return out;
+}
+
+/// Statements a migration script must not contain, because driftless runs it in its own
+/// transaction: `what` names the script in the error.
+inline void refuse_transaction_control(std::string_view what, const std::vector<std::string>& statements) {
+    for (const std::string& s : statements) {
+        const std::vector<token> t = tokenize(s);
+        if (t.empty() || t[0].kind != token::word) continue;
+        if (is_keyword(t[0], "BEGIN") || is_keyword(t[0], "COMMIT") || is_keyword(t[0], "END") || is_keyword(t[0], "ROLLBACK") ||
+            is_keyword(t[0], "SAVEPOINT") || is_keyword(t[0], "RELEASE"))
+            throw error(errc::usage, "driftless.files.transaction",
+                        std::string(what) + " contains '" + s +
+                            "'; driftless runs every migration in its own transaction, so leave transaction control out",
+                        s);
+        if (is_keyword(t[0], "PRAGMA") && t.size() > 2 && is_keyword(t[1], "foreign_keys"))
+            throw error(errc::usage, "driftless.files.foreign_keys",
+                        std::string(what) + " sets foreign_keys, which SQLite ignores inside a transaction; leave it "
+                        "out: driftless turns foreign keys off around scripts that drop tables and checks every foreign "
+                        "key before committing",
+                        s);
+    }
 }
 
 }  // namespace detail
@@ -529,6 +612,11 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
                                  "ORDER BY version DESC");
             while (st.step()) {
                 const std::string source = ", " + st.text(1) + ",";
+                if (!table.empty() && st.text(3) == "file")
+                    throw error(errc::usage, "driftless.rollback.newer_file",
+                                "version " + std::to_string(st.integer(0)) + " ('" + st.text(1) +
+                                    "') is newer and may build on table " + table +
+                                    "; roll back the newest migrations first (rollback without a model)");
                 if (!table.empty() && (st.text(3) != "auto" || source.find(", " + table + ",") == std::string::npos)) continue;
                 version = st.integer(0);
                 down = st.text(2);
@@ -551,14 +639,17 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
             return 0;
         }
         const std::vector<std::string> statements = detail::split_statements(down);
-        const std::vector<std::string> lost = detail::losses(db, introspect(db), statements);
+        detail::refuse_transaction_control("the down section of version " + std::to_string(version), statements);
+        // Run, then count what is gone, inside the transaction: refused means rolled back.
+        const detail::data_counts counted = detail::measure(db, introspect(db), statements);
+        for (const std::string& s : statements) db.execute(s);
+        const std::vector<std::string> lost = detail::losses(db, counted, statements);
         if (!lost.empty() && !options.allow_data_loss) {
             std::string message;
             for (const auto& l : lost) message += (message.empty() ? "" : "; ") + l;
             throw error(errc::lossy_step, "driftless.rollback.lossy",
                         "rolling back version " + std::to_string(version) + ": " + message + "; pass allow_data_loss to proceed");
         }
-        for (const std::string& s : statements) db.execute(s);
         auto check = db.prepare("PRAGMA foreign_key_check");
         if (check.step())
             throw error(errc::engine, "driftless.sqlite.foreign_key_check",
