@@ -521,6 +521,19 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
         return static_cast<int>(exit_code::usage);
     }
 
+    // An error: one JSON object on stdout with --json, else a line on stderr; the exit code.
+    const auto fail = [as_json](exit_code code, std::string_view id, const std::string& message, const std::string& statement) {
+        if (as_json) {
+            json::object err{{"id", std::string(id)}, {"message", message}};
+            if (!statement.empty()) err.emplace_back("statement", statement);
+            std::cout << json(json::object{{"ok", false}, {"exit_code", static_cast<int>(code)}, {"error", json(std::move(err))}}).dump()
+                      << "\n";
+        } else {
+            std::cerr << "driftless: " << message << "\n";
+            if (!statement.empty()) std::cerr << "  statement: " << statement << "\n";
+        }
+        return static_cast<int>(code);
+    };
     detail::output out;
     try {
         settings s = detail::resolve(database, migrations_dir, config_path, !config_path.empty());
@@ -697,39 +710,11 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.text = "marked the database as being at version " + std::to_string(baseline_version) + "\n";
         }
     } catch (const error& e) {
-        const exit_code code = detail::code_of(e);
-        if (as_json) {
-            json::object err{{"id", e.id()}, {"message", std::string(e.what())}};
-            if (!e.statement().empty()) err.emplace_back("statement", e.statement());
-            std::cout << json(json::object{{"ok", false}, {"exit_code", static_cast<int>(code)}, {"error", json(std::move(err))}}).dump()
-                      << "\n";
-        } else {
-            std::cerr << "driftless: " << e.what() << "\n";
-            if (!e.statement().empty()) std::cerr << "  statement: " << e.statement() << "\n";
-        }
-        return static_cast<int>(code);
+        return fail(detail::code_of(e), e.id(), std::string(e.what()), e.statement());
     } catch (const std::filesystem::filesystem_error& e) {
-        if (as_json) {
-            std::cout << json(json::object{{"ok", false},
-                                           {"exit_code", static_cast<int>(exit_code::usage)},
-                                           {"error", json(json::object{{"id", "driftless.cli.file"}, {"message", std::string(e.what())}})}})
-                             .dump()
-                      << "\n";
-        } else {
-            std::cerr << "driftless: driftless.cli.file: " << e.what() << "\n";
-        }
-        return static_cast<int>(exit_code::usage);
+        return fail(exit_code::usage, "driftless.cli.file", "driftless.cli.file: " + std::string(e.what()), {});
     } catch (const std::exception& e) {
-        if (as_json) {
-            std::cout << json(json::object{{"ok", false},
-                                           {"exit_code", static_cast<int>(exit_code::database)},
-                                           {"error", json(json::object{{"id", "driftless.cli.failure"}, {"message", std::string(e.what())}})}})
-                             .dump()
-                      << "\n";
-        } else {
-            std::cerr << "driftless: " << e.what() << "\n";
-        }
-        return static_cast<int>(exit_code::database);
+        return fail(exit_code::database, "driftless.cli.failure", e.what(), {});
     }
     if (as_json) {
         json::object all{{"ok", true}, {"exit_code", static_cast<int>(out.code)}};

@@ -375,11 +375,7 @@ template <table_type... Ts>
 generate_result generate(const sqlite::connection& db, const std::filesystem::path& dir, const generate_options& options = {}) {
     static_assert((detail::require_valid<Ts>() && ...));
     static const schema desired = to_schema<Ts...>();
-    static const std::string source = [] {
-        std::string s;
-        ((s += (s.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
-        return s;
-    }();
+    static const std::string source = detail::table_names<Ts...>();
     generate_options o = options;
     if (o.name.empty()) {
         ((o.name += (o.name.empty() ? "" : "_") + std::string(detail::default_table_name<Ts>)), ...);

@@ -701,17 +701,25 @@ inline std::vector<migration_record> migration_status(const connection& db) {
 
 namespace driftless {
 
+namespace detail {
+
+/// "users, posts": the models' tables, as history rows record their source.
+template <table_type... Ts>
+std::string table_names() {
+    std::string s;
+    ((s += (s.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
+    return s;
+}
+
+}  // namespace detail
+
 /// Create or alter the models' tables to match; a no-op (nothing written) when they already do.
 template <table_type... Ts>
 migrate_result migrate(const sqlite::connection& db, const migrate_options& options = {}) {
     static_assert((detail::require_valid<Ts>() && ...));
     // Computed once per set of models: the schema, and its fingerprint for the fast path.
     static const schema desired = to_schema<Ts...>();
-    static const std::string source = [] {
-        std::string s;
-        ((s += (s.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
-        return s;
-    }();
+    static const std::string source = detail::table_names<Ts...>();
     static const std::string fingerprint = sqlite::fingerprint(desired);
     return sqlite::migrate_schema(db, desired, options, source, fingerprint);
 }
