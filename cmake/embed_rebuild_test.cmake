@@ -30,19 +30,8 @@ if(NOT MODE MATCHES "^(rebuild|install)$")
   message(FATAL_ERROR "embed_rebuild_test.cmake: MODE must be rebuild or install, not '${MODE}'")
 endif()
 
-# run(<what> <command>...): runs the command, fails the test with its output if it fails.
-function(run what)
-  execute_process(COMMAND ${ARGN}
-    RESULT_VARIABLE status
-    OUTPUT_VARIABLE output
-    ERROR_VARIABLE output)
-  if(NOT status EQUAL 0)
-    string(REPLACE ";" " " shown "${ARGN}")
-    message(FATAL_ERROR "embed test (${MODE}): ${what} failed (${status})\n"
-      "command: ${shown}\n${output}")
-  endif()
-  set(run_output "${output}" PARENT_SCOPE)
-endfunction()
+set(TEST_NAME "embed test")
+include("${CMAKE_CURRENT_LIST_DIR}/consumer_test_common.cmake")
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(src "${WORK_DIR}/src")
@@ -134,20 +123,6 @@ file(WRITE "${migrations}/0002_add karma (it's $5 & more).sql"
   "-- driftless:up\r\nALTER TABLE users ADD COLUMN karma INTEGER;\r\n")
 
 # --- configure ----------------------------------------------------------------------------------
-set(configure_args
-  -G "${GENERATOR}"
-  "-DCMAKE_CXX_COMPILER=${CXX}"
-  "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
-  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
-  -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
-if(MAKE_PROGRAM)
-  list(APPEND configure_args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-endif()
-set(config_args "")
-if(CONFIG)
-  list(APPEND configure_args "-DCMAKE_BUILD_TYPE=${CONFIG}")
-  set(config_args --config "${CONFIG}")
-endif()
 
 if(MODE STREQUAL "install")
   set(prefix "${WORK_DIR}/prefix")

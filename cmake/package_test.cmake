@@ -21,39 +21,13 @@ foreach(required IN ITEMS MODE WORK_DIR DRIFTLESS_SOURCE_DIR OUTER_BUILD_DIR
   endif()
 endforeach()
 
-# run(<what> <command>...): runs the command, fails the test with its output if it fails.
-function(run what)
-  execute_process(COMMAND ${ARGN}
-    RESULT_VARIABLE status
-    OUTPUT_VARIABLE output
-    ERROR_VARIABLE output)
-  if(NOT status EQUAL 0)
-    string(REPLACE ";" " " shown "${ARGN}")
-    message(FATAL_ERROR "package test (${MODE}): ${what} failed (${status})\n"
-      "command: ${shown}\n${output}")
-  endif()
-  set(run_output "${output}" PARENT_SCOPE)
-endfunction()
+set(TEST_NAME "package test")
+include("${CMAKE_CURRENT_LIST_DIR}/consumer_test_common.cmake")
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 
 set(consumer_build "${WORK_DIR}/build")
-set(configure_args
-  -G "${GENERATOR}"
-  "-DCMAKE_CXX_COMPILER=${CXX}"
-  "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
-  # Only the prefix we name may satisfy find_package(driftless).
-  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
-  -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
-if(MAKE_PROGRAM)
-  list(APPEND configure_args "-DCMAKE_MAKE_PROGRAM=${MAKE_PROGRAM}")
-endif()
-set(config_args "")
-if(CONFIG)
-  list(APPEND configure_args "-DCMAKE_BUILD_TYPE=${CONFIG}")
-  set(config_args --config "${CONFIG}")
-endif()
 
 if(MODE STREQUAL "install")
   set(prefix "${WORK_DIR}/prefix")
