@@ -13,10 +13,12 @@
 # reused, so later runs are incremental. Environment: JOBS (default 2).
 set -euo pipefail
 
-# Debian packages the builds need. Backends add theirs here (libpq-dev postgresql
-# libmariadb-dev mariadb-server).
+# Debian packages the builds need. Backends add theirs here: libpq-dev for driftless::postgresql,
+# and postgresql for the server its tests start (the MySQL backend will add libmariadb-dev
+# mariadb-server).
 PACKAGES="cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libsqlite3-dev
-doctest-dev libcli11-dev libtomlplusplus-dev libbenchmark-dev nlohmann-json3-dev time"
+doctest-dev libcli11-dev libtomlplusplus-dev libbenchmark-dev nlohmann-json3-dev time
+libpq-dev postgresql"
 
 JOBS=${JOBS:-2}
 SANITIZER_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"

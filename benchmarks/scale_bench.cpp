@@ -2,15 +2,14 @@
 // already at S(N), against the hand-written catalog read (catalog_baseline.hpp) in the same binary.
 //
 // migrate<Ts...>() computes its schema once from the models and then calls the non-template
-// sqlite::migrate_schema(); the run-time cost is all there. So S(N) is built here at run time from
-// the shape of the generated tables t0 and t1 (12 columns, two indexes, a foreign key to the
-// previous table), which spares the build the compile time of 1000 reflected structs (that is
-// what C1 measures), and migrate_schema() gets exactly what migrate<t0, ..., tN-1>() would give it.
+// sqlite::migrate_schema(); the run-time cost is all there. So S(N) is built at run time
+// (scaled_schema.hpp), and migrate_schema() gets exactly what migrate<t0, ..., tN-1>() would give it.
 //
 //   scale_bench --benchmark_repetitions=7 --benchmark_report_aggregates_only=true
 #include "schema_specs.hpp"
 
 #include "catalog_baseline.hpp"
+#include "scaled_schema.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -24,32 +23,6 @@
 
 namespace {
 
-/// S(n) from the generated t0 and t1: t{i} is t1 renamed, its index names and its foreign key
-/// following the table's name.
-driftless::schema make_schema(int n) {
-    const driftless::schema two = driftless::to_schema<bench::t0, bench::t1>();
-    driftless::schema out;
-    out.tables.push_back(two.tables[0]);
-    const driftless::table_info& shape = two.tables[1];
-    const auto rename = [](std::string text, const std::string& from, const std::string& to) {
-        if (text.rfind(from, 0) == 0) text = to + text.substr(from.size());
-        return text;
-    };
-    for (int i = 1; i < n; ++i) {
-        driftless::table_info t = shape;
-        const std::string name = "t" + std::to_string(i);
-        t.name = name;
-        for (auto& x : t.indexes) x.name = rename(x.name, "t1_", name + "_");
-        for (auto& u : t.uniques) u.name = rename(u.name, "t1_", name + "_");
-        for (auto& fk : t.foreign_keys) {
-            fk.name = rename(fk.name, "t1_", name + "_");
-            fk.ref_table = "t" + std::to_string(i - 1);
-        }
-        out.tables.push_back(std::move(t));
-    }
-    return out;
-}
-
 struct scale_db {
     driftless::schema schema;
     std::string fingerprint;
@@ -62,7 +35,7 @@ const scale_db& database(int n) {
     auto& slot = cache[n];
     if (!slot) {
         slot = std::make_unique<scale_db>();
-        slot->schema = make_schema(n);
+        slot->schema = bench::scaled_schema(n);
         slot->fingerprint = driftless::sqlite::fingerprint(slot->schema);
         slot->path = (std::filesystem::temp_directory_path() / ("driftless_scale_" + std::to_string(n) + ".db")).string();
         std::filesystem::remove(slot->path);

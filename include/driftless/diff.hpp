@@ -61,6 +61,57 @@ inline std::string type_sql(const column_type& t, dialect d) {
     return render_type(t, d);
 }
 
+/// A PostgreSQL type in one spelling per type, so that the catalog's words (format_type:
+/// "integer", "character varying(20)", "timestamp(0) with time zone") and a model's or a user's
+/// ("INT4", "VARCHAR(20)", "TIMESTAMPTZ(0)") compare equal. Unknown types are only normalised.
+inline std::string canonical_pg_type(std::string_view type) {
+    std::string t = normalize_sql(type);
+    std::string suffix;  // array brackets
+    while (t.size() >= 2 && t.compare(t.size() - 2, 2, "[]") == 0) {
+        suffix += "[]";
+        t.resize(t.size() - 2);
+    }
+    // Split "name(args) rest" into the name, the argument list and what follows it.
+    std::string name = t, args, rest;
+    if (const auto open = t.find('('); open != std::string::npos) {
+        const auto close = t.find(')', open);
+        name = t.substr(0, open);
+        args = close == std::string::npos ? t.substr(open) : t.substr(open, close - open + 1);
+        rest = close == std::string::npos ? "" : t.substr(close + 1);
+        while (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+        while (!name.empty() && name.back() == ' ') name.pop_back();
+    }
+    const auto with_rest = [&](std::string_view base) {
+        return std::string(base) + (rest.empty() ? "" : " " + rest);
+    };
+    std::string full = with_rest(name);
+    std::string out;
+    if (full == "integer" || full == "int" || full == "int4") out = "int4";
+    else if (full == "smallint" || full == "int2") out = "int2";
+    else if (full == "bigint" || full == "int8") out = "int8";
+    else if (full == "real" || full == "float4") out = "float4";
+    else if (full == "double precision" || full == "float8" || (full == "float" && args.empty())) out = "float8";
+    else if (full == "boolean" || full == "bool") out = "bool";
+    else if (full == "character varying" || full == "varchar") out = "varchar" + args;
+    else if (full == "character" || full == "char" || full == "bpchar") out = "bpchar" + (args.empty() ? "(1)" : args);
+    else if (full == "decimal" || full == "numeric") {
+        // numeric(p,0) is numeric(p)
+        if (args.size() > 4 && args.compare(args.size() - 3, 3, ",0)") == 0) args = args.substr(0, args.size() - 3) + ")";
+        out = "numeric" + args;
+    } else if (full == "timestamp with time zone" || full == "timestamptz") out = "timestamptz" + (args.empty() ? "(6)" : args);
+    else if (full == "timestamp" || full == "timestamp without time zone") out = "timestamp" + (args.empty() ? "(6)" : args);
+    else if (full == "time with time zone" || full == "timetz") out = "timetz" + (args.empty() ? "(6)" : args);
+    else if (full == "time" || full == "time without time zone") out = "time" + (args.empty() ? "(6)" : args);
+    else out = t;
+    return out + suffix;
+}
+
+/// True when two spellings of a column type name the same type on `d`.
+inline bool same_type(std::string_view a, std::string_view b, dialect d) {
+    if (d == dialect::postgresql) return canonical_pg_type(a) == canonical_pg_type(b);
+    return normalize_sql(a) == normalize_sql(b);
+}
+
 /// SQLite's type affinity of a declared type (sqlite.org, "Determination of column affinity").
 inline char sqlite_affinity(std::string_view declared) {
     const std::string n = normalize_sql(declared);
@@ -189,7 +240,7 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             actual_to_desired[old->name] = c.name;
             const std::string want_type = detail::type_sql(c.type, d);
             const std::string have_type = detail::type_sql(old->type, d);
-            if (normalize_sql(want_type) != normalize_sql(have_type)) {
+            if (!detail::same_type(want_type, have_type, d)) {
                 safety s = safety::lossy;
                 if (d == dialect::sqlite && detail::sqlite_affinity(want_type) == detail::sqlite_affinity(have_type))
                     s = safety::rebuild;
@@ -218,7 +269,7 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         }
         for (const column_info* gone : dropped) {
             for (const column_info* fresh : added) {
-                if (normalize_sql(detail::type_sql(gone->type, d)) == normalize_sql(detail::type_sql(fresh->type, d))) {
+                if (detail::same_type(detail::type_sql(gone->type, d), detail::type_sql(fresh->type, d), d)) {
                     p.notes.push_back("table " + want.name + ": column " + gone->name + " is dropped and " + fresh->name +
                                       " added with the same type; if it is a rename, say so with .renamed(&T::" +
                                       fresh->name + ", \"" + gone->name + "\")");

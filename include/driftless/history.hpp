@@ -2,7 +2,9 @@
 #ifndef DRIFTLESS_HISTORY_HPP
 #define DRIFTLESS_HISTORY_HPP
 
+#include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +55,19 @@ inline std::string history_table_sql(dialect d) {
            " NOT NULL\n)";
 }
 
+namespace detail {
+
+/// Now, in UTC, as history rows record it: "YYYY-MM-DDTHH:MM:SSZ".
+inline std::string utc_now() {
+    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace detail
 }  // namespace driftless
 
 #endif  // DRIFTLESS_HISTORY_HPP

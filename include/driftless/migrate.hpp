@@ -3,6 +3,7 @@
 #ifndef DRIFTLESS_MIGRATE_HPP
 #define DRIFTLESS_MIGRATE_HPP
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,6 +18,14 @@ struct migrate_options {
     bool allow_data_loss = false;  ///< run lossy and destructive steps that would discard values
     bool dry_run = false;          ///< plan and render, change nothing
     bool verify = false;           ///< always read the catalog, even when the fast path says nothing changed
+    /// PostgreSQL, MySQL: how long one attempt waits for a lock (the migration lock, or a lock on a
+    /// table the plan alters) before it gives up. SQLite waits for the connection's busy timeout.
+    std::chrono::milliseconds lock_timeout{5000};
+    /// PostgreSQL, MySQL: further attempts after a lock wait timed out; each starts from scratch.
+    int lock_retries = 2;
+    /// PostgreSQL: build new indexes of existing tables with CREATE INDEX CONCURRENTLY after the
+    /// migration commits, so that writes to the table are not blocked while they build.
+    bool concurrent_indexes = false;
 };
 
 /// What migrate() did.
@@ -41,6 +50,14 @@ inline std::string thousands(std::int64_t n) {
         out += digits[i];
     }
     return n < 0 ? "-" + out : out;
+}
+
+/// "users, posts": the models' tables, as history rows record their source.
+template <table_type... Ts>
+std::string table_names() {
+    std::string s;
+    ((s += (s.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
+    return s;
 }
 
 }  // namespace detail

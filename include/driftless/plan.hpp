@@ -197,6 +197,35 @@ inline std::string describe(const migration_plan& p) {
     return out;
 }
 
+namespace detail {
+
+/// The database's name of a column the plan calls `column` in `table` (renames undone).
+inline std::string actual_column(const migration_plan& p, const std::string& table, const std::string& column) {
+    for (const step& s : p.steps) {
+        if (s.kind == step_kind::rename_column && s.table == table && s.to == column) return s.from;
+    }
+    return column;
+}
+
+/// The shapes to return to, with rename hints pointing back, for the down SQL.
+inline schema reverse_target(const migration_plan& p) {
+    schema before;
+    for (const table_change& tc : p.tables) {
+        if (tc.created) continue;
+        table_info t = tc.before;
+        if (t.name != tc.after.name) t.previous_name = tc.after.name;
+        for (const step& s : p.steps) {
+            if (s.table != tc.name || s.kind != step_kind::rename_column) continue;
+            for (auto& c : t.columns) {
+                if (c.name == s.from) c.previous_name = s.to;
+            }
+        }
+        before.tables.push_back(std::move(t));
+    }
+    return before;
+}
+
+}  // namespace detail
 }  // namespace driftless
 
 #endif  // DRIFTLESS_PLAN_HPP

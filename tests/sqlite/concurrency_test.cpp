@@ -15,6 +15,7 @@
 
 #include <driftless/sqlite.hpp>
 
+#include "../support/race.hpp"
 #include "concurrency_models.hpp"
 
 #ifndef DRIFTLESS_MIGRATE_WORKER
@@ -22,40 +23,6 @@
 #endif
 
 namespace {
-
-/// Starts `n` workers with `args` (after the program name); each waits on a pipe before exec, so
-/// they all start together once the pipe closes. Returns how many failed.
-int race(int n, const std::vector<std::string>& args) {
-    int go[2];
-    REQUIRE(pipe(go) == 0);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(DRIFTLESS_MIGRATE_WORKER));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    std::vector<pid_t> children;
-    for (int i = 0; i < n; ++i) {
-        const pid_t pid = fork();
-        REQUIRE(pid >= 0);
-        if (pid == 0) {
-            close(go[1]);
-            char c;
-            if (read(go[0], &c, 1) != 0) _exit(3);  // EOF: every child starts together
-            close(go[0]);
-            execv(argv[0], argv.data());
-            _exit(4);
-        }
-        children.push_back(pid);
-    }
-    close(go[0]);
-    close(go[1]);
-    int failed = 0;
-    for (pid_t pid : children) {
-        int status = 0;
-        waitpid(pid, &status, 0);
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
-    }
-    return failed;
-}
 
 std::string one(const driftless::sqlite::connection& db, const std::string& sql) {
     auto st = db.prepare(sql);
@@ -70,7 +37,7 @@ TEST_CASE("migrate: 16 and 64 processes at once, on an empty database and on one
         CAPTURE(n);
         const std::string path = "concurrency_test_" + std::to_string(n) + ".db";
         std::filesystem::remove(path);
-        CHECK(race(n, {"migrate", path, "v1"}) == 0);
+        CHECK(test_support::race(DRIFTLESS_MIGRATE_WORKER, n, {"migrate", path, "v1"}) == 0);
         {
             auto db = driftless::sqlite::open(path);
             const auto status = driftless::migration_status(db);
@@ -79,7 +46,7 @@ TEST_CASE("migrate: 16 and 64 processes at once, on an empty database and on one
             db.execute("INSERT INTO accounts (id, owner) VALUES (1, 'x'), (2, 'y')");
             db.execute("INSERT INTO entries (id, account_id, amount) VALUES (1, 1, 2.5), (2, 2, -1)");
         }
-        CHECK(race(n, {"migrate", path, "v2"}) == 0);
+        CHECK(test_support::race(DRIFTLESS_MIGRATE_WORKER, n, {"migrate", path, "v2"}) == 0);
         auto db = driftless::sqlite::open(path);
         const auto status = driftless::migration_status(db);
         REQUIRE(status.size() == 2);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <driftless/checksum.hpp>
+#include <driftless/detail/losses.hpp>
 #include <driftless/detail/sql_split.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/history.hpp>
@@ -87,27 +88,14 @@ inline bool roll_back(const connection& db, bool savepoint) noexcept {
     return false;
 }
 
+using driftless::detail::actual_column;
+using driftless::detail::reverse_target;
+using driftless::detail::utc_now;
+
 inline error foreign_keys_left_off(std::string_view what) {
     return error(errc::engine, "driftless.sqlite.foreign_keys",
                  std::string(what) + ", but foreign_keys could not be turned back on for this connection (out of "
                  "memory?); run PRAGMA foreign_keys = ON or reopen the connection");
-}
-
-inline std::string utc_now() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-/// The database's name of a column the plan calls `column` in `table` (renames undone).
-inline std::string actual_column(const migration_plan& p, const std::string& table, const std::string& column) {
-    for (const step& s : p.steps) {
-        if (s.kind == step_kind::rename_column && s.table == table && s.to == column) return s.from;
-    }
-    return column;
 }
 
 /// What copying a column into a column of another declared type would do to its values.
@@ -215,24 +203,6 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
         for (const auto& note : p.notes) message += " (" + note + ")";
         throw error(errc::lossy_step, "driftless.plan.lossy", message);
     }
-}
-
-/// The shapes to return to, with rename hints pointing back, for the down SQL.
-inline schema reverse_target(const migration_plan& p) {
-    schema before;
-    for (const table_change& tc : p.tables) {
-        if (tc.created) continue;
-        table_info t = tc.before;
-        if (t.name != tc.after.name) t.previous_name = tc.after.name;
-        for (const step& s : p.steps) {
-            if (s.table != tc.name || s.kind != step_kind::rename_column) continue;
-            for (auto& c : t.columns) {
-                if (c.name == s.from) c.previous_name = s.to;
-            }
-        }
-        before.tables.push_back(std::move(t));
-    }
-    return before;
 }
 
 /// The fast-path record: the database's schema_version and the models' fingerprint as of the last
@@ -439,145 +409,35 @@ inline std::vector<std::string> split_statements(std::string_view script) {
     return out;
 }
 
-/// Rows and non-null values of the tables a script mentions: what measure() took before it ran.
-struct data_counts {
-    struct table {
-        std::string name;
-        std::int64_t rows = 0;
-        std::vector<std::pair<std::string, std::int64_t>> non_null;  ///< per column
-    };
-    std::vector<table> tables;
-};
+using driftless::detail::data_counts;
 
-/// Count the rows and each column's non-null values of every table in `current` whose name
-/// appears (as SQL compares names: without regard to ASCII case) in `statements`. One scan per table.
+/// The rows and each column's non-null values, counted by one statement (see detail/losses.hpp).
+inline std::vector<std::int64_t> count_row(const connection& db, const std::string& sql, std::size_t n) {
+    auto st = db.prepare(sql);
+    std::vector<std::int64_t> out(n, 0);
+    if (st.step()) {
+        for (std::size_t i = 0; i < n; ++i) out[i] = st.integer(static_cast<int>(i));
+    }
+    while (st.step()) {
+    }
+    return out;
+}
+
+/// Count the rows and each column's non-null values of every table `statements` names.
 inline data_counts measure(const connection& db, const schema& current, const std::vector<std::string>& statements) {
-    std::vector<std::string> words;
-    for (const std::string& sql : statements) {
-        for (const token& t : tokenize(sql)) {
-            if (t.kind == token::identifier || t.kind == token::word || t.kind == token::string) words.push_back(t.value);
-        }
-    }
-    data_counts out;
-    for (const table_info& t : current.tables) {
-        if (driftless::detail::starts_with_ci(t.name, "_driftless_")) continue;
-        const bool mentioned =
-            std::any_of(words.begin(), words.end(), [&](const std::string& w) { return driftless::detail::same_name(w, t.name); });
-        if (!mentioned) continue;
-        std::string sql = "SELECT count(*)";
-        for (const auto& c : t.columns) sql += ", count(" + quote_identifier(c.name, dialect::sqlite) + ")";
-        sql += " FROM " + quote_identifier(t.name, dialect::sqlite);
-        auto st = db.prepare(sql);
-        data_counts::table counted{t.name, 0, {}};
-        if (st.step()) {
-            counted.rows = st.integer(0);
-            for (std::size_t i = 0; i < t.columns.size(); ++i)
-                counted.non_null.emplace_back(t.columns[i].name, st.integer(static_cast<int>(i) + 1));
-        }
-        out.tables.push_back(std::move(counted));
-    }
-    return out;
+    return driftless::detail::measure(current, statements, dialect::sqlite,
+                                      [&](const std::string& sql, std::size_t n) { return count_row(db, sql, n); });
 }
 
-/// What `statements` discarded, now that they ran (inside the caller's transaction): tables gone
-/// with their rows, rows removed, columns gone with their values, values cleared — comparing
-/// `before` (measure() before they ran) with the database now. Tables and columns renamed by
-/// ALTER TABLE ... RENAME are followed, so a rebuild (copy, drop, rename back) or a rename loses
-/// nothing; what a copy leaves behind is lost.
+/// What `statements` discarded, now that they ran inside the caller's transaction.
 inline std::vector<std::string> losses(const connection& db, const data_counts& before, const std::vector<std::string>& statements) {
-    using driftless::detail::same_name;
-    using driftless::detail::thousands;
-    // Renames, in order: table renames and column renames (table, from, to).
-    struct rename {
-        std::string table, from, to;  // table empty: a table rename
-    };
-    std::vector<rename> renames;
-    for (const std::string& sql : statements) {
-        std::vector<token> t = tokenize(sql);
-        if (t.size() < 6 || !is_keyword(t[0], "ALTER") || !is_keyword(t[1], "TABLE")) continue;
-        std::size_t i = 2;
-        if (i + 2 < t.size() && is_symbol(t[i + 1], '.')) i += 2;  // schema.table
-        const std::string table = t[i].value;
-        ++i;
-        if (i >= t.size() || !is_keyword(t[i], "RENAME")) continue;
-        ++i;
-        if (i < t.size() && is_keyword(t[i], "TO") && i + 1 < t.size()) {
-            renames.push_back({"", table, t[i + 1].value});
-        } else {
-            if (i < t.size() && is_keyword(t[i], "COLUMN")) ++i;
-            if (i + 2 < t.size() && is_keyword(t[i + 1], "TO")) renames.push_back({table, t[i].value, t[i + 2].value});
-        }
-    }
-    const schema now = introspect(db);
-    std::vector<std::string> out;
-    for (const data_counts::table& was : before.tables) {
-        // Follow the table through renames; its columns through renames of it.
-        std::string name = was.name;
-        std::vector<std::pair<std::string, std::string>> columns;  // original -> current name
-        for (const auto& c : was.non_null) columns.emplace_back(c.first, c.first);
-        for (const rename& r : renames) {
-            if (r.table.empty()) {
-                if (same_name(r.from, name)) name = r.to;
-            } else if (same_name(r.table, name)) {
-                for (auto& c : columns) {
-                    if (same_name(c.second, r.from)) c.second = r.to;
-                }
-            }
-        }
-        const table_info* found = nullptr;
-        for (const auto& t : now.tables) {
-            if (same_name(t.name, name)) found = &t;
-        }
-        if (found == nullptr) {
-            if (was.rows != 0) out.push_back("dropping table " + was.name + " would discard " + thousands(was.rows) + " rows");
-            continue;
-        }
-        std::string sql = "SELECT count(*)";
-        std::vector<std::size_t> present;  // indexes into was.non_null of the columns still there
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-            const bool there = std::any_of(found->columns.begin(), found->columns.end(),
-                                           [&](const column_info& c) { return same_name(c.name, columns[i].second); });
-            if (there) {
-                present.push_back(i);
-                sql += ", count(" + quote_identifier(columns[i].second, dialect::sqlite) + ")";
-            } else if (was.non_null[i].second != 0) {
-                out.push_back("dropping column " + was.name + "." + was.non_null[i].first + " would discard " +
-                              thousands(was.non_null[i].second) + " non-null values");
-            }
-        }
-        auto st = db.prepare(sql + " FROM " + quote_identifier(found->name, dialect::sqlite));
-        if (!st.step()) continue;
-        if (const auto rows = st.integer(0); rows < was.rows)
-            out.push_back("removing " + thousands(was.rows - rows) + " of " + thousands(was.rows) + " rows of " + was.name);
-        for (std::size_t k = 0; k < present.size(); ++k) {
-            const auto& [column, count] = was.non_null[present[k]];
-            if (const auto n = st.integer(static_cast<int>(k) + 1); n < count)
-                out.push_back("clearing " + thousands(count - n) + " of " + thousands(count) + " non-null values of " + was.name +
-                              "." + column);
-        }
-    }
-    return out;
+    return driftless::detail::losses(before, introspect(db), statements, dialect::sqlite,
+                                     [&](const std::string& sql, std::size_t n) { return count_row(db, sql, n); });
 }
 
-/// Statements a migration script must not contain, because driftless runs it in its own
-/// transaction: `what` names the script in the error.
+/// Statements a migration script must not contain (see driftless::detail::refuse_transaction_control).
 inline void refuse_transaction_control(std::string_view what, const std::vector<std::string>& statements) {
-    for (const std::string& s : statements) {
-        const std::vector<token> t = tokenize(s);
-        if (t.empty() || t[0].kind != token::word) continue;
-        if (is_keyword(t[0], "BEGIN") || is_keyword(t[0], "COMMIT") || is_keyword(t[0], "END") || is_keyword(t[0], "ROLLBACK") ||
-            is_keyword(t[0], "SAVEPOINT") || is_keyword(t[0], "RELEASE"))
-            throw error(errc::usage, "driftless.files.transaction",
-                        std::string(what) + " contains '" + s +
-                            "'; driftless runs every migration in its own transaction, so leave transaction control out",
-                        s);
-        if (is_keyword(t[0], "PRAGMA") && t.size() > 2 && is_keyword(t[1], "foreign_keys"))
-            throw error(errc::usage, "driftless.files.foreign_keys",
-                        std::string(what) + " sets foreign_keys, which SQLite ignores inside a transaction; leave it "
-                        "out: driftless turns foreign keys off around scripts that drop tables and checks every foreign "
-                        "key before committing",
-                        s);
-    }
+    driftless::detail::refuse_transaction_control(what, statements, dialect::sqlite);
 }
 
 }  // namespace detail
@@ -700,18 +560,6 @@ inline std::vector<migration_record> migration_status(const connection& db) {
 }  // namespace driftless::sqlite
 
 namespace driftless {
-
-namespace detail {
-
-/// "users, posts": the models' tables, as history rows record their source.
-template <table_type... Ts>
-std::string table_names() {
-    std::string s;
-    ((s += (s.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
-    return s;
-}
-
-}  // namespace detail
 
 /// Create or alter the models' tables to match; a no-op (nothing written) when they already do.
 template <table_type... Ts>

@@ -1,0 +1,195 @@
+// driftless — PostgreSQL connection on libpq: connect (owning) or borrow an application's PGconn*.
+#ifndef DRIFTLESS_POSTGRESQL_CONNECTION_HPP
+#define DRIFTLESS_POSTGRESQL_CONNECTION_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <libpq-fe.h>
+
+#include <driftless/error.hpp>
+
+namespace driftless::postgresql {
+
+/// Options of postgresql::connect.
+struct connect_options {
+    /// The schema driftless manages; empty: the first schema of the search_path (current_schema()).
+    std::string schema{};
+};
+
+/// One result of a statement, cleared on destruction. Move-only.
+class result {
+public:
+    result() = default;
+    explicit result(PGresult* r) noexcept : r_(r) {}
+    result(const result&) = delete;
+    result& operator=(const result&) = delete;
+    result(result&& other) noexcept : r_(std::exchange(other.r_, nullptr)) {}
+    result& operator=(result&& other) noexcept {
+        if (this != &other) {
+            PQclear(r_);
+            r_ = std::exchange(other.r_, nullptr);
+        }
+        return *this;
+    }
+    ~result() { PQclear(r_); }
+
+    [[nodiscard]] int rows() const noexcept { return r_ != nullptr ? PQntuples(r_) : 0; }
+    [[nodiscard]] bool is_null(int row, int column) const noexcept { return PQgetisnull(r_, row, column) != 0; }
+    [[nodiscard]] std::string text(int row, int column) const {
+        return std::string(PQgetvalue(r_, row, column), static_cast<std::size_t>(PQgetlength(r_, row, column)));
+    }
+    [[nodiscard]] std::string_view view(int row, int column) const noexcept {
+        return {PQgetvalue(r_, row, column), static_cast<std::size_t>(PQgetlength(r_, row, column))};
+    }
+    [[nodiscard]] std::int64_t integer(int row, int column) const noexcept {
+        return std::strtoll(PQgetvalue(r_, row, column), nullptr, 10);
+    }
+    /// A boolean column ('t' / 'f').
+    [[nodiscard]] bool boolean(int row, int column) const noexcept { return PQgetvalue(r_, row, column)[0] == 't'; }
+    [[nodiscard]] PGresult* handle() const noexcept { return r_; }
+
+private:
+    PGresult* r_ = nullptr;
+};
+
+namespace detail {
+
+inline bool ok(PGresult* r) {
+    const ExecStatusType s = PQresultStatus(r);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
+}
+
+/// The error of a failed result (or of the connection when there is none): the server's message,
+/// its SQLSTATE, and the statement.
+[[noreturn]] inline void fail(PGconn* conn, PGresult* r, std::string_view statement) {
+    const auto field = [r](int code) {
+        const char* v = r != nullptr ? PQresultErrorField(r, code) : nullptr;
+        return std::string(v != nullptr ? v : "");
+    };
+    std::string message = field(PG_DIAG_MESSAGE_PRIMARY);
+    if (message.empty()) {
+        message = r != nullptr ? PQresultErrorMessage(r) : "";
+        if (message.empty()) message = PQerrorMessage(conn);
+        while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+        if (message.empty()) message = "the connection failed";
+    }
+    if (const std::string detail = field(PG_DIAG_MESSAGE_DETAIL); !detail.empty()) message += "; " + detail;
+    if (const std::string hint = field(PG_DIAG_MESSAGE_HINT); !hint.empty()) message += "; hint: " + hint;
+    std::string sqlstate = field(PG_DIAG_SQLSTATE);
+    if (!sqlstate.empty()) message += " (SQLSTATE " + sqlstate + ")";
+    PQclear(r);
+    throw error(errc::engine, "driftless.postgresql.execute", message, std::string(statement), 0, std::move(sqlstate));
+}
+
+}  // namespace detail
+
+/// A PostgreSQL connection, owning its handle (connect) or not (borrow). Move-only.
+class connection {
+public:
+    connection() = default;
+    connection(PGconn* conn, bool owned, connect_options options = {}) noexcept
+        : conn_(conn), owned_(owned), options_(std::move(options)) {}
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+    connection(connection&& other) noexcept
+        : conn_(std::exchange(other.conn_, nullptr)), owned_(other.owned_), options_(std::move(other.options_)) {}
+    connection& operator=(connection&& other) noexcept {
+        if (this != &other) {
+            close();
+            conn_ = std::exchange(other.conn_, nullptr);
+            owned_ = other.owned_;
+            options_ = std::move(other.options_);
+        }
+        return *this;
+    }
+    ~connection() { close(); }
+
+    /// The raw handle, for everything driftless does not wrap.
+    [[nodiscard]] PGconn* handle() const noexcept { return conn_; }
+    [[nodiscard]] const connect_options& options() const noexcept { return options_; }
+
+    /// Run one statement (or several, separated by ';', returning the last result). Throws
+    /// driftless::error carrying the SQLSTATE and the statement.
+    result execute(std::string_view sql) const {
+        const std::string text(sql);
+        PGresult* r = PQexec(conn_, text.c_str());
+        if (r == nullptr || !detail::ok(r)) detail::fail(conn_, r, sql);
+        return result(r);
+    }
+
+    /// Run one statement with text parameters $1, $2, ... (sent separately, never spliced into SQL).
+    result query(std::string_view sql, const std::vector<std::string>& params) const {
+        const std::string text(sql);
+        std::vector<const char*> values;
+        values.reserve(params.size());
+        for (const auto& p : params) values.push_back(p.c_str());
+        PGresult* r = PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                                   nullptr, 0);
+        if (r == nullptr || !detail::ok(r)) detail::fail(conn_, r, sql);
+        return result(r);
+    }
+
+    /// Send several statements in one round trip and return every result in order. On the first
+    /// failure the rest of the results are drained and the error is thrown.
+    std::vector<result> batch(std::string_view sql) const {
+        const std::string text(sql);
+        if (PQsendQuery(conn_, text.c_str()) == 0) detail::fail(conn_, nullptr, sql);
+        std::vector<result> out;
+        PGresult* failed = nullptr;
+        while (PGresult* r = PQgetResult(conn_)) {
+            if (failed == nullptr && !detail::ok(r)) {
+                failed = r;
+            } else if (failed != nullptr) {
+                PQclear(r);
+            } else {
+                out.emplace_back(r);
+            }
+        }
+        if (failed != nullptr) detail::fail(conn_, failed, sql);
+        return out;
+    }
+
+    /// True while a transaction is open on the connection (idle in transaction, or failed in one).
+    [[nodiscard]] bool in_transaction() const noexcept {
+        const PGTransactionStatusType s = PQtransactionStatus(conn_);
+        return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+    }
+
+private:
+    void close() noexcept {
+        if (conn_ != nullptr && owned_) PQfinish(conn_);
+        conn_ = nullptr;
+    }
+
+    PGconn* conn_ = nullptr;
+    bool owned_ = false;
+    connect_options options_{};
+};
+
+/// Connect to `url`: a postgresql:// URI or a libpq key=value string. Throws driftless::error
+/// (errc::engine) with libpq's message when the connection fails.
+inline connection connect(const std::string& url, connect_options options = {}) {
+    PGconn* conn = PQconnectdb(url.c_str());
+    if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+        std::string message = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
+        while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+        PQfinish(conn);
+        throw error(errc::engine, "driftless.postgresql.connect", "cannot connect: " + message);
+    }
+    return connection(conn, true, std::move(options));
+}
+
+/// Use an application's open connection without taking ownership; it must outlive the connection.
+inline connection borrow(PGconn* conn, connect_options options = {}) noexcept {
+    return connection(conn, false, std::move(options));
+}
+
+}  // namespace driftless::postgresql
+
+#endif  // DRIFTLESS_POSTGRESQL_CONNECTION_HPP
