@@ -1,5 +1,6 @@
 // A separate program for the PostgreSQL concurrency test: each replica is a fresh process.
-//   pg_migrate_worker <conninfo> v1|v2   migrate to the models' version; exit 0 on success
+//   pg_migrate_worker <conninfo> v1|v2 [lease]   migrate to the models' version (under the lease
+//                                                instead of the advisory lock); exit 0 on success
 #include <cstdio>
 #include <exception>
 #include <string_view>
@@ -9,12 +10,14 @@
 #include "../sqlite/concurrency_models.hpp"
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        std::fputs("usage: pg_migrate_worker <conninfo> v1|v2\n", stderr);
+    if (argc != 3 && !(argc == 4 && std::string_view(argv[3]) == "lease")) {
+        std::fputs("usage: pg_migrate_worker <conninfo> v1|v2 [lease]\n", stderr);
         return 2;
     }
     try {
-        auto db = driftless::postgresql::connect(argv[1]);
+        driftless::postgresql::connect_options connect_options;
+        if (argc == 4) connect_options.lock = driftless::postgresql::lock_method::lease;
+        auto db = driftless::postgresql::connect(argv[1], connect_options);
         // Every replica queues on the migration lock: wait long enough for all of them.
         const driftless::migrate_options options{.lock_timeout = std::chrono::seconds(60)};
         if (std::string_view(argv[2]) == "v1") {

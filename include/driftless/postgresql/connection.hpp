@@ -2,6 +2,7 @@
 #ifndef DRIFTLESS_POSTGRESQL_CONNECTION_HPP
 #define DRIFTLESS_POSTGRESQL_CONNECTION_HPP
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,10 +17,36 @@
 
 namespace driftless::postgresql {
 
+/// How migrations on one database exclude each other.
+enum class lock_method {
+    /// PostgreSQL: pg_advisory_xact_lock. Other PG-wire engines (CockroachDB, YugabyteDB): the
+    /// advisory lock when a second session proves that it excludes (probe once per connection),
+    /// otherwise the lease.
+    automatic,
+    advisory,  ///< pg_advisory_xact_lock, trusted without a probe
+    lease,     ///< a row in _driftless_lease with owner and expiry, renewed while the migration runs
+};
+
+/// The engine behind a PostgreSQL connection, from version().
+enum class engine { postgresql, cockroachdb, yugabytedb, other };
+
+/// The engine a version() string names.
+inline engine engine_of(std::string_view version) {
+    if (version.find("CockroachDB") != std::string_view::npos) return engine::cockroachdb;
+    if (version.find("-YB-") != std::string_view::npos || version.find("Yugabyte") != std::string_view::npos)
+        return engine::yugabytedb;
+    if (version.rfind("PostgreSQL ", 0) == 0) return engine::postgresql;
+    return engine::other;
+}
+
 /// Options of postgresql::connect.
 struct connect_options {
     /// The schema driftless manages; empty: the first schema of the search_path (current_schema()).
     std::string schema{};
+    lock_method lock = lock_method::automatic;
+    /// lock_method::lease: how long a lease lasts unless renewed (it is renewed every third of it
+    /// while the migration runs); a holder that died is taken over once its lease expired.
+    std::chrono::seconds lease_duration{30};
 };
 
 /// One result of a statement, cleared on destruction. Move-only.
@@ -155,6 +182,37 @@ public:
         return out;
     }
 
+    /// What the server's version() says, read once per connection.
+    [[nodiscard]] const std::string& server_version() const {
+        if (version_.empty()) version_ = execute("SELECT pg_catalog.version()").text(0, 0);
+        return version_;
+    }
+
+    /// The engine behind the connection (see engine_of).
+    [[nodiscard]] engine server_engine() const { return engine_of(server_version()); }
+
+    /// A libpq connection string that opens another session to the same database as this one.
+    [[nodiscard]] std::string conninfo() const {
+        std::string out;
+        PQconninfoOption* options = PQconninfo(conn_);
+        for (PQconninfoOption* o = options; o != nullptr && o->keyword != nullptr; ++o) {
+            if (o->val == nullptr || *o->val == '\0') continue;
+            out += out.empty() ? "" : " ";
+            out += o->keyword;
+            out += "='";
+            for (const char* c = o->val; *c != '\0'; ++c) {
+                if (*c == '\'' || *c == '\\') out += '\\';
+                out += *c;
+            }
+            out += '\'';
+        }
+        PQconninfoFree(options);
+        return out;
+    }
+
+    /// The cached result of the probe that the advisory lock excludes a second session (-1: not probed).
+    int& advisory_lock_probe() const noexcept { return advisory_probe_; }
+
     /// True while a transaction is open on the connection (idle in transaction, or failed in one).
     [[nodiscard]] bool in_transaction() const noexcept {
         const PGTransactionStatusType s = PQtransactionStatus(conn_);
@@ -170,6 +228,8 @@ private:
     PGconn* conn_ = nullptr;
     bool owned_ = false;
     connect_options options_{};
+    mutable std::string version_{};
+    mutable int advisory_probe_ = -1;
 };
 
 /// Connect to `url`: a postgresql:// URI or a libpq key=value string. Throws driftless::error

@@ -5,9 +5,14 @@
 #define DRIFTLESS_POSTGRESQL_MIGRATE_HPP
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
+#include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -27,11 +32,16 @@
 #include <driftless/render.hpp>
 #include <driftless/schema.hpp>
 
+#include <unistd.h>
+
 namespace driftless::postgresql {
 
 /// The key of the migration lock (pg_advisory_xact_lock): the bytes of "driftles" as a bigint.
 /// Every driftless process, whatever its models, takes the same key for one database.
 inline constexpr std::int64_t migration_lock_key = 0x6472696674'6c6573;
+
+/// The lease table (lock_method::lease): one row, owner and expiry.
+inline constexpr std::string_view lease_table = "_driftless_lease";
 
 /// Options of rollback().
 struct rollback_options {
@@ -44,15 +54,140 @@ namespace detail {
 
 using driftless::detail::thousands;
 
-/// What the start of a locked transaction found.
+/// A lease on the migration (lock_method::lease): a row in _driftless_lease naming this process
+/// as owner until an expiry, taken and renewed through a session of its own (so that renewals
+/// commit while the migration's transaction is open), released on destruction.
+class lease {
+public:
+    /// Take the lease, waiting at most `wait`; a lease whose holder let it expire is taken over.
+    /// Throws driftless::error with SQLSTATE 55P03 when another holder keeps it (as a lock wait).
+    lease(const connection& db, std::chrono::milliseconds wait, std::chrono::seconds duration)
+        : session_(connect(db.conninfo(), db.options())), duration_(duration) {
+        std::random_device random;
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        owner_ = std::string(host) + " pid " + std::to_string(::getpid()) + " token " + std::to_string(random()) +
+                 std::to_string(random());
+        table_ = own_table(session_, lease_table);
+        session_.execute("SET client_min_messages = warning");
+        try {  // two sessions creating it at once: one fails on the catalog's unique index
+            session_.execute("CREATE TABLE IF NOT EXISTS " + table_ +
+                             " (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, "
+                             "expires_at TIMESTAMPTZ NOT NULL)");
+        } catch (const error& e) {
+            if (e.sqlstate() != "23505" && e.sqlstate() != "42P07") throw;
+        }
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        const std::string seconds = std::to_string(duration_.count());
+        for (;;) {
+            const result r = session_.query(
+                "INSERT INTO " + table_ + " (id, owner, expires_at) VALUES (1, $1, now() + make_interval(secs => $2)) "
+                "ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE " +
+                    table_ + ".expires_at < now() RETURNING owner",
+                {owner_, seconds});
+            if (r.rows() == 1) break;
+            if (std::chrono::steady_clock::now() >= deadline) {
+                const result holder = session_.execute("SELECT owner, expires_at FROM " + table_);
+                const std::string who = holder.rows() == 1 ? holder.text(0, 0) + " until " + holder.text(0, 1) : "unknown";
+                throw error(errc::engine, "driftless.postgresql.lease",
+                            "the migration lease is held by " + who + " (table " + table_ + ")", {}, 0, "55P03");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        renewer_ = std::thread([this] { renew(); });
+    }
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    ~lease() {
+        {
+            const std::lock_guard<std::mutex> hold(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        if (renewer_.joinable()) renewer_.join();
+        try {
+            session_.query("DELETE FROM " + table_ + " WHERE id = 1 AND owner = $1", {owner_});
+        } catch (...) {  // the lease expires on its own
+        }
+    }
+
+    /// Throws when a renewal found the lease taken over (it had expired): the migration must not commit.
+    void check() const {
+        if (lost_)
+            throw error(errc::busy, "driftless.postgresql.lease_lost",
+                        "the migration lease expired and another process took it over; nothing was committed. "
+                        "Raise connect_options::lease_duration if renewals cannot keep up");
+    }
+
+private:
+    void renew() {
+        std::unique_lock<std::mutex> hold(mutex_);
+        while (!wake_.wait_for(hold, duration_ / 3, [this] { return stop_; })) {
+            try {
+                const result r = session_.query("UPDATE " + table_ + " SET expires_at = now() + make_interval(secs => $2) "
+                                                "WHERE id = 1 AND owner = $1 RETURNING 1",
+                                                {owner_, std::to_string(duration_.count())});
+                if (r.rows() == 0) lost_ = true;
+            } catch (...) {  // try again at the next tick; the expiry leaves room for two misses
+            }
+        }
+    }
+
+    connection session_;
+    std::chrono::seconds duration_;
+    std::string owner_;
+    std::string table_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::atomic<bool> lost_{false};
+    std::thread renewer_;
+};
+
+/// True when a second session cannot take the transaction-level advisory lock that this one
+/// holds: the lock really excludes (PG-wire engines may implement it as a stub). Never throws.
+inline bool probe_advisory_lock(const connection& db) noexcept {
+    try {
+        const std::string key = std::to_string(migration_lock_key + 1);
+        connection other = connect(db.conninfo(), db.options());
+        db.batch("BEGIN; SELECT pg_catalog.pg_advisory_xact_lock(" + key + ")");
+        const bool excluded = !other.execute("SELECT pg_catalog.pg_try_advisory_xact_lock(" + key + ")").boolean(0, 0);
+        db.execute("ROLLBACK");
+        return excluded;
+    } catch (...) {
+        if (db.in_transaction()) PQclear(PQexec(db.handle(), "ROLLBACK"));
+        return false;
+    }
+}
+
+/// Whether migrations on `db` exclude each other with a lease rather than the advisory lock.
+inline bool uses_lease(const connection& db) {
+    switch (db.options().lock) {
+        case lock_method::advisory: return false;
+        case lock_method::lease: return true;
+        case lock_method::automatic: break;
+    }
+    if (db.server_engine() == engine::postgresql) return false;
+    if (db.advisory_lock_probe() < 0) db.advisory_lock_probe() = probe_advisory_lock(db) ? 1 : 0;
+    return db.advisory_lock_probe() == 0;
+}
+
+/// What the start of a locked transaction found, and the lease when there is one.
 struct locked_state {
     bool history_existed = false;
     bool expressions_existed = false;
+    const lease* held = nullptr;
+
+    /// Call right before COMMIT.
+    void check() const {
+        if (held != nullptr) held->check();
+    }
 };
 
 /// BEGIN; SET LOCAL lock_timeout, quiet notices, the schema first on the search_path; take the
-/// migration lock; create the tracking tables when missing. One round trip when they exist.
-inline locked_state begin_locked(const connection& db, std::chrono::milliseconds lock_timeout) {
+/// migration lock (unless a lease stands in for it); create the tracking tables when missing.
+/// One round trip when they exist.
+inline locked_state begin_locked(const connection& db, std::chrono::milliseconds lock_timeout, bool advisory) {
     const std::string& schema_name = db.options().schema;
     std::string sql = "BEGIN;\nSET LOCAL lock_timeout = " + std::to_string(lock_timeout.count()) +
                       ";\nSET LOCAL client_min_messages = warning;\n";
@@ -60,7 +195,8 @@ inline locked_state begin_locked(const connection& db, std::chrono::milliseconds
         sql += "SELECT pg_catalog.set_config('search_path', " + quote_text(quote_identifier(schema_name, dialect::postgresql), dialect::postgresql) +
                " || ', ' || pg_catalog.current_setting('search_path'), true);\n";
     }
-    sql += "SELECT pg_catalog.pg_advisory_xact_lock(" + std::to_string(migration_lock_key) + "), to_regclass(" +
+    sql += "SELECT " + (advisory ? "pg_catalog.pg_advisory_xact_lock(" + std::to_string(migration_lock_key) + ")" : "NULL") +
+           ", to_regclass(" +
            quote_text(own_table(db, history_table), dialect::postgresql) + ") IS NOT NULL, to_regclass(" +
            quote_text(own_table(db, expressions_table), dialect::postgresql) + ") IS NOT NULL";
     std::vector<result> r = db.batch(sql);
@@ -81,18 +217,23 @@ inline void roll_back(const connection& db) noexcept {
 
 inline bool lock_timed_out(const error& e) { return e.sqlstate() == "55P03"; }
 
-/// Run `body` in a transaction under the migration lock (begin_locked); when a lock wait times out
-/// (SQLSTATE 55P03: the migration lock, or a lock on a table the DDL needs), roll back, wait a
-/// little and start again, at most `retries` more times, then fail with errc::busy. `body` commits.
+/// Run `body` in a transaction under the migration lock (begin_locked) or lease; when a lock wait
+/// times out (SQLSTATE 55P03: the migration lock or lease, or a lock on a table the DDL needs),
+/// roll back, wait a little and start again, at most `retries` more times, then fail with
+/// errc::busy. `body` calls state.check() before it commits.
 template <class Body>
 auto with_migration_lock(const connection& db, std::chrono::milliseconds lock_timeout, int retries, std::string_view what,
                          Body&& body) {
     if (db.in_transaction())
         throw error(errc::usage, "driftless.postgresql.in_transaction",
                     std::string(what) + " runs its own transaction (under the migration lock); call it outside yours");
+    const bool lease_it = uses_lease(db);
     for (int attempt = 0;; ++attempt) {
         try {
-            const locked_state state = begin_locked(db, lock_timeout);
+            std::optional<lease> held;
+            if (lease_it) held.emplace(db, lock_timeout, db.options().lease_duration);
+            locked_state state = begin_locked(db, lock_timeout, !lease_it);
+            state.held = held ? &*held : nullptr;
             return body(state);
         } catch (const error& e) {
             roll_back(db);
@@ -279,7 +420,7 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
     }
     std::vector<std::string> after_commit;
     migrate_result out = detail::with_migration_lock(db, options.lock_timeout, options.lock_retries, "migrate",
-                                                     [&](const detail::locked_state&) {
+                                                     [&](const detail::locked_state& state) {
         migrate_result result;
         const catalog before = read_catalog(db, {}, true);
         result.plan = diff(desired, before.tables, pg);
@@ -323,6 +464,7 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
         record.statements_done = static_cast<std::int64_t>(result.statements.size());
         detail::insert_history(db, record);
+        state.check();
         db.execute("COMMIT");
         result.applied = true;
         after_commit = std::move(rendered.after_commit);
@@ -397,6 +539,7 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
         }
         db.query("UPDATE " + detail::own_table(db, history_table) + " SET rolled_back_at = $1 WHERE version = $2",
                  {driftless::detail::utc_now(), std::to_string(version)});
+        state.check();
         db.execute("COMMIT");
         return version;
     });
