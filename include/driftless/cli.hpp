@@ -33,6 +33,15 @@
 
 #include <driftless/sqlite.hpp>
 
+/// 1 when the command line also drives PostgreSQL (postgresql:// URLs); the driftless::cli target
+/// sets it, and links driftless::postgresql, when the build provides that component.
+#ifndef DRIFTLESS_CLI_POSTGRESQL
+#define DRIFTLESS_CLI_POSTGRESQL 0
+#endif
+#if DRIFTLESS_CLI_POSTGRESQL
+#include <driftless/postgresql.hpp>
+#endif
+
 namespace driftless::cli {
 
 /// The process exit codes of every command.
@@ -66,7 +75,7 @@ struct settings {
 /// A parsed database URL.
 struct database_url {
     std::string scheme{};  ///< "sqlite", "postgresql", "mysql"
-    std::string target{};  ///< for sqlite, the file path or ":memory:"
+    std::string target{};  ///< for sqlite, the file path or ":memory:"; for postgresql, the URL for libpq
 };
 
 /// "sqlite:app.db", "sqlite:///var/app.db", "sqlite::memory:", "postgresql://...", "mysql://...".
@@ -89,6 +98,10 @@ inline database_url parse_url(std::string_view url) {
     }
     if (out.scheme == "postgres") out.scheme = "postgresql";
     if (out.scheme == "mariadb") out.scheme = "mysql";
+    if (out.scheme == "postgresql" && DRIFTLESS_CLI_POSTGRESQL) {
+        out.target = std::string(url);  // libpq takes postgresql:// and postgres:// URIs as they are
+        return out;
+    }
     if (out.scheme == "postgresql" || out.scheme == "mysql")
         throw error(errc::usage, "driftless.cli.backend",
                     "the " + out.scheme + " backend is not available in this build of driftless yet; use a sqlite: URL");
@@ -277,22 +290,64 @@ inline settings resolve(const std::string& database, const std::string& migratio
 /// not exist yet (plan, status, verify: a mistyped path must not leave an empty database behind).
 enum class open_mode { create, existing, plan };
 
-inline sqlite::connection connect(const settings& s, open_mode mode = open_mode::create, bool* missing = nullptr) {
+/// Open the database of `s` and call `f` with the connection (sqlite::connection or
+/// postgresql::connection); `mode` says what to do about a SQLite file that does not exist.
+template <class F>
+auto with_database(const settings& s, open_mode mode, bool* missing, F&& f) {
     if (s.url.empty())
         throw error(errc::usage, "driftless.cli.database",
                     "no database: pass --database URL, set DRIFTLESS_DATABASE_URL, or run 'init' to write " + default_config_name);
     const database_url u = parse_url(s.url);
+#if DRIFTLESS_CLI_POSTGRESQL
+    if (u.scheme == "postgresql") return f(postgresql::connect(u.target));
+#endif
     const bool file = u.target != ":memory:" && u.target.rfind("file:", 0) != 0;
     std::error_code ec;
     if (mode != open_mode::create && file && !std::filesystem::exists(u.target, ec)) {
         if (mode == open_mode::plan) {
             if (missing != nullptr) *missing = true;
-            return sqlite::open(":memory:");
+            return f(sqlite::open(":memory:"));
         }
         throw error(errc::usage, "driftless.cli.database", "database file '" + u.target + "' does not exist");
     }
-    return sqlite::open(u.target);
+    return f(sqlite::open(u.target));
 }
+
+// The backend's functions under one name each, for the command bodies written once.
+inline migrate_result migrate_schema(const sqlite::connection& db, const schema& desired, const migrate_options& o,
+                                     const std::string& source) {
+    return sqlite::migrate_schema(db, desired, o, source);
+}
+inline generate_result generate_schema(const sqlite::connection& db, const schema& desired, const std::string& source,
+                                       const std::filesystem::path& dir, const generate_options& o) {
+    return sqlite::generate_schema(db, desired, source, dir, o);
+}
+inline std::int64_t rollback_table(const sqlite::connection& db, const std::string& table, bool allow_data_loss) {
+    sqlite::rollback_options o;
+    o.allow_data_loss = allow_data_loss;
+    return sqlite::rollback_table(db, table, o);
+}
+inline verify_report verify_files(const sqlite::connection& db, const std::filesystem::path& dir) {
+    return sqlite::verify_files(db, dir);
+}
+#if DRIFTLESS_CLI_POSTGRESQL
+inline migrate_result migrate_schema(const postgresql::connection& db, const schema& desired, const migrate_options& o,
+                                     const std::string& source) {
+    return postgresql::migrate_schema(db, desired, o, source);
+}
+inline generate_result generate_schema(const postgresql::connection& db, const schema& desired, const std::string& source,
+                                       const std::filesystem::path& dir, const generate_options& o) {
+    return postgresql::generate_schema(db, desired, source, dir, o);
+}
+inline std::int64_t rollback_table(const postgresql::connection& db, const std::string& table, bool allow_data_loss) {
+    postgresql::rollback_options o;
+    o.allow_data_loss = allow_data_loss;
+    return postgresql::rollback_table(db, table, o);
+}
+inline verify_report verify_files(const postgresql::connection& db, const std::filesystem::path& dir) {
+    return postgresql::verify_files(db, dir);
+}
+#endif
 
 inline exit_code code_of(const error& e) {
     if (e.id().rfind("driftless.cli.", 0) == 0 || e.id() == "driftless.files.read" || e.id() == "driftless.files.name")
@@ -407,6 +462,14 @@ private:
     bool shown_ = false;
 };
 
+/// The progress line of a SQLite run; PostgreSQL runs show none.
+inline std::unique_ptr<progress_line> progress_for(const sqlite::connection& db, std::string what) {
+    return std::make_unique<progress_line>(db, std::move(what));
+}
+#if DRIFTLESS_CLI_POSTGRESQL
+inline std::unique_ptr<progress_line> progress_for(const postgresql::connection&, const std::string&) { return nullptr; }
+#endif
+
 inline output need_models(const model_set* m, std::string_view command) {
     if (m == nullptr || m->models.empty())
         throw error(errc::usage, "driftless.cli.no_models",
@@ -431,7 +494,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     app.require_subcommand(1);
     std::string database, migrations_dir, config_path;
     bool as_json = false;
-    app.add_option("--database", database, "database URL: sqlite:PATH, sqlite::memory: (else DRIFTLESS_DATABASE_URL, else driftless.toml)");
+    app.add_option("--database", database,
+                   "database URL: sqlite:PATH, sqlite::memory:, postgresql://... (else DRIFTLESS_DATABASE_URL, else driftless.toml)");
     app.add_option("--migrations", migrations_dir, "migrations directory (else driftless.toml, else ./migrations)");
     app.add_option("--config", config_path, "configuration file (default ./driftless.toml)");
     app.add_flag("--json", as_json, "print one JSON object on stdout instead of text");
@@ -465,7 +529,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     migrate->add_flag("--status", show_status, "show the recorded migrations instead (same as 'status')");
     migrate->add_flag("--verify", verify_all, "read the catalog even when nothing changed since the last run");
     migrate->add_option("--model", model_names, "only these models (type or table names)");
-    migrate->add_option("--dialect", dialect_name, "the dialect the database URL must be (sqlite)");
+    migrate->add_option("--dialect", dialect_name, "the dialect the database URL must be (sqlite, postgresql)");
 
     std::string name, output_dir;
     bool apply_after = false;
@@ -556,8 +620,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.text = "wrote " + config.string() + " (database " + init_url + ")\ncreated " + created.string() + "/\n";
         } else if (status->parsed() || (migrate->parsed() && show_status)) {
             bool missing = false;
-            const auto db = detail::connect(s, detail::open_mode::plan, &missing);
-            const auto records = sqlite::migration_status(db);
+            const auto records = detail::with_database(s, detail::open_mode::plan, &missing,
+                                                       [](const auto& db) { return driftless::migration_status(db); });
             const auto files = read_migration_dir(s.migrations);
             const verify_report report = verify_files(files, records);
             json::array rows;
@@ -585,24 +649,23 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.text = text;
         } else if (plan->parsed() || migrate->parsed()) {
             detail::need_models(models, plan->parsed() ? "plan" : "migrate");
-            if (!dialect_name.empty() && dialect_name != "sqlite" && dialect_name != parse_url(s.url).scheme)
+            if (!dialect_name.empty() && dialect_name != parse_url(s.url).scheme)
                 throw error(errc::usage, "driftless.cli.dialect",
                             "--dialect " + dialect_name + " does not match the database URL (" + parse_url(s.url).scheme + ")");
             std::string source;
             const schema desired = detail::chosen(*models, model_names, source);
             bool missing = false;
-            const auto db = detail::connect(s, plan->parsed() || dry_run ? detail::open_mode::plan : detail::open_mode::create, &missing);
             migrate_options o;
             o.description = description;
             o.allow_data_loss = allow_data_loss;
             o.dry_run = plan->parsed() || dry_run;
             o.verify = true;
             (void)verify_all;  // the CLI always verifies: it runs once, the fast path is for start-up
-            migrate_result r;
-            {
-                detail::progress_line progress(db, "migrate");
-                r = sqlite::migrate_schema(db, desired, o, source);
-            }
+            const auto mode = plan->parsed() || dry_run ? detail::open_mode::plan : detail::open_mode::create;
+            const migrate_result r = detail::with_database(s, mode, &missing, [&](const auto& db) {
+                const auto progress = detail::progress_for(db, "migrate");
+                return detail::migrate_schema(db, desired, o, source);
+            });
             out.fields = {{"applied", r.applied},
                           {"database_exists", !missing},
                           {"version", r.version},
@@ -623,14 +686,15 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             detail::need_models(models, generate->parsed() ? "generate" : "create");
             std::string source, types;
             const schema desired = detail::chosen(*models, model_names, source, &types);
-            const auto db = detail::connect(s);
             generate_options o;
             o.name = name.empty() ? types : name;  // "User Post" -> 0003_user_post.sql
             o.description = description;
             o.apply = apply_after;
             o.allow_data_loss = allow_data_loss;
             const std::filesystem::path dir = output_dir.empty() ? s.migrations : std::filesystem::path(output_dir);
-            const generate_result r = sqlite::generate_schema(db, desired, source, dir, o);
+            const generate_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
+                return detail::generate_schema(db, desired, source, dir, o);
+            });
             out.fields = {{"written", r.written},
                           {"path", r.path.string()},
                           {"version", r.version},
@@ -642,23 +706,20 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                                        ")" + (r.applied ? ", applied" : "") + "\n"
                                  : "the database matches the models; no migration file written\n";
         } else if (upgrade->parsed() || apply->parsed()) {
-            const auto db = detail::connect(s);
             apply_options o;
             o.allow_data_loss = allow_data_loss;
             o.out_of_order = out_of_order;
             o.dry_run = dry_run;
-            apply_result r;
-            {
-                detail::progress_line progress(db, upgrade->parsed() ? "upgrade" : "apply");
-                r = upgrade->parsed() ? apply_migrations(db, s.migrations, o) : apply_migration_file(db, file, o);
-            }
+            const apply_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
+                const auto progress = detail::progress_for(db, upgrade->parsed() ? "upgrade" : "apply");
+                return upgrade->parsed() ? apply_migrations(db, s.migrations, o) : apply_migration_file(db, file, o);
+            });
             out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}, {"statements", r.statements}};
             std::string text;
             for (const auto& f : r.applied) text += (dry_run ? "would apply " : "applied ") + f + "\n";
             if (r.applied.empty()) text += apply->parsed() ? file + " is already applied; nothing to do\n" : "no pending migrations\n";
             out.text = text;
         } else if (rollback->parsed()) {
-            const auto db = detail::connect(s, detail::open_mode::existing);
             std::string table;
             if (!rollback_model.empty()) {
                 if (models == nullptr) {
@@ -669,27 +730,24 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                     table = one.tables.empty() ? rollback_model : one.tables.front().name;
                 }
             }
-            sqlite::rollback_options o;
-            o.allow_data_loss = allow_data_loss;
-            const std::int64_t version = sqlite::rollback_table(db, table, o);
+            const std::int64_t version = detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) {
+                return detail::rollback_table(db, table, allow_data_loss);
+            });
             out.fields = {{"rolled_back", version != 0}, {"version", version}};
             out.text = version != 0 ? "rolled back version " + std::to_string(version) + "\n" : "nothing to roll back\n";
         } else if (verify->parsed()) {
-            const auto db = detail::connect(s, detail::open_mode::plan);
-            verify_report report = sqlite::verify_files(db, s.migrations);
-            if (models != nullptr && !models->models.empty()) {
-                migrate_options o;
-                o.dry_run = true;
-                o.verify = true;
-                std::string source;
-                const schema desired = detail::chosen(*models, {}, source);
-                const migrate_result r = sqlite::migrate_schema(db, desired, o, source);
-                for (const step& st : r.plan.steps) {
-                    std::string line = describe(std::vector<step>{st});
-                    line.pop_back();
-                    report.schema.push_back(std::move(line));
+            const verify_report report = detail::with_database(s, detail::open_mode::plan, nullptr, [&](const auto& db) {
+                verify_report v = detail::verify_files(db, s.migrations);
+                if (models != nullptr && !models->models.empty()) {
+                    migrate_options o;
+                    o.dry_run = true;
+                    o.verify = true;
+                    std::string source;
+                    const schema desired = detail::chosen(*models, {}, source);
+                    v.schema = driftless::detail::drift_lines(detail::migrate_schema(db, desired, o, source).plan);
                 }
-            }
+                return v;
+            });
             out.fields = {{"drift", report.drift()},
                           {"changed", report.changed},
                           {"missing", report.missing},
@@ -704,8 +762,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.text = text;
             if (report.drift()) out.code = exit_code::drift;
         } else if (baseline->parsed()) {
-            const auto db = detail::connect(s, detail::open_mode::existing);
-            driftless::baseline(db, baseline_version, description.empty() ? "baseline" : description);
+            detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) {
+                driftless::baseline(db, baseline_version, description.empty() ? "baseline" : description);
+            });
             out.fields = {{"version", baseline_version}};
             out.text = "marked the database as being at version " + std::to_string(baseline_version) + "\n";
         }

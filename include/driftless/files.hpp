@@ -21,6 +21,8 @@
 #define DRIFTLESS_FILES_HPP
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -31,10 +33,13 @@
 #include <string_view>
 #include <vector>
 
+#include <unistd.h>
+
 #include <driftless/checksum.hpp>
 #include <driftless/detail/sql_split.hpp>
 #include <driftless/error.hpp>
 #include <driftless/history.hpp>
+#include <driftless/plan.hpp>
 
 namespace driftless {
 
@@ -428,6 +433,162 @@ inline verify_report verify_files(const std::vector<migration_file>& files, cons
     }
     return report;
 }
+
+
+/// Options of generate().
+struct generate_options {
+    std::string name{};            ///< the file's name part; default: the models' names, snake_cased
+    std::string description{};     ///< a comment in the file, and the history row's description
+    bool apply = false;            ///< apply the file right after writing it
+    bool allow_data_loss = false;  ///< write steps that discard data (the file then says so)
+};
+
+/// What generate() did.
+struct generate_result {
+    bool written = false;                      ///< false when the models and the database already match
+    std::filesystem::path path{};              ///< the file written
+    std::int64_t version = 0;
+    migration_plan plan{};
+    std::vector<std::string> statements{};     ///< the up section
+    std::vector<std::string> down_statements{};
+    bool applied = false;                      ///< with generate_options::apply
+};
+
+namespace detail {
+
+/// The up section's statements, with their lines; an unterminated construct names the file.
+inline std::vector<sql_piece> split_up(const migration_file& f, dialect d) {
+    try {
+        return split_sql(f.up, d);
+    } catch (const error& e) {
+        throw error(e.code(), e.id(),
+                    "in '" + f.file_name + "' (lines counted from its up section, which starts on line " +
+                        std::to_string(f.up_line) + "): " + std::string(e.what()).substr(e.id().size() + 2));
+    }
+}
+
+/// The down section's statements; an unterminated construct names the file.
+inline std::vector<std::string> split_down(const migration_file& f, dialect d) {
+    try {
+        std::vector<std::string> out;
+        for (auto& piece : split_sql(f.down, d)) out.push_back(std::move(piece.text));
+        return out;
+    } catch (const error& e) {
+        throw error(e.code(), e.id(), "the down section of '" + f.file_name + "': " + std::string(e.what()).substr(e.id().size() + 2));
+    }
+}
+
+/// `e`, raised by a statement of `f`, again with the file's name and the statement's line.
+[[noreturn]] inline void rethrow_in_file(const error& e, const migration_file& f, const sql_piece& piece) {
+    throw error(e.code(), e.id(),
+                "in '" + f.file_name + "' (line " + std::to_string(f.up_line + piece.line - 1) +
+                    "): " + std::string(e.what()).substr(e.id().size() + 2),
+                e.statement(), e.native_code(), e.sqlstate());
+}
+
+/// Refuses a file whose statements lost data (measured: `lost`), unless the options or the file allow it.
+inline void refuse_file_losses(const migration_file& f, const std::vector<std::string>& lost, const apply_options& options) {
+    if (lost.empty() || options.allow_data_loss || f.allow_data_loss) return;
+    std::string message;
+    for (const auto& l : lost) message += (message.empty() ? "" : "; ") + l;
+    throw error(errc::lossy_step, "driftless.files.lossy",
+                "applying '" + f.file_name + "': " + message + "; pass allow_data_loss (or, after review, add the line '" +
+                    std::string(allow_data_loss_marker) + "' to the file) to proceed");
+}
+
+/// A file's history description: its name part with spaces.
+inline std::string file_description(const migration_file& f) {
+    std::string description = f.name;
+    std::replace(description.begin(), description.end(), '_', ' ');
+    return description;
+}
+
+/// generate() compares the models with the database: refused while `dir` has files not applied.
+inline void refuse_pending(const std::vector<migration_file>& files, const std::vector<migration_record>& history,
+                           const std::filesystem::path& dir) {
+    apply_options check;
+    check.out_of_order = true;
+    const auto pending = pending_files(files, history, check);
+    if (!pending.empty())
+        throw error(errc::usage, "driftless.generate.pending",
+                    "'" + pending.front()->file_name + "' in '" + dir.string() +
+                        "' is not applied to this database yet, and generate compares the models with the database; "
+                        "apply the pending files first (upgrade)");
+}
+
+/// True when a plan has a step that may lose data.
+inline bool has_lossy_step(const migration_plan& p) {
+    return std::any_of(p.steps.begin(), p.steps.end(),
+                       [](const step& s) { return s.level == safety::lossy || s.level == safety::destructive; });
+}
+
+/// Write `result` (plan, statements, down statements of a generate()) as the next numbered file of
+/// `dir`: one more than the highest version among `files` and `history`. Written beside under a
+/// name of this process's own and linked into place, which fails rather than overwrite: a reader
+/// never sees half a file, and a file of the same name is never replaced. Another generate that
+/// took the same number under another name meanwhile makes this one remove its file and fail.
+inline void write_generated(const std::filesystem::path& dir, const std::vector<migration_file>& files,
+                            const std::vector<migration_record>& history, const std::string& source,
+                            const generate_options& options, generate_result& result) {
+    std::int64_t highest = 0;
+    for (const auto& r : history) highest = std::max(highest, r.version);
+    result.version = next_version(files, highest);
+    migration_file_text text;
+    text.version = result.version;
+    text.name = migration_name(options.name.empty() ? source : options.name);
+    text.description = options.description;
+    text.source = source;
+    std::string steps = describe(result.plan);
+    while (!steps.empty() && steps.back() == '\n') steps.pop_back();
+    text.notes.push_back(std::move(steps));
+    text.allow_data_loss = has_lossy_step(result.plan) && options.allow_data_loss;
+    text.up = result.statements;
+    text.down = result.down_statements;
+    result.path = dir / (version_text(result.version) + "_" + text.name + ".sql");
+
+    std::filesystem::create_directories(dir);
+    const std::filesystem::path partial = result.path.string() + "." + std::to_string(::getpid()) + ".partial";
+    {
+        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+        out << format_migration_file(text);
+        out.close();
+        if (!out) {
+            std::error_code ignored;
+            std::filesystem::remove(partial, ignored);
+            throw error(errc::usage, "driftless.generate.write", "cannot write '" + result.path.string() + "'");
+        }
+    }
+    const int linked = ::link(partial.c_str(), result.path.c_str());
+    const int link_errno = errno;
+    std::error_code ignored;
+    std::filesystem::remove(partial, ignored);
+    if (linked != 0)
+        throw error(errc::usage, link_errno == EEXIST ? "driftless.generate.exists" : "driftless.generate.write",
+                    "cannot write '" + result.path.string() + "': " + std::strerror(link_errno));
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        const auto v = file_version(entry.path().filename().string());
+        if (v && *v == result.version && entry.path().filename() != result.path.filename()) {
+            std::filesystem::remove(result.path, ignored);
+            throw error(errc::usage, "driftless.generate.race",
+                        "'" + entry.path().filename().string() + "' took version " + std::to_string(result.version) +
+                            " while this file was being written; run generate again");
+        }
+    }
+    result.written = true;
+}
+
+/// The plan's steps as verify() reports schema drift: one line each.
+inline std::vector<std::string> drift_lines(const migration_plan& p) {
+    std::vector<std::string> out;
+    for (const step& s : p.steps) {
+        std::string line = describe(std::vector<step>{s});
+        line.pop_back();  // the newline
+        out.push_back(std::move(line));
+    }
+    return out;
+}
+
+}  // namespace detail
 
 }  // namespace driftless
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <driftless/plan.hpp>
+#include <driftless/reflect.hpp>
 
 namespace driftless {
 
@@ -57,6 +58,14 @@ template <table_type... Ts>
 std::string table_names() {
     std::string s;
     ((s += (s.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
+    return s;
+}
+
+/// "user_post": the models' type names, snake_cased, as generate() names a file by default.
+template <table_type... Ts>
+std::string type_names() {
+    std::string s;
+    ((s += (s.empty() ? "" : "_") + std::string(default_table_name<Ts>)), ...);
     return s;
 }
 

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <algorithm>
 #include <fstream>
 #include <string>
 
@@ -49,6 +50,20 @@ public:
 
     /// The connection string of this database.
     [[nodiscard]] std::string url() const { return server_conninfo() + " dbname=" + name_; }
+    /// The same as a postgresql:// URI (what the command line takes): postgresql:///name?host=...
+    [[nodiscard]] std::string uri() const {
+        std::string query;
+        const std::string conninfo = server_conninfo();
+        std::size_t i = 0;
+        while (i < conninfo.size()) {
+            const std::size_t end = std::min(conninfo.find(' ', i), conninfo.size());
+            const std::string pair = conninfo.substr(i, end - i);
+            i = end + 1;
+            if (pair.empty() || pair.rfind("dbname=", 0) == 0) continue;
+            query += (query.empty() ? "?" : "&") + pair;
+        }
+        return "postgresql:///" + name_ + query;
+    }
     [[nodiscard]] driftless::postgresql::connection connect(driftless::postgresql::connect_options options = {}) const {
         return driftless::postgresql::connect(url(), std::move(options));
     }

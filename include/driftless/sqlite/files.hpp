@@ -4,19 +4,14 @@
 #define DRIFTLESS_SQLITE_FILES_HPP
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <unistd.h>
 
 #include <driftless/diff.hpp>
 #include <driftless/error.hpp>
@@ -31,29 +26,6 @@
 #include <driftless/sqlite/introspect.hpp>
 #include <driftless/sqlite/migrate.hpp>
 #include <driftless/sqlite/render.hpp>
-
-namespace driftless {
-
-/// Options of generate().
-struct generate_options {
-    std::string name{};            ///< the file's name part; default: the models' names, snake_cased
-    std::string description{};     ///< a comment in the file, and the history row's description
-    bool apply = false;            ///< apply the file right after writing it
-    bool allow_data_loss = false;  ///< write steps that discard data (the file then says so)
-};
-
-/// What generate() did.
-struct generate_result {
-    bool written = false;                      ///< false when the models and the database already match
-    std::filesystem::path path{};              ///< the file written
-    std::int64_t version = 0;
-    migration_plan plan{};
-    std::vector<std::string> statements{};     ///< the up section
-    std::vector<std::string> down_statements{};
-    bool applied = false;                      ///< with generate_options::apply
-};
-
-}  // namespace driftless
 
 namespace driftless::sqlite {
 
@@ -72,25 +44,14 @@ inline std::vector<migration_record> history_rows(const connection& db) { return
 /// transaction under BEGIN IMMEDIATE; foreign keys off around it when it drops a table (the
 /// 12-step rebuild), with foreign_key_check before COMMIT.
 inline bool apply_file(const connection& db, const migration_file& f, const apply_options& options, apply_result& result) {
-    std::vector<driftless::detail::sql_piece> pieces;
-    try {
-        pieces = driftless::detail::split_sql(f.up, dialect::sqlite);
-    } catch (const error& e) {
-        throw error(e.code(), e.id(),
-                    "in '" + f.file_name + "' (lines counted from its up section, which starts on line " +
-                        std::to_string(f.up_line) + "): " + std::string(e.what()).substr(e.id().size() + 2));
-    }
+    const std::vector<driftless::detail::sql_piece> pieces = driftless::detail::split_up(f, dialect::sqlite);
     std::vector<std::string> statements;
     statements.reserve(pieces.size());
     for (const auto& piece : pieces) statements.push_back(piece.text);
     refuse_transaction_control("migration file '" + f.file_name + "'", statements);
     // The down section runs at rollback; refuse now what would make it fail or break atomicity then.
-    try {
-        refuse_transaction_control("the down section of migration file '" + f.file_name + "'", split_statements(f.down));
-    } catch (const error& e) {
-        if (e.id() != "driftless.files.unterminated") throw;
-        throw error(e.code(), e.id(), "the down section of '" + f.file_name + "': " + std::string(e.what()).substr(e.id().size() + 2));
-    }
+    refuse_transaction_control("the down section of migration file '" + f.file_name + "'",
+                               driftless::detail::split_down(f, dialect::sqlite));
     if (sqlite3_get_autocommit(db.handle()) == 0)
         throw error(errc::usage, "driftless.files.in_transaction",
                     "apply_migration_file runs its own transaction; call it outside yours");
@@ -136,20 +97,10 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
             try {
                 db.execute(piece.text);
             } catch (const error& e) {
-                throw error(e.code(), e.id(),
-                            "in '" + f.file_name + "' (line " + std::to_string(f.up_line + piece.line - 1) +
-                                "): " + std::string(e.what()).substr(e.id().size() + 2),
-                            e.statement(), e.native_code());
+                driftless::detail::rethrow_in_file(e, f, piece);
             }
         }
-        const std::vector<std::string> lost = losses(db, counted, statements);
-        if (!lost.empty() && !options.allow_data_loss && !f.allow_data_loss) {
-            std::string message;
-            for (const auto& l : lost) message += (message.empty() ? "" : "; ") + l;
-            throw error(errc::lossy_step, "driftless.files.lossy",
-                        "applying '" + f.file_name + "': " + message + "; pass allow_data_loss (or, after review, add the line '" +
-                            std::string(allow_data_loss_marker) + "' to the file) to proceed");
-        }
+        driftless::detail::refuse_file_losses(f, losses(db, counted, statements), options);
         result.statements.insert(result.statements.end(), statements.begin(), statements.end());
         if (fk_on) {
             auto check = db.prepare("PRAGMA foreign_key_check");
@@ -161,14 +112,12 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
         db.execute("DELETE FROM _driftless_migrations WHERE version = " + std::to_string(f.version) +
                    " AND rolled_back_at IS NOT NULL");
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-        std::string description = f.name;
-        std::replace(description.begin(), description.end(), '_', ' ');
         auto insert = db.prepare(
             "INSERT INTO _driftless_migrations (version, description, kind, source, checksum, checksum_algorithm, "
             "up_sql, down_sql, applied_at, execution_ms, rolled_back_at, state, statements_done) "
             "VALUES (?1, ?2, 'file', ?3, ?4, 'sha256', ?5, ?6, ?7, ?8, NULL, 'applied', ?9)");
         insert.bind(1, std::to_string(f.version))
-            .bind(2, description)
+            .bind(2, driftless::detail::file_description(f))
             .bind(3, f.file_name)
             .bind(4, f.checksum)
             .bind(5, f.up)
@@ -268,14 +217,7 @@ inline generate_result generate_schema(const connection& db, const schema& desir
                                        const std::filesystem::path& dir, const generate_options& options) {
     const std::vector<migration_file> files = read_migration_dir(dir);
     const std::vector<migration_record> history = migration_status(db);
-    apply_options check;
-    check.out_of_order = true;
-    const auto pending = driftless::detail::pending_files(files, history, check);
-    if (!pending.empty())
-        throw error(errc::usage, "driftless.generate.pending",
-                    "'" + pending.front()->file_name + "' in '" + dir.string() +
-                        "' is not applied to this database yet, and generate compares the models with the database; "
-                        "apply the pending files first (upgrade)");
+    driftless::detail::refuse_pending(files, history, dir);
 
     migrate_options plan_options;
     plan_options.dry_run = true;
@@ -291,9 +233,6 @@ inline generate_result generate_schema(const connection& db, const schema& desir
     migrate_options policy;
     policy.allow_data_loss = options.allow_data_loss;
     detail::enforce_policy(db, result.plan, policy);
-    const bool lossy = std::any_of(result.plan.steps.begin(), result.plan.steps.end(), [](const step& s) {
-        return s.level == safety::lossy || s.level == safety::destructive;
-    });
 
     // The down section: drop what is created, and plan the way back from the models' shape.
     for (auto it = result.plan.tables.rbegin(); it != result.plan.tables.rend(); ++it) {
@@ -306,55 +245,7 @@ inline generate_result generate_schema(const connection& db, const schema& desir
         for (const auto& s : detail::flatten(render_plan(back, read_dependents(db)))) result.down_statements.push_back(s);
     }
 
-    std::int64_t highest = 0;
-    for (const auto& r : history) highest = std::max(highest, r.version);
-    result.version = next_version(files, highest);
-    migration_file_text text;
-    text.version = result.version;
-    text.name = migration_name(options.name.empty() ? source : options.name);
-    text.description = options.description;
-    text.source = source;
-    std::string steps = describe(result.plan);
-    while (!steps.empty() && steps.back() == '\n') steps.pop_back();
-    text.notes.push_back(std::move(steps));
-    text.allow_data_loss = lossy && options.allow_data_loss;
-    text.up = result.statements;
-    text.down = result.down_statements;
-    result.path = dir / (version_text(result.version) + "_" + text.name + ".sql");
-
-    std::filesystem::create_directories(dir);
-    // Written beside (a name of this process's own) and linked into place, which fails rather than
-    // overwrite: a reader never sees half a file, and a file of the same name is never replaced.
-    const std::filesystem::path partial = result.path.string() + "." + std::to_string(::getpid()) + ".partial";
-    {
-        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-        out << format_migration_file(text);
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(partial, ignored);
-            throw error(errc::usage, "driftless.generate.write", "cannot write '" + result.path.string() + "'");
-        }
-    }
-    const int linked = ::link(partial.c_str(), result.path.c_str());
-    const int link_errno = errno;
-    std::error_code ignored;
-    std::filesystem::remove(partial, ignored);
-    if (linked != 0)
-        throw error(errc::usage, link_errno == EEXIST ? "driftless.generate.exists" : "driftless.generate.write",
-                    "cannot write '" + result.path.string() + "': " + std::strerror(link_errno));
-    // Another generate may have taken the same number under another name meanwhile: then one of
-    // them must go, and it is the one that finds the other.
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-        const auto v = file_version(entry.path().filename().string());
-        if (v && *v == result.version && entry.path().filename() != result.path.filename()) {
-            std::filesystem::remove(result.path, ignored);
-            throw error(errc::usage, "driftless.generate.race",
-                        "'" + entry.path().filename().string() + "' took version " + std::to_string(result.version) +
-                            " while this file was being written; run generate again");
-        }
-    }
-    result.written = true;
+    driftless::detail::write_generated(dir, files, history, source, options, result);
     if (options.apply) {
         apply_options apply;
         apply.allow_data_loss = options.allow_data_loss;
@@ -377,9 +268,7 @@ generate_result generate(const sqlite::connection& db, const std::filesystem::pa
     static const schema desired = to_schema<Ts...>();
     static const std::string source = detail::table_names<Ts...>();
     generate_options o = options;
-    if (o.name.empty()) {
-        ((o.name += (o.name.empty() ? "" : "_") + std::string(detail::default_table_name<Ts>)), ...);
-    }
+    if (o.name.empty()) o.name = detail::type_names<Ts...>();
     return sqlite::generate_schema(db, desired, source, dir, o);
 }
 
@@ -391,12 +280,7 @@ verify_report verify(const sqlite::connection& db, const std::filesystem::path& 
         migrate_options o;
         o.dry_run = true;
         o.verify = true;
-        const migrate_result r = plan<Ts...>(db, o);
-        for (const step& s : r.plan.steps) {
-            std::string line = describe(std::vector<step>{s});
-            line.pop_back();  // the newline
-            report.schema.push_back(std::move(line));
-        }
+        report.schema = detail::drift_lines(plan<Ts...>(db, o).plan);
     }
     return report;
 }

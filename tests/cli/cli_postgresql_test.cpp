@@ -1,0 +1,79 @@
+// The command line against a PostgreSQL URL (the throwaway server of the ctest fixture
+// "postgresql"): migrate, status, plan, generate --apply, verify, rollback, upgrade, and errors.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include <driftless/postgresql.hpp>
+
+#include "../postgresql/pg_support.hpp"
+#include "cli_support.hpp"
+
+namespace {
+
+using cli_test::run;
+namespace fs = std::filesystem;
+
+const std::string tool = DRIFTLESS_TOOL;
+const std::string v1 = DRIFTLESS_TEST_CLI_V1;
+const std::string v2 = DRIFTLESS_TEST_CLI_V2;
+const std::string v3 = DRIFTLESS_TEST_CLI_V3;
+
+}  // namespace
+
+TEST_CASE("cli on PostgreSQL: migrate, status, generate --apply, verify, rollback, upgrade") {
+    pg_test::scratch_database scratch;
+    const fs::path dir = cli_test::scratch("pg_workflow");
+    const std::string url = scratch.uri();
+    const auto with = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--database", url});
+        return args;
+    };
+
+    auto r = run(dir, v1, with({"migrate", "--dialect", "postgresql", "--description", "first", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["applied"] == true);
+    CHECK(r.json()["statements"][0].get<std::string>().rfind("CREATE TABLE \"users\"", 0) == 0);
+    CHECK(run(dir, v1, with({"migrate", "--dialect", "sqlite"})).code == 2);
+
+    r = run(dir, tool, with({"status", "--json"}));
+    REQUIRE(r.code == 0);
+    REQUIRE(r.json()["migrations"].size() == 1);
+    CHECK(r.json()["migrations"][0]["description"] == "first");
+    CHECK(run(dir, v1, with({"migrate"})).out == "the database matches the models; nothing to do\n");
+
+    r = run(dir, v2, with({"plan"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find(R"(ALTER TABLE "users" ADD COLUMN "karma" INTEGER NOT NULL DEFAULT 0;)") != std::string::npos);
+
+    // The file workflow through the environment variable rather than --database.
+    const std::string env = "DRIFTLESS_DATABASE_URL=" + url;
+    r = run(dir, v2, {"generate", "--apply", "--output", "migrations", "--json"}, {env});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["applied"] == true);
+    CHECK(fs::path(r.json()["path"].get<std::string>()).filename() == "0002_user.sql");
+    CHECK(run(dir, v2, {"verify", "--migrations", "migrations"}, {env}).out == "no drift\n");
+    CHECK(run(dir, v1, {"verify", "--migrations", "migrations"}, {env}).code == 1);
+
+    // Lossy: email to an integer would fail for every value there (blocked), once rows exist.
+    const auto db = scratch.connect();
+    db.execute("INSERT INTO users (id, email) VALUES (1, 'a@x')");
+    r = run(dir, v3, with({"migrate", "--allow-data-loss", "--json"}));
+    CHECK(r.code == 3);
+    CHECK(r.json()["error"]["id"] == "driftless.plan.blocked");
+
+    r = run(dir, tool, with({"rollback", "--allow-data-loss", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["version"] == 2);
+    CHECK(pg_test::one(db, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'users'") == "2");
+    r = run(dir, tool, with({"upgrade", "--migrations", "migrations", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["applied"] == nlohmann::json::array({"0002_user.sql"}));
+
+    // A database that does not exist is a database error.
+    r = run(dir, tool, {"status", "--json", "--database", "postgresql:///no_such_database_driftless" + url.substr(url.find('?'))});
+    CHECK(r.code == 4);
+}

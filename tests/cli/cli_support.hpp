@@ -1,0 +1,78 @@
+// Running the command-line executables in tests: fork + exec with stdout and stderr captured.
+#ifndef DRIFTLESS_TESTS_CLI_SUPPORT_HPP
+#define DRIFTLESS_TESTS_CLI_SUPPORT_HPP
+
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cli_test {
+
+namespace fs = std::filesystem;
+
+struct run_result {
+    int code = -1;
+    std::string out;
+    std::string err;
+    [[nodiscard]] nlohmann::json json() const { return nlohmann::json::parse(out); }
+};
+
+inline std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+/// Run `program args...` in `dir` with stdout and stderr captured; `env` entries ("K=V") are
+/// added, DRIFTLESS_DATABASE_URL is removed unless given.
+inline run_result run(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
+                      const std::vector<std::string>& env = {}) {
+    const fs::path out = dir / ".stdout", err = dir / ".stderr";
+    std::fflush(stdout);  // or the child's freopen writes the parent's buffered output again
+    std::fflush(stderr);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (chdir(dir.c_str()) != 0) _exit(120);
+        if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(121);
+        unsetenv("DRIFTLESS_DATABASE_URL");
+        for (const auto& e : env) {
+            const auto eq = e.find('=');
+            setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
+        }
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>(program.c_str()));
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(program.c_str(), argv.data());
+        _exit(122);
+    }
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    run_result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+}
+
+inline fs::path scratch(const std::string& name) {
+    const fs::path dir = fs::current_path() / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+}  // namespace cli_test
+
+#endif  // DRIFTLESS_TESTS_CLI_SUPPORT_HPP
