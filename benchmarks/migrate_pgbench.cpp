@@ -11,7 +11,7 @@
 //                           planned on every call)
 //   B5_part_*               where migrate's time goes: one round trip (SELECT 1); BEGIN + lock +
 //                           ROLLBACK as migrate does them; read_catalog alone, split into its
-//                           queries (as sent, and prepared + pipelined) and its parse; diff alone
+//                           queries (prepared, as sent; and unprepared) and its parse; diff alone
 //   B5_scale/N              migrate_schema on S(N), N = 10, 100, 1000 (scaled_schema.hpp), beside
 //   B5_scale_baseline/N     the pipelined baseline; counters round_trips and statements: what
 //                           one migrate sends, counted once from a libpq trace (not timed)
@@ -64,7 +64,7 @@ driftless::schema schema_of(bench::table_list<Tables...>) {
 }
 
 /// A connection to database `name` of the server (the variable's dbname, if any, overridden).
-driftless::postgresql::connection connect_to(const std::string& name) {
+driftless::postgresql::connection connect_to(const std::string& name, driftless::postgresql::connect_options options = {}) {
     const char* keys[] = {"dbname", "dbname", nullptr};
     const char* values[] = {std::getenv(server_variable.data()), name.empty() ? nullptr : name.c_str(), nullptr};
     PGconn* conn = PQconnectdbParams(keys, values, 1);
@@ -73,7 +73,7 @@ driftless::postgresql::connection connect_to(const std::string& name) {
         PQfinish(conn);
         throw std::runtime_error("cannot connect to " + std::string(server_variable) + ": " + message);
     }
-    return driftless::postgresql::connection(conn, true);
+    return driftless::postgresql::connection(conn, true, std::move(options));
 }
 
 /// Database `name` created empty (dropped first if a previous run left it), and a connection to it.
@@ -462,56 +462,37 @@ void B5_part_read_catalog(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(driftless::postgresql::read_catalog(d->db, {}, true));
 }
 
-/// read_catalog's statements alone (one round trip, results not parsed)...
-std::string driftless_catalog_queries(const driftless::postgresql::connection& db) {
+/// read_catalog's statements alone (one round trip in pipeline mode, prepared once per session;
+/// results not parsed)...
+std::vector<driftless::postgresql::pipelined> driftless_catalog_calls(const driftless::postgresql::connection& db) {
     namespace pg = driftless::postgresql;
-    return pg::detail::catalog_queries(pg::detail::schema_expression(db, {}),
-                                       pg::detail::own_table(db, pg::expressions_table), true);
+    return pg::detail::catalog_calls(db.options().schema, pg::detail::own_table(db, pg::expressions_table), true);
 }
 
 void B5_part_catalog_queries(benchmark::State& state) {
     bench_database* d = guarded(state, models_database);
     if (d == nullptr) return;
-    const std::string sql = driftless_catalog_queries(d->db);
-    for (auto _ : state) benchmark::DoNotOptimize(d->db.batch(sql));
+    const auto calls = driftless_catalog_calls(d->db);
+    for (auto _ : state) benchmark::DoNotOptimize(d->db.pipeline(calls));
 }
 
-/// ... the same statements prepared once and sent in pipeline mode (what preparing them would save)...
-void B5_part_catalog_queries_prepared(benchmark::State& state) {
+/// ... the same statements not prepared (connect_options::prepare_statements = false: parsed and
+/// planned on every call, as behind a pooler that drops prepared statements)...
+void B5_part_catalog_queries_unprepared(benchmark::State& state) {
     bench_database* d = guarded(state, models_database);
     if (d == nullptr) return;
-    const driftless::postgresql::connection db = connect_to(d->name);
-    PGconn* c = db.handle();
-    const std::string sql = driftless_catalog_queries(db);
-    int count = 0;
-    for (std::size_t at = 0; at != std::string::npos; ++count) {
-        const std::size_t end = sql.find(";\n", at);
-        const std::string statement = sql.substr(at, end == std::string::npos ? end : end - at);
-        PQclear(PQprepare(c, ("driftless_catalog_" + std::to_string(count)).c_str(), statement.c_str(), 0, nullptr));
-        at = end == std::string::npos ? end : end + 2;
-    }
-    for (auto _ : state) {
-        PQenterPipelineMode(c);
-        for (int q = 0; q < count; ++q)
-            PQsendQueryPrepared(c, ("driftless_catalog_" + std::to_string(q)).c_str(), 0, nullptr, nullptr, nullptr, 0);
-        PQpipelineSync(c);
-        std::vector<driftless::postgresql::result> results;
-        for (int q = 0; q < count; ++q) {
-            results.emplace_back(PQgetResult(c));
-            if (PQresultStatus(results.back().handle()) != PGRES_TUPLES_OK) state.SkipWithError(PQerrorMessage(c));
-            while (PGresult* end = PQgetResult(c)) PQclear(end);
-        }
-        PQclear(PQgetResult(c));  // PGRES_PIPELINE_SYNC
-        PQexitPipelineMode(c);
-        benchmark::DoNotOptimize(results);
-    }
+    driftless::postgresql::connect_options options;
+    options.prepare_statements = false;
+    const driftless::postgresql::connection db = connect_to(d->name, options);
+    const auto calls = driftless_catalog_calls(db);
+    for (auto _ : state) benchmark::DoNotOptimize(db.pipeline(calls));
 }
 
 /// ... and turning their results into a catalog (read_catalog's client side).
 void B5_part_catalog_parse(benchmark::State& state) {
     bench_database* d = guarded(state, models_database);
     if (d == nullptr) return;
-    std::vector<driftless::postgresql::result> results = d->db.batch(driftless_catalog_queries(d->db));
+    std::vector<driftless::postgresql::result> results = d->db.pipeline(driftless_catalog_calls(d->db));
     for (auto _ : state) benchmark::DoNotOptimize(driftless::postgresql::detail::read_catalog(results, false));
 }
 
@@ -559,7 +540,7 @@ BENCHMARK(B5_part_round_trip)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(B5_part_lock_rollback)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(B5_part_read_catalog)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(B5_part_catalog_queries)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(B5_part_catalog_queries_prepared)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(B5_part_catalog_queries_unprepared)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(B5_part_catalog_parse)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(B5_part_diff)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(B5_scale)->Arg(10)->Arg(100)->Arg(1000)->UseRealTime()->Unit(benchmark::kMicrosecond);

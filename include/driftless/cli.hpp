@@ -78,12 +78,33 @@ struct database_url {
     std::string target{};  ///< for sqlite, the file path or ":memory:"; for postgresql, the URL for libpq
 };
 
+/// `url` fit to print: a password in it ("scheme://user:secret@host", "password=secret") shown as ***.
+inline std::string redacted(std::string_view url) {
+    std::string out(url);
+    const auto scheme_end = out.find("://");
+    if (scheme_end != std::string::npos) {
+        const auto at = out.find('@', scheme_end + 3);
+        const auto slash = out.find('/', scheme_end + 3);
+        if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+            const auto colon = out.find(':', scheme_end + 3);
+            if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+        }
+    }
+    for (std::size_t at = out.find("password="); at != std::string::npos; at = out.find("password=", at + 1)) {
+        const std::size_t begin = at + 9;
+        std::size_t end = out.find_first_of("& ", begin);
+        if (end == std::string::npos) end = out.size();
+        out.replace(begin, end - begin, "***");
+    }
+    return out;
+}
+
 /// "sqlite:app.db", "sqlite:///var/app.db", "sqlite::memory:", "postgresql://...", "mysql://...".
 inline database_url parse_url(std::string_view url) {
     const auto colon = url.find(':');
     if (colon == std::string_view::npos || colon == 0)
         throw error(errc::usage, "driftless.cli.url",
-                    "'" + std::string(url) + "' is not a database URL; use sqlite:PATH, sqlite::memory:, postgresql://... or mysql://...");
+                    "'" + redacted(url) + "' is not a database URL; use sqlite:PATH, sqlite::memory:, postgresql://... or mysql://...");
     database_url out;
     out.scheme = std::string(url.substr(0, colon));
     for (char& c : out.scheme) c = driftless::detail::to_lower(c);
@@ -105,7 +126,7 @@ inline database_url parse_url(std::string_view url) {
     if (out.scheme == "postgresql" || out.scheme == "mysql")
         throw error(errc::usage, "driftless.cli.backend",
                     "the " + out.scheme + " backend is not available in this build of driftless yet; use a sqlite: URL");
-    throw error(errc::usage, "driftless.cli.url", "unknown database URL scheme '" + out.scheme + "' in '" + std::string(url) + "'");
+    throw error(errc::usage, "driftless.cli.url", "unknown database URL scheme '" + out.scheme + "' in '" + redacted(url) + "'");
 }
 
 namespace detail {
@@ -642,7 +663,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             }
             if (records.empty()) text += missing ? "no migrations recorded (the database file does not exist yet)\n" : "no migrations recorded\n";
             for (const auto& p : report.pending) text += "pending  " + p + "\n";
-            out.fields = {{"database", s.url},
+            out.fields = {{"database", redacted(s.url)},
                           {"database_exists", !missing},
                           {"migrations", json(std::move(rows))},
                           {"pending", report.pending}};

@@ -4,6 +4,7 @@
 #define DRIFTLESS_DIFF_HPP
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstddef>
 #include <map>
 #include <set>
@@ -86,11 +87,13 @@ inline std::string canonical_pg_type(std::string_view type) {
     };
     std::string full = with_rest(name);
     std::string out;
-    if (full == "integer" || full == "int" || full == "int4") out = "int4";
-    else if (full == "smallint" || full == "int2") out = "int2";
-    else if (full == "bigint" || full == "int8") out = "int8";
+    if (full == "integer" || full == "int" || full == "int4" || full == "serial" || full == "serial4") out = "int4";
+    else if (full == "smallint" || full == "int2" || full == "smallserial" || full == "serial2") out = "int2";
+    else if (full == "bigint" || full == "int8" || full == "bigserial" || full == "serial8") out = "int8";
     else if (full == "real" || full == "float4") out = "float4";
     else if (full == "double precision" || full == "float8" || (full == "float" && args.empty())) out = "float8";
+    else if (full == "float") out = std::atoi(args.c_str() + 1) <= 24 ? "float4" : "float8";  // float(p)
+    else if (full == "bit" && args.empty()) out = "bit(1)";
     else if (full == "boolean" || full == "bool") out = "bool";
     else if (full == "character varying" || full == "varchar") out = "varchar" + args;
     else if (full == "character" || full == "char" || full == "bpchar") out = "bpchar" + (args.empty() ? "(1)" : args);
@@ -108,6 +111,8 @@ inline std::string canonical_pg_type(std::string_view type) {
 
 /// True when two spellings of a column type name the same type on `d`.
 inline bool same_type(std::string_view a, std::string_view b, dialect d) {
+    if (a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return to_lower(x) == to_lower(y); }))
+        return true;  // the usual case, without allocating
     if (d == dialect::postgresql) return canonical_pg_type(a) == canonical_pg_type(b);
     return normalize_sql(a) == normalize_sql(b);
 }
@@ -231,7 +236,9 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
                 if (old != nullptr) add(step_kind::rename_column, safety::safe, c.name, old->name, c.name);
             }
             if (old == nullptr) {
-                const bool fillable = c.nullable || c.default_value.kind != default_kind::none;
+                // An identity column fills itself on PostgreSQL and MySQL; SQLite rebuilds for it.
+                const bool fillable = c.nullable || c.default_value.kind != default_kind::none ||
+                                      (c.auto_increment && d != dialect::sqlite);
                 add(step_kind::add_column, fillable ? safety::safe : safety::rebuild, c.name, {},
                     detail::type_sql(c.type, d) + (c.nullable ? "" : " NOT NULL"));
                 added.push_back(&c);

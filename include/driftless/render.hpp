@@ -270,6 +270,22 @@ inline std::vector<check_info> effective_checks(const table_info& table, dialect
     return out;
 }
 
+/// Refuses models whose hand-written SQL fragments (the spec's checks, index predicates, default
+/// expressions) could do more than one expression may; what a backend renders from a catalog is
+/// the engine's own text and is not vetted. Throws as check_fragment does.
+inline void check_model_fragments(const schema& models, dialect d) {
+    for (const table_info& t : models.tables) {
+        for (const check_info& c : t.checks) detail::check_fragment("the check expression", c.expression, d);
+        for (const index_info& x : t.indexes) {
+            if (!x.where.empty()) detail::check_fragment("the index predicate", x.where, d);
+        }
+        for (const column_info& c : t.columns) {
+            if (c.default_value.kind == default_kind::expression)
+                detail::check_fragment("the default expression", c.default_value.text, d);
+        }
+    }
+}
+
 /// One column definition inside CREATE TABLE.
 inline std::string render_column(const table_info& table, const column_info& c, dialect d) {
     const bool inline_pk = table.primary_key.size() == 1 && table.primary_key.front() == c.name;

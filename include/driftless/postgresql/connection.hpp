@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -47,6 +48,18 @@ struct connect_options {
     /// lock_method::lease: how long a lease lasts unless renewed (it is renewed every third of it
     /// while the migration runs); a holder that died is taken over once its lease expired.
     std::chrono::seconds lease_duration{30};
+    /// Prepare the catalog queries once per session (planned once, not on every migrate). Turn it
+    /// off behind a pooler that does not keep a session's prepared statements (PgBouncer in
+    /// transaction mode before 1.21).
+    bool prepare_statements = true;
+};
+
+/// One statement of connection::pipeline: prepared once per session under `name` (when it has one
+/// and the connection prepares statements), with text parameters $1, $2, ...
+struct pipelined {
+    std::string name{};
+    std::string sql{};
+    std::vector<std::string> params{};
 };
 
 /// One result of a statement, cleared on destruction. Move-only.
@@ -125,13 +138,23 @@ public:
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
     connection(connection&& other) noexcept
-        : conn_(std::exchange(other.conn_, nullptr)), owned_(other.owned_), options_(std::move(other.options_)) {}
+        : conn_(std::exchange(other.conn_, nullptr)),
+          owned_(other.owned_),
+          options_(std::move(other.options_)),
+          version_(std::move(other.version_)),
+          advisory_probe_(other.advisory_probe_),
+          prepared_(std::move(other.prepared_)),
+          looked_up_prepared_(other.looked_up_prepared_) {}
     connection& operator=(connection&& other) noexcept {
         if (this != &other) {
             close();
             conn_ = std::exchange(other.conn_, nullptr);
             owned_ = other.owned_;
             options_ = std::move(other.options_);
+            version_ = std::move(other.version_);
+            advisory_probe_ = other.advisory_probe_;
+            prepared_ = std::move(other.prepared_);
+            looked_up_prepared_ = other.looked_up_prepared_;
         }
         return *this;
     }
@@ -213,6 +236,64 @@ public:
     /// The cached result of the probe that the advisory lock excludes a second session (-1: not probed).
     int& advisory_lock_probe() const noexcept { return advisory_probe_; }
 
+    /// Send `calls` in one round trip (libpq's pipeline mode) and return their results in order.
+    /// Named calls are prepared on first use (one more round trip, once per session). On the first
+    /// failure the rest is drained and the error thrown.
+    std::vector<result> pipeline(const std::vector<pipelined>& calls) const {
+        const bool prepare = options_.prepare_statements;
+        if (prepare && !owned_ && !looked_up_prepared_) {  // a borrowed session may have them from an earlier borrow
+            const result r = execute("SELECT name FROM pg_catalog.pg_prepared_statements WHERE name LIKE 'driftless\\_%'");
+            for (int i = 0; i < r.rows(); ++i) prepared_.insert(r.text(i, 0));
+            looked_up_prepared_ = true;
+        }
+        for (const pipelined& c : calls) {
+            if (!prepare || c.name.empty() || prepared_.count(c.name) != 0) continue;
+            PGresult* r = PQprepare(conn_, c.name.c_str(), c.sql.c_str(), static_cast<int>(c.params.size()), nullptr);
+            const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+            const bool exists = state != nullptr && std::string_view(state) == "42P05";  // another handle of this session
+            if (r == nullptr || (!detail::ok(r) && !exists)) detail::fail(conn_, r, c.sql);
+            PQclear(r);
+            prepared_.insert(c.name);
+        }
+        if (PQenterPipelineMode(conn_) == 0) detail::fail(conn_, nullptr, "(pipeline mode)");
+        std::size_t sent = 0;
+        for (const pipelined& c : calls) {
+            std::vector<const char*> values;
+            for (const auto& v : c.params) values.push_back(v.c_str());
+            const int n = static_cast<int>(values.size());
+            const int ok = prepare && !c.name.empty()
+                               ? PQsendQueryPrepared(conn_, c.name.c_str(), n, values.data(), nullptr, nullptr, 0)
+                               : PQsendQueryParams(conn_, c.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
+            if (ok == 0) break;
+            ++sent;
+        }
+        const bool synced = PQpipelineSync(conn_) != 0;
+        std::vector<result> out;
+        PGresult* failed = nullptr;
+        std::string failed_sql;
+        for (std::size_t i = 0; i < sent && synced; ++i) {
+            PGresult* r = PQgetResult(conn_);
+            if (r != nullptr && PQresultStatus(r) != PGRES_PIPELINE_ABORTED && !detail::ok(r) && failed == nullptr) {
+                failed = r;
+                failed_sql = calls[i].sql;
+            } else if (r != nullptr && failed == nullptr && detail::ok(r)) {
+                out.emplace_back(r);
+            } else {
+                PQclear(r);
+            }
+            while (PGresult* end = PQgetResult(conn_)) PQclear(end);  // the NULL after each statement
+        }
+        if (synced) PQclear(PQgetResult(conn_));  // PGRES_PIPELINE_SYNC
+        PQexitPipelineMode(conn_);
+        if (failed != nullptr) {
+            if (const char* state = PQresultErrorField(failed, PG_DIAG_SQLSTATE); state != nullptr && std::string_view(state) == "26000")
+                prepared_.clear();  // the session lost them (a pooler's DISCARD ALL): prepare again next time
+            detail::fail(conn_, failed, failed_sql);
+        }
+        if (sent != calls.size() || !synced) detail::fail(conn_, nullptr, sent < calls.size() ? calls[sent].sql : "(pipeline sync)");
+        return out;
+    }
+
     /// True while a transaction is open on the connection (idle in transaction, or failed in one).
     [[nodiscard]] bool in_transaction() const noexcept {
         const PGTransactionStatusType s = PQtransactionStatus(conn_);
@@ -230,6 +311,8 @@ private:
     connect_options options_{};
     mutable std::string version_{};
     mutable int advisory_probe_ = -1;
+    mutable std::set<std::string> prepared_{};
+    mutable bool looked_up_prepared_ = false;
 };
 
 /// Connect to `url`: a postgresql:// URI or a libpq key=value string. Throws driftless::error

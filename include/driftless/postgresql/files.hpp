@@ -126,6 +126,7 @@ inline generate_result generate_schema(const connection& db, const schema& desir
     const std::vector<migration_file> files = read_migration_dir(dir);
     const std::vector<migration_record> history = migration_status(db);
     driftless::detail::refuse_pending(files, history, dir);
+    check_model_fragments(desired, pg);
     generate_result result;
     // Plan and check the policy on the data as it is now, under the lock, changing nothing.
     detail::with_migration_lock(db, std::chrono::milliseconds(5000), 2, "generate", [&](const detail::locked_state&) {

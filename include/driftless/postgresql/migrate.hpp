@@ -5,11 +5,11 @@
 #define DRIFTLESS_POSTGRESQL_MIGRATE_HPP
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -111,24 +111,42 @@ public:
         }
     }
 
-    /// Throws when a renewal found the lease taken over (it had expired): the migration must not commit.
-    void check() const {
-        if (lost_)
+    /// Renews the lease now and throws when it was lost (it expired and another process took it
+    /// over): the migration must not commit. Call right before COMMIT.
+    void check() {
+        bool held = false;
+        {
+            const std::lock_guard<std::mutex> hold(mutex_);
+            try {
+                held = !lost_ && renew_now();
+            } catch (const error&) {
+                held = false;
+            }
+        }
+        if (!held)
             throw error(errc::busy, "driftless.postgresql.lease_lost",
-                        "the migration lease expired and another process took it over; nothing was committed. "
-                        "Raise connect_options::lease_duration if renewals cannot keep up");
+                        "the migration lease could not be renewed before committing (it expired and another process "
+                        "may have taken it over); nothing was committed. Raise connect_options::lease_duration if "
+                        "renewals cannot keep up");
     }
 
 private:
+    /// One renewal; the caller holds mutex_. True when this process still holds the lease.
+    bool renew_now() {
+        const result r = session_.query("UPDATE " + table_ + " SET expires_at = now() + make_interval(secs => $2) "
+                                        "WHERE id = 1 AND owner = $1 RETURNING 1",
+                                        {owner_, std::to_string(duration_.count())});
+        return r.rows() == 1;
+    }
+
     void renew() {
+        const auto period = std::max(std::chrono::milliseconds(100),
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(duration_) / 3);
         std::unique_lock<std::mutex> hold(mutex_);
-        while (!wake_.wait_for(hold, duration_ / 3, [this] { return stop_; })) {
+        while (!wake_.wait_for(hold, period, [this] { return stop_; })) {
             try {
-                const result r = session_.query("UPDATE " + table_ + " SET expires_at = now() + make_interval(secs => $2) "
-                                                "WHERE id = 1 AND owner = $1 RETURNING 1",
-                                                {owner_, std::to_string(duration_.count())});
-                if (r.rows() == 0) lost_ = true;
-            } catch (...) {  // try again at the next tick; the expiry leaves room for two misses
+                if (!renew_now()) lost_ = true;
+            } catch (...) {  // try again at the next tick; check() renews once more before COMMIT
             }
         }
     }
@@ -140,7 +158,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stop_ = false;
-    std::atomic<bool> lost_{false};
+    bool lost_ = false;
     std::thread renewer_;
 };
 
@@ -176,7 +194,7 @@ inline bool uses_lease(const connection& db) {
 struct locked_state {
     bool history_existed = false;
     bool expressions_existed = false;
-    const lease* held = nullptr;
+    lease* held = nullptr;
 
     /// Call right before COMMIT.
     void check() const {
@@ -184,17 +202,20 @@ struct locked_state {
     }
 };
 
-/// BEGIN; SET LOCAL lock_timeout, quiet notices, the schema first on the search_path; take the
+/// BEGIN; SET LOCAL lock_timeout, quiet notices, the schema first on the search_path (before
+/// pg_temp); take the
 /// migration lock (unless a lease stands in for it); create the tracking tables when missing.
 /// One round trip when they exist.
 inline locked_state begin_locked(const connection& db, std::chrono::milliseconds lock_timeout, bool advisory) {
     const std::string& schema_name = db.options().schema;
     std::string sql = "BEGIN;\nSET LOCAL lock_timeout = " + std::to_string(lock_timeout.count()) +
                       ";\nSET LOCAL client_min_messages = warning;\n";
-    if (!schema_name.empty()) {
-        sql += "SELECT pg_catalog.set_config('search_path', " + quote_text(quote_identifier(schema_name, dialect::postgresql), dialect::postgresql) +
-               " || ', ' || pg_catalog.current_setting('search_path'), true);\n";
-    }
+    // The schema first, then pg_temp (searched first when not named), then the rest: a temporary
+    // table of this session can never stand in for a table of the schema.
+    const std::string schema_sql = schema_name.empty() ? std::string("pg_catalog.current_schema()")
+                                                       : quote_text(schema_name, dialect::postgresql);
+    sql += "SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident(" + schema_sql +
+           ") || ', pg_temp, ' || pg_catalog.current_setting('search_path'), true);\n";
     sql += "SELECT " + (advisory ? "pg_catalog.pg_advisory_xact_lock(" + std::to_string(migration_lock_key) + ")" : "NULL") +
            ", to_regclass(" +
            quote_text(own_table(db, history_table), dialect::postgresql) + ") IS NOT NULL, to_regclass(" +
@@ -229,15 +250,16 @@ auto with_migration_lock(const connection& db, std::chrono::milliseconds lock_ti
                     std::string(what) + " runs its own transaction (under the migration lock); call it outside yours");
     const bool lease_it = uses_lease(db);
     for (int attempt = 0;; ++attempt) {
+        std::optional<lease> held;  // released after the transaction ends, never before
         try {
-            std::optional<lease> held;
             if (lease_it) held.emplace(db, lock_timeout, db.options().lease_duration);
             locked_state state = begin_locked(db, lock_timeout, !lease_it);
             state.held = held ? &*held : nullptr;
             return body(state);
         } catch (const error& e) {
             roll_back(db);
-            if (!lock_timed_out(e)) throw;
+            held.reset();
+            if (!lock_timed_out(e) && e.sqlstate() != "26000") throw;  // 26000: prepared statements lost; prepare again
             if (attempt >= retries)
                 throw error(errc::busy, "driftless.postgresql.busy",
                             std::string(what) + " gave up after " + std::to_string(attempt + 1) + " attempts of " +
@@ -277,6 +299,9 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
     for (const table_change& tc : p.tables) {
         if (tc.created) continue;
         const std::string table = quote_identifier(tc.before.name, dialect::postgresql);
+        const bool renames_columns = std::any_of(p.steps.begin(), p.steps.end(), [&](const step& s) {
+            return s.table == tc.name && s.kind == step_kind::rename_column;
+        });
         for (const step& s : p.steps) {
             if (s.table != tc.name || s.subject.empty()) continue;
             const std::string column = actual_column(p, s.table, s.subject);
@@ -320,6 +345,35 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
                                            " could not be checked value by value: " + e.what());
                     }
                 }
+            } else if ((s.kind == step_kind::add_check || s.kind == step_kind::add_unique) && !renames_columns) {
+                // What the new constraint would refuse among the rows already there (a value an
+                // enum no longer names, duplicates): the ALTER would fail on them.
+                std::string sql;
+                if (s.kind == step_kind::add_check) {
+                    sql = "SELECT count(*) FROM " + table + " WHERE NOT (" + s.to + ")";
+                } else if (const unique_info* u = by_name(tc.after.uniques, s.subject)) {
+                    std::string cols, present;
+                    for (const auto& c : u->columns) {
+                        const std::string qc = quote_identifier(c, dialect::postgresql);
+                        cols += (cols.empty() ? "" : ", ") + qc;
+                        present += (present.empty() ? "" : " AND ") + qc + " IS NOT NULL";  // NULLs never collide
+                    }
+                    sql = "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM " + table + " WHERE " + present +
+                          " GROUP BY " + cols + " HAVING count(*) > 1) d";
+                }
+                if (sql.empty()) continue;
+                db.execute("SAVEPOINT driftless_check");
+                try {
+                    const auto n = count(db, sql);
+                    db.execute("RELEASE SAVEPOINT driftless_check");
+                    if (n != 0)
+                        impossible.push_back(thousands(n) + " rows of " + tc.before.name +
+                                             (s.kind == step_kind::add_check ? " do not satisfy the new check " + s.subject + " (" + s.to + ")"
+                                                                             : " share a value of the new unique key " + s.subject));
+                } catch (const error& e) {
+                    db.execute("ROLLBACK TO SAVEPOINT driftless_check; RELEASE SAVEPOINT driftless_check");
+                    if (lock_timed_out(e)) throw;
+                }
             } else if (s.kind == step_kind::add_column && s.level == safety::rebuild) {
                 const auto n = count(db, "SELECT count(*) FROM " + table);
                 if (n != 0)
@@ -347,9 +401,7 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
 /// and of the names they had before the plan.
 inline void remember_expressions(const connection& db, const schema& desired, const migration_plan& p) {
     constexpr dialect pg = dialect::postgresql;
-    const std::string schema_sql = schema_expression(db, {});
-    std::vector<result> results = db.batch(catalog_queries(schema_sql, own_table(db, expressions_table), false));
-    const catalog raw = detail::read_catalog(results, false, true);
+    const catalog raw = read_catalog(db, {}, false, true);
     std::vector<std::string> names;
     std::string values;
     const auto row = [&](const std::string& table, std::string_view kind, const std::string& name, const std::string& catalog_sql,
@@ -368,8 +420,24 @@ inline void remember_expressions(const connection& db, const schema& desired, co
             if (h != nullptr && !model.empty() && h->default_value.kind == default_kind::raw)
                 row(want.name, "default", c.name, h->default_value.text, model);
         }
+        // A check the plan left alone keeps its name from before a table or column rename: find it
+        // by its expression, as diff() matched it, through the names the plan changed.
+        const table_change* change = nullptr;
+        for (const table_change& tc : p.tables) change = !tc.created && tc.name == want.name ? &tc : change;
+        std::map<std::string, std::string> renames;
+        for (const step& s : p.steps) {
+            if (s.kind == step_kind::rename_column && s.table == want.name) renames[s.from] = s.to;
+        }
         for (const check_info& c : effective_checks(want, pg)) {
-            if (const check_info* h = by_name(have->checks, c.name)) row(want.name, "check", c.name, h->expression, c.expression);
+            const check_info* h = by_name(have->checks, c.name);
+            if (h == nullptr && change != nullptr) {
+                const std::string wanted = driftless::detail::canonical_expression(c.expression);
+                for (const check_info& old : change->before.checks) {
+                    if (driftless::detail::canonical_expression(old.expression, renames) == wanted)
+                        h = by_name(have->checks, old.name);
+                }
+            }
+            if (h != nullptr) row(want.name, "check", h->name, h->expression, c.expression);
         }
         for (const index_info& x : want.indexes) {
             const index_info* h = by_name(have->indexes, x.name);
@@ -418,6 +486,7 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
             throw error(errc::invalid_name, "driftless.render.name",
                         "table name '" + t.name + "' starts with '_driftless_', which driftless reserves for its own tables");
     }
+    check_model_fragments(desired, pg);
     std::vector<std::string> after_commit;
     migrate_result out = detail::with_migration_lock(db, options.lock_timeout, options.lock_retries, "migrate",
                                                      [&](const detail::locked_state& state) {
@@ -480,6 +549,15 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
                             "the next migrate drops and builds it again: " + e.what(),
                         statement, 0, e.sqlstate());
         }
+    }
+    if (!after_commit.empty()) {  // the predicates of the indexes just built, as the catalog spells them
+        detail::with_migration_lock(db, options.lock_timeout, options.lock_retries, "migrate",
+                                    [&](const detail::locked_state& state) {
+            detail::remember_expressions(db, desired, out.plan);
+            state.check();
+            db.execute("COMMIT");
+            return 0;
+        });
     }
     return out;
 }

@@ -3,6 +3,7 @@
 #ifndef DRIFTLESS_POSTGRESQL_RENDER_HPP
 #define DRIFTLESS_POSTGRESQL_RENDER_HPP
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <string_view>
@@ -21,7 +22,8 @@ namespace driftless::postgresql {
 struct render_options {
     /// Create the indexes of tables that already exist with CREATE INDEX CONCURRENTLY, after the
     /// transaction commits (writes to the table go on meanwhile). An index such a build leaves
-    /// INVALID is dropped and built again by the next migration.
+    /// INVALID is dropped and built again by the next migration. Partitioned tables, which
+    /// PostgreSQL cannot index concurrently, get theirs in the transaction.
     bool concurrent_indexes = false;
 };
 
@@ -98,7 +100,61 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
         return v;
     };
 
-    // 1. Foreign keys that go, under the tables' names before the plan.
+    // 1. Foreign keys that go, under the tables' names before the plan; and foreign keys that
+    // depend on a primary key or unique constraint the plan drops (PostgreSQL refuses to drop it
+    // under them), which come back in 3.
+    struct dependent_fk {
+        std::string table;        // the referencing table's name after the plan
+        foreign_key_info fk;      // as it comes back
+    };
+    std::vector<dependent_fk> come_back;
+    {
+        std::vector<std::pair<std::string, std::vector<std::string>>> dropped_keys;  // (table before, columns)
+        for (const table_change& tc : p.tables) {
+            if (tc.created) continue;
+            if (!steps_of(tc, step_kind::change_primary_key).empty() && !tc.before.primary_key.empty())
+                dropped_keys.emplace_back(tc.before.name, tc.before.primary_key);
+            for (const step* s : steps_of(tc, step_kind::drop_unique)) {
+                if (const unique_info* u = detail::by_name(tc.before.uniques, s->subject)) dropped_keys.emplace_back(tc.before.name, u->columns);
+            }
+        }
+        const auto after_name = [&](const std::string& before_name) {
+            for (const table_change& tc : p.tables) {
+                if (!tc.created && tc.before.name == before_name) return tc.name;
+            }
+            return before_name;
+        };
+        const auto after_column = [&](const std::string& table_after, const std::string& column) {
+            for (const step& s : p.steps) {
+                if (s.kind == step_kind::rename_column && s.table == table_after && s.from == column) return s.to;
+            }
+            return column;
+        };
+        for (const table_info& t : before.tables.tables) {
+            for (const foreign_key_info& fk : t.foreign_keys) {
+                const bool depends = std::any_of(dropped_keys.begin(), dropped_keys.end(), [&](const auto& k) {
+                    return k.first == fk.ref_table && k.second == fk.ref_columns;
+                });
+                if (!depends) continue;
+                const std::string table = after_name(t.name);
+                const bool dropped_anyway = std::any_of(p.steps.begin(), p.steps.end(), [&](const step& s) {
+                    return s.kind == step_kind::drop_foreign_key && s.table == table && s.subject == fk.name;
+                });
+                if (dropped_anyway) continue;  // the plan drops it, and adds what the model wants
+                sql.push_back("ALTER TABLE " + q(t.name) + " DROP CONSTRAINT " + q(fk.name));
+                foreign_key_info back = fk;
+                const table_change* own = nullptr;
+                for (const table_change& tc : p.tables) own = !tc.created && tc.before.name == t.name ? &tc : own;
+                if (own != nullptr) {
+                    if (const foreign_key_info* wanted = detail::by_name(own->after.foreign_keys, fk.name)) back = *wanted;
+                } else {
+                    back.ref_table = after_name(fk.ref_table);
+                    for (auto& c : back.ref_columns) c = after_column(back.ref_table, c);
+                }
+                come_back.push_back({table, std::move(back)});
+            }
+        }
+    }
     for (const table_change& tc : p.tables) {
         if (tc.created) continue;
         for (const step* s : steps_of(tc, step_kind::drop_foreign_key))
@@ -181,7 +237,6 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
                               driftless::detail::column_list(u->columns, pg));
         }
         for (const step* s : steps_of(tc, step_kind::add_check)) {
-            driftless::detail::check_fragment("the check expression", s->to, pg);
             sql.push_back(alter + "ADD CONSTRAINT " + q(s->subject) + " CHECK (" + s->to + ")");
         }
         for (const step* s : steps_of(tc, step_kind::create_index)) {
@@ -189,7 +244,7 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
             if (x == nullptr) continue;
             const bool invalid = before.invalid_indexes.count({tc.before.name, x->name}) != 0;
             std::string create = render_create_index(tc.after, *x, pg);
-            if (options.concurrent_indexes) {
+            if (options.concurrent_indexes && before.partitioned_tables.count(tc.before.name) == 0) {
                 if (invalid) out.after_commit.push_back("DROP INDEX CONCURRENTLY IF EXISTS " + q(x->name));
                 create.insert(create.find(" INDEX ") + 7, "CONCURRENTLY ");
                 out.after_commit.push_back(std::move(create));
@@ -201,9 +256,14 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
     }
 
     // 3. Foreign keys that come, once every table and key is in place.
+    for (const dependent_fk& d : come_back) sql.push_back("ALTER TABLE " + q(d.table) + " ADD " + detail::foreign_key_clause(d.fk));
     for (const table_change& tc : p.tables) {
         if (tc.created) continue;
         for (const step* s : steps_of(tc, step_kind::add_foreign_key)) {
+            const bool already = std::any_of(come_back.begin(), come_back.end(), [&](const dependent_fk& d) {
+                return d.table == tc.name && d.fk.name == s->subject;
+            });
+            if (already) continue;
             if (const foreign_key_info* fk = detail::by_name(tc.after.foreign_keys, s->subject))
                 sql.push_back("ALTER TABLE " + q(tc.name) + " ADD " + detail::foreign_key_clause(*fk));
         }
