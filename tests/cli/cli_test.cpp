@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <driftless/cli.hpp>
 #include <driftless/sqlite.hpp>
 
 #include "cli_support.hpp"
@@ -162,6 +163,12 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
     CHECK(run(dir, tool, with({"nonsense"})).code == 2);
     CHECK(run(dir, tool, {"status", "--database", "ftp://x"}).code == 2);
     CHECK(run(dir, tool, {"status", "--database", "mysql://localhost/app"}).err.find("driftless.cli.backend") != std::string::npos);
+    // Passwords in URLs are never printed.
+    CHECK(driftless::cli::redacted("postgresql://app:s3cret@db/app?sslmode=require") == "postgresql://app:***@db/app?sslmode=require");
+    CHECK(driftless::cli::redacted("postgresql:///app?host=/run&password=s3cret&user=x") == "postgresql:///app?host=/run&password=***&user=x");
+    CHECK(driftless::cli::redacted("postgresql://app@db/app") == "postgresql://app@db/app");
+    r = run(dir, tool, {"status", "--json", "--database", "ftp://u:s3cret@x/y"});
+    CHECK(r.out.find("s3cret") == std::string::npos);
     // A PostgreSQL URL is taken; a server that is not there is a database error (exit 4).
     r = run(dir, tool, {"status", "--json", "--database", "postgresql:///app?host=/nonexistent-driftless-socket-dir"});
     CHECK(r.code == 4);

@@ -296,3 +296,30 @@ TEST_CASE("reverse: renames point back, drops of structure are destructive") {
     CHECK(driftless::reverse(created, dialect::sqlite).kind == step_kind::drop_table);
     CHECK(driftless::reverse(created, dialect::sqlite).level == safety::destructive);
 }
+
+TEST_CASE("diff: PostgreSQL type spellings compare as one type") {
+    using driftless::detail::canonical_pg_type;
+    using driftless::detail::same_type;
+    constexpr auto pg = driftless::dialect::postgresql;
+    CHECK(same_type("INTEGER", "integer", pg));
+    CHECK(same_type("int4", "integer", pg));
+    CHECK(same_type("serial", "integer", pg));
+    CHECK(same_type("BIGINT", "int8", pg));
+    CHECK(same_type("VARCHAR(20)", "character varying(20)", pg));
+    CHECK_FALSE(same_type("VARCHAR(20)", "character varying(21)", pg));
+    CHECK(same_type("TIMESTAMP(0) WITH TIME ZONE", "timestamptz(0)", pg));
+    CHECK(same_type("timestamptz", "timestamp(6) with time zone", pg));
+    CHECK_FALSE(same_type("timestamptz", "timestamp", pg));
+    CHECK(same_type("NUMERIC(20)", "numeric(20,0)", pg));
+    CHECK_FALSE(same_type("NUMERIC(20)", "numeric(20,2)", pg));
+    CHECK(same_type("DOUBLE PRECISION", "float8", pg));
+    CHECK(same_type("float(10)", "real", pg));
+    CHECK(same_type("bool", "BOOLEAN", pg));
+    CHECK(same_type("integer[]", "int4[]", pg));
+    CHECK(same_type("char", "bpchar(1)", pg));
+    CHECK(canonical_pg_type("UUID") == "uuid");
+    CHECK_FALSE(same_type("text", "varchar", pg));
+    // Other dialects only normalise.
+    CHECK_FALSE(same_type("int4", "integer", driftless::dialect::sqlite));
+    CHECK(same_type("INTEGER", "integer", driftless::dialect::sqlite));
+}
