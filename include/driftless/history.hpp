@@ -57,6 +57,32 @@ inline std::string history_table_sql(dialect d) {
 
 namespace detail {
 
+/// The tracking table's columns in the order read_history_row() takes them.
+inline constexpr std::string_view history_columns =
+    "version, description, kind, source, checksum, checksum_algorithm, up_sql, down_sql, applied_at, execution_ms, "
+    "rolled_back_at, state, statements_done";
+
+/// One row of SELECT history_columns, through the backend's column getters: text(i), integer(i),
+/// is_null(i).
+template <class Text, class Integer, class IsNull>
+migration_record read_history_row(Text&& text, Integer&& integer, IsNull&& is_null) {
+    migration_record r;
+    r.version = integer(0);
+    r.description = text(1);
+    r.kind = text(2);
+    r.source = text(3);
+    r.checksum = text(4);
+    r.checksum_algorithm = text(5);
+    r.up_sql = text(6);
+    r.down_sql = text(7);
+    r.applied_at = text(8);
+    r.execution_ms = integer(9);
+    if (!is_null(10)) r.rolled_back_at = text(10);
+    r.state = text(11);
+    r.statements_done = integer(12);
+    return r;
+}
+
 /// Now, in UTC, as history rows record it: "YYYY-MM-DDTHH:MM:SSZ".
 inline std::string utc_now() {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());

@@ -73,6 +73,12 @@ inline fs::path scratch(const std::string& name) {
     return dir;
 }
 
+/// The executables under test (tests/cli/CMakeLists.txt defines where they are).
+inline const std::string tool = DRIFTLESS_TOOL;
+inline const std::string v1 = DRIFTLESS_TEST_CLI_V1;
+inline const std::string v2 = DRIFTLESS_TEST_CLI_V2;
+inline const std::string v3 = DRIFTLESS_TEST_CLI_V3;
+
 }  // namespace cli_test
 
 #endif  // DRIFTLESS_TESTS_CLI_SUPPORT_HPP

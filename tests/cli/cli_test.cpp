@@ -27,10 +27,10 @@ using cli_test::scratch;
 using cli_test::slurp;
 namespace fs = std::filesystem;
 
-const std::string tool = DRIFTLESS_TOOL;
-const std::string v1 = DRIFTLESS_TEST_CLI_V1;
-const std::string v2 = DRIFTLESS_TEST_CLI_V2;
-const std::string v3 = DRIFTLESS_TEST_CLI_V3;
+using cli_test::tool;
+using cli_test::v1;
+using cli_test::v2;
+using cli_test::v3;
 
 }  // namespace
 

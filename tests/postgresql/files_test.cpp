@@ -9,6 +9,7 @@
 
 #include <driftless/postgresql.hpp>
 
+#include "../support/files.hpp"
 #include "pg_support.hpp"
 
 namespace pgfl {
@@ -34,22 +35,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir(const std::string& name) {
-    const fs::path dir = fs::current_path() / ("pg_files_test_" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path scratch_dir(const std::string& name) { return test_support::fresh_dir("pg_files_test_" + name); }
 
-std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << text;
-}
+using test_support::read;
+using test_support::write;
 
 }  // namespace
 

@@ -10,6 +10,8 @@
 
 #include <driftless/sqlite.hpp>
 
+#include "../support/files.hpp"
+
 namespace fl {
 struct User {
     std::int64_t id;
@@ -39,22 +41,10 @@ namespace {
 namespace fs = std::filesystem;
 
 /// A fresh, empty directory under the test's working directory.
-fs::path scratch(const std::string& name) {
-    const fs::path dir = fs::current_path() / ("files_test_" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+fs::path scratch(const std::string& name) { return test_support::fresh_dir("files_test_" + name); }
 
-std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << text;
-}
+using test_support::read;
+using test_support::write;
 
 std::string one(const driftless::sqlite::connection& db, const std::string& sql) {
     auto st = db.prepare(sql);

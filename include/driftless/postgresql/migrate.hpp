@@ -628,26 +628,12 @@ inline std::vector<migration_record> migration_status(const connection& db) {
     const std::string table = detail::own_table(db, history_table);
     const result exists = db.execute("SELECT to_regclass(" + quote_text(table, dialect::postgresql) + ") IS NOT NULL");
     if (!exists.boolean(0, 0)) return {};
-    const result r = db.execute(
-        "SELECT version, description, kind, source, checksum, checksum_algorithm, up_sql, down_sql, applied_at, "
-        "execution_ms, rolled_back_at, state, statements_done FROM " + table + " ORDER BY version");
+    const result r = db.execute("SELECT " + std::string(driftless::detail::history_columns) + " FROM " + table +
+                                " ORDER BY version");
     std::vector<migration_record> out;
     for (int i = 0; i < r.rows(); ++i) {
-        migration_record m;
-        m.version = r.integer(i, 0);
-        m.description = r.text(i, 1);
-        m.kind = r.text(i, 2);
-        m.source = r.text(i, 3);
-        m.checksum = r.text(i, 4);
-        m.checksum_algorithm = r.text(i, 5);
-        m.up_sql = r.text(i, 6);
-        m.down_sql = r.text(i, 7);
-        m.applied_at = r.text(i, 8);
-        m.execution_ms = r.integer(i, 9);
-        if (!r.is_null(i, 10)) m.rolled_back_at = r.text(i, 10);
-        m.state = r.text(i, 11);
-        m.statements_done = r.integer(i, 12);
-        out.push_back(std::move(m));
+        out.push_back(driftless::detail::read_history_row([&](int c) { return r.text(i, c); }, [&](int c) { return r.integer(i, c); },
+                                                          [&](int c) { return r.is_null(i, c); }));
     }
     return out;
 }

@@ -533,26 +533,12 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
 inline std::vector<migration_record> migration_status(const connection& db) {
     if (!detail::has_table(db, history_table))
         return {};
-    auto st = db.prepare(
-        "SELECT version, description, kind, source, checksum, checksum_algorithm, up_sql, down_sql, applied_at, "
-        "execution_ms, rolled_back_at, state, statements_done FROM _driftless_migrations ORDER BY version");
+    auto st = db.prepare("SELECT " + std::string(driftless::detail::history_columns) +
+                         " FROM _driftless_migrations ORDER BY version");
     std::vector<migration_record> out;
     while (st.step()) {
-        migration_record r;
-        r.version = st.integer(0);
-        r.description = st.text(1);
-        r.kind = st.text(2);
-        r.source = st.text(3);
-        r.checksum = st.text(4);
-        r.checksum_algorithm = st.text(5);
-        r.up_sql = st.text(6);
-        r.down_sql = st.text(7);
-        r.applied_at = st.text(8);
-        r.execution_ms = st.integer(9);
-        if (!st.is_null(10)) r.rolled_back_at = st.text(10);
-        r.state = st.text(11);
-        r.statements_done = st.integer(12);
-        out.push_back(std::move(r));
+        out.push_back(driftless::detail::read_history_row([&](int i) { return st.text(i); }, [&](int i) { return st.integer(i); },
+                                                          [&](int i) { return st.is_null(i); }));
     }
     return out;
 }
