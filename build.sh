@@ -14,11 +14,12 @@
 set -euo pipefail
 
 # Debian packages the builds need. Backends add theirs here: libpq-dev for driftless::postgresql,
-# and postgresql for the server its tests start (the MySQL backend will add libmariadb-dev
-# mariadb-server).
+# and postgresql for the server its tests start; libmariadb-dev for driftless::mysql, and
+# mariadb-server for the server its tests start (the tests start their own on a Unix socket, never
+# the system service, which Debian's package enables where systemd runs).
 PACKAGES="cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libsqlite3-dev
 doctest-dev libcli11-dev libtomlplusplus-dev libbenchmark-dev nlohmann-json3-dev time
-libpq-dev postgresql"
+libpq-dev postgresql libmariadb-dev mariadb-server"
 
 JOBS=${JOBS:-2}
 SANITIZER_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"

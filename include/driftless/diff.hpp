@@ -109,11 +109,49 @@ inline std::string canonical_pg_type(std::string_view type) {
     return out + suffix;
 }
 
+/// A MySQL / MariaDB type in one spelling per type: information_schema's COLUMN_TYPE ("int(11)",
+/// "bigint(20) unsigned", "tinyint(1)", "decimal(10,0)") and a model's ("INT", "BIGINT UNSIGNED",
+/// "TINYINT(1)", "DECIMAL(10)") compare equal. Display widths of integers are dropped, except
+/// tinyint(1), which is how MySQL spells a boolean.
+inline std::string canonical_mysql_type(std::string_view type) {
+    const std::string t = normalize_sql(type);
+    std::string name = t, args, rest;
+    if (const auto open = t.find('('); open != std::string::npos) {
+        const auto close = t.find(')', open);
+        name = t.substr(0, open);
+        args = close == std::string::npos ? t.substr(open) : t.substr(open, close - open + 1);
+        rest = close == std::string::npos ? "" : t.substr(close + 1);
+    } else if (const auto space = t.find(' '); space != std::string::npos && t.compare(0, 6, "double") != 0 &&
+                                                 t.compare(0, 9, "character") != 0) {
+        name = t.substr(0, space);
+        rest = t.substr(space);
+    }
+    while (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (name == "integer") name = "int";
+    if (name == "bool" || name == "boolean") {
+        name = "tinyint";
+        args = "(1)";
+    }
+    const bool integer = name == "tinyint" || name == "smallint" || name == "mediumint" || name == "int" || name == "bigint";
+    if (integer && !(name == "tinyint" && args == "(1)")) args.clear();
+    if (name == "double precision" || name == "real") name = "double";
+    if (name == "numeric" || name == "dec" || name == "fixed") name = "decimal";
+    if (name == "decimal") {
+        if (args.empty()) args = "(10,0)";
+        if (args.find(',') == std::string::npos) args = args.substr(0, args.size() - 1) + ",0)";
+    }
+    if (name == "character varying") name = "varchar";
+    if ((name == "datetime" || name == "timestamp" || name == "time") && args == "(0)") args.clear();
+    return name + args + (rest.empty() ? "" : " " + rest);
+}
+
 /// True when two spellings of a column type name the same type on `d`.
 inline bool same_type(std::string_view a, std::string_view b, dialect d) {
     if (a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return to_lower(x) == to_lower(y); }))
         return true;  // the usual case, without allocating
     if (d == dialect::postgresql) return canonical_pg_type(a) == canonical_pg_type(b);
+    if (d == dialect::mysql) return canonical_mysql_type(a) == canonical_mysql_type(b);
     return normalize_sql(a) == normalize_sql(b);
 }
 

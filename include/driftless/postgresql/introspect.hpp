@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include <driftless/detail/memo.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/postgresql/connection.hpp>
 #include <driftless/render.hpp>
@@ -46,11 +47,7 @@ struct catalog {
 /// out-of-band change makes the texts differ and shows up in the plan.
 inline constexpr std::string_view expressions_table = "_driftless_expressions";
 
-inline std::string expressions_table_sql() {
-    return "CREATE TABLE IF NOT EXISTS \"_driftless_expressions\" (\"table_name\" TEXT NOT NULL, \"kind\" TEXT NOT NULL, "
-           "\"name\" TEXT NOT NULL, \"catalog_sql\" TEXT NOT NULL, \"model_sql\" TEXT NOT NULL, "
-           "PRIMARY KEY (\"table_name\", \"kind\", \"name\"))";
-}
+inline std::string expressions_table_sql() { return driftless::detail::memo_table_sql(dialect::postgresql); }
 
 namespace detail {
 
@@ -367,28 +364,13 @@ inline catalog read_catalog(std::vector<result>& results, bool include_driftless
     // What driftless created, as the models wrote it, where the catalog still has it unchanged.
     if (results.size() > 4) {
         const result& r = results.at(4);
-        for (int i = 0; i < r.rows(); ++i) {
-            const auto it = tables.find(r.text(i, 0));
-            if (it == tables.end()) continue;
-            table_info& t = it->second;
-            const std::string_view kind = r.view(i, 1);
-            const std::string name = r.text(i, 2);
-            const std::string_view catalog_sql = r.view(i, 3);
-            if (kind == "default") {
-                for (auto& c : t.columns) {
-                    if (c.name == name && c.default_value.kind == default_kind::raw && c.default_value.text == catalog_sql)
-                        c.default_value.text = r.text(i, 4);
-                }
-            } else if (kind == "check") {
-                for (auto& c : t.checks) {
-                    if (c.name == name && c.expression == catalog_sql) c.expression = r.text(i, 4);
-                }
-            } else if (kind == "index") {
-                for (auto& x : t.indexes) {
-                    if (x.name == name && x.where == catalog_sql) x.where = r.text(i, 4);
-                }
-            }
-        }
+        std::vector<driftless::detail::memo_row> rows;
+        for (int i = 0; i < r.rows(); ++i) rows.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
+        driftless::schema remembered;
+        for (auto& [name, t] : tables) remembered.tables.push_back(std::move(t));
+        driftless::detail::apply_memo(remembered, rows);
+        tables.clear();
+        for (auto& t : remembered.tables) tables.emplace(t.name, std::move(t));
     }
     // Literal defaults in driftless's spelling (after the memo, which compares the catalog's text).
     for (auto& [name, t] : tables) {

@@ -21,6 +21,7 @@
 
 #include <driftless/checksum.hpp>
 #include <driftless/detail/losses.hpp>
+#include <driftless/detail/memo.hpp>
 #include <driftless/detail/sql_split.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/history.hpp>
@@ -400,60 +401,11 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
 /// index predicates the models wrote (see expressions_table). Replaces the rows of those tables
 /// and of the names they had before the plan.
 inline void remember_expressions(const connection& db, const schema& desired, const migration_plan& p) {
-    constexpr dialect pg = dialect::postgresql;
-    const catalog raw = read_catalog(db, {}, false, true);
-    std::vector<std::string> names;
-    std::string values;
-    const auto row = [&](const std::string& table, std::string_view kind, const std::string& name, const std::string& catalog_sql,
-                         const std::string& model_sql) {
-        values += values.empty() ? "(" : ", (";
-        values += quote_text(table, pg) + ", " + quote_text(kind, pg) + ", " + quote_text(name, pg) + ", " +
-                  quote_text(catalog_sql, pg) + ", " + quote_text(model_sql, pg) + ")";
-    };
-    for (const table_info& want : desired.tables) {
-        names.push_back(want.name);
-        const table_info* have = raw.tables.find_table(want.name);
-        if (have == nullptr) continue;
-        for (const column_info& c : want.columns) {
-            const column_info* h = have->find_column(c.name);
-            const std::string model = render_default(c.default_value, c.type, pg);
-            if (h != nullptr && !model.empty() && h->default_value.kind == default_kind::raw)
-                row(want.name, "default", c.name, h->default_value.text, model);
-        }
-        // A check the plan left alone keeps its name from before a table or column rename: find it
-        // by its expression, as diff() matched it, through the names the plan changed.
-        const table_change* change = nullptr;
-        for (const table_change& tc : p.tables) change = !tc.created && tc.name == want.name ? &tc : change;
-        std::map<std::string, std::string> renames;
-        for (const step& s : p.steps) {
-            if (s.kind == step_kind::rename_column && s.table == want.name) renames[s.from] = s.to;
-        }
-        for (const check_info& c : effective_checks(want, pg)) {
-            const check_info* h = by_name(have->checks, c.name);
-            if (h == nullptr && change != nullptr) {
-                const std::string wanted = driftless::detail::canonical_expression(c.expression);
-                for (const check_info& old : change->before.checks) {
-                    if (driftless::detail::canonical_expression(old.expression, renames) == wanted)
-                        h = by_name(have->checks, old.name);
-                }
-            }
-            if (h != nullptr) row(want.name, "check", h->name, h->expression, c.expression);
-        }
-        for (const index_info& x : want.indexes) {
-            const index_info* h = by_name(have->indexes, x.name);
-            if (h != nullptr && !x.where.empty()) row(want.name, "index", x.name, h->where, x.where);
-        }
-    }
-    for (const table_change& tc : p.tables) {
-        if (!tc.created && tc.before.name != tc.name) names.push_back(tc.before.name);
-    }
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + quote_text(n, pg);
-    std::string sql = "DELETE FROM " + own_table(db, expressions_table) + " WHERE table_name IN (" + list + ")";
-    if (!values.empty())
-        sql += ";\nINSERT INTO " + own_table(db, expressions_table) +
-               " (table_name, kind, name, catalog_sql, model_sql) VALUES " + values;
-    if (!names.empty()) db.batch(sql);
+    std::vector<std::string> tables;
+    const std::vector<driftless::detail::memo_row> rows =
+        driftless::detail::memo_rows(desired, read_catalog(db, {}, false, true).tables, p, dialect::postgresql, tables);
+    const std::string sql = driftless::detail::memo_write_sql(own_table(db, expressions_table), tables, rows, dialect::postgresql);
+    if (!sql.empty()) db.batch(sql);
 }
 
 inline void insert_history(const connection& db, const migration_record& r) {

@@ -1,0 +1,12 @@
+// driftless — the MySQL / MariaDB backend (links the MariaDB client library): the core plus the
+// connection, introspection, rendering and migrate().
+#ifndef DRIFTLESS_MYSQL_HPP
+#define DRIFTLESS_MYSQL_HPP
+
+#include <driftless/driftless.hpp>
+#include <driftless/mysql/connection.hpp>
+#include <driftless/mysql/introspect.hpp>
+#include <driftless/mysql/migrate.hpp>
+#include <driftless/mysql/render.hpp>
+
+#endif  // DRIFTLESS_MYSQL_HPP

@@ -1,0 +1,264 @@
+// driftless — MySQL / MariaDB connection on the MariaDB client library: connect (owning) or borrow
+// an application's MYSQL*.
+#ifndef DRIFTLESS_MYSQL_CONNECTION_HPP
+#define DRIFTLESS_MYSQL_CONNECTION_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <mysql.h>
+
+#include <driftless/error.hpp>
+
+namespace driftless::mysql {
+
+/// The parts of a mysql:// (or mariadb://) URL: mysql://user:password@host:port/database?socket=/path
+struct url_parts {
+    std::string user{};
+    std::string password{};
+    std::string host{};
+    unsigned port = 0;
+    std::string database{};
+    std::string socket{};
+};
+
+namespace detail {
+
+inline int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/// %XX decoded.
+inline std::string percent_decoded(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+}  // namespace detail
+
+/// Parse a mysql:// or mariadb:// URL; throws driftless::error (driftless.mysql.url) when it is not one.
+inline url_parts parse_url(std::string_view url) {
+    const auto bad = [&](std::string_view why) {  // never echoes credentials
+        const std::string shown = url.find('@') == std::string_view::npos ? "'" + std::string(url) + "'" : "the URL";
+        return error(errc::usage, "driftless.mysql.url",
+                     shown + " is not a MySQL URL (" + std::string(why) +
+                         "); write mysql://user:password@host:port/database?socket=/path");
+    };
+    std::string_view rest = url;
+    if (rest.rfind("mysql://", 0) == 0) {
+        rest.remove_prefix(8);
+    } else if (rest.rfind("mariadb://", 0) == 0) {
+        rest.remove_prefix(10);
+    } else {
+        throw bad("it does not start with mysql://");
+    }
+    url_parts out;
+    std::string_view query;
+    if (const auto q = rest.find('?'); q != std::string_view::npos) {
+        query = rest.substr(q + 1);
+        rest = rest.substr(0, q);
+    }
+    std::string_view authority = rest;
+    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
+        authority = rest.substr(0, slash);
+        out.database = detail::percent_decoded(rest.substr(slash + 1));
+    }
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+        const std::string_view credentials = authority.substr(0, at);
+        authority = authority.substr(at + 1);
+        const auto colon = credentials.find(':');
+        out.user = detail::percent_decoded(credentials.substr(0, colon));
+        if (colon != std::string_view::npos) out.password = detail::percent_decoded(credentials.substr(colon + 1));
+    }
+    if (const auto colon = authority.rfind(':'); colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+        const std::string port(authority.substr(colon + 1));
+        char* end = nullptr;
+        const unsigned long value = std::strtoul(port.c_str(), &end, 10);
+        if (port.empty() || *end != '\0' || value == 0 || value > 65535) throw bad("the port is not a number from 1 to 65535");
+        out.port = static_cast<unsigned>(value);
+        authority = authority.substr(0, colon);
+    }
+    out.host = detail::percent_decoded(authority);
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+        const auto eq = pair.find('=');
+        const std::string_view key = pair.substr(0, eq);
+        const std::string value = eq == std::string_view::npos ? std::string() : detail::percent_decoded(pair.substr(eq + 1));
+        if (key == "socket") {
+            out.socket = value;
+        } else if (!key.empty()) {
+            throw bad("unknown parameter '" + std::string(key) + "'");
+        }
+    }
+    return out;
+}
+
+/// A result set, copied out of the client library's buffers: rows of optional texts. Move-only.
+class result {
+public:
+    result() = default;
+    explicit result(MYSQL_RES* r) : r_(r) {
+        if (r_ == nullptr) return;
+        columns_ = mysql_num_fields(r_);
+        while (MYSQL_ROW row = mysql_fetch_row(r_)) {
+            const unsigned long* lengths = mysql_fetch_lengths(r_);
+            rows_.push_back(row);
+            for (unsigned i = 0; i < columns_; ++i) lengths_.push_back(lengths[i]);
+        }
+    }
+    result(const result&) = delete;
+    result& operator=(const result&) = delete;
+    result(result&& other) noexcept
+        : r_(std::exchange(other.r_, nullptr)),
+          columns_(other.columns_),
+          rows_(std::move(other.rows_)),
+          lengths_(std::move(other.lengths_)) {}
+    result& operator=(result&& other) noexcept {
+        if (this != &other) {
+            if (r_ != nullptr) mysql_free_result(r_);
+            r_ = std::exchange(other.r_, nullptr);
+            columns_ = other.columns_;
+            rows_ = std::move(other.rows_);
+            lengths_ = std::move(other.lengths_);
+        }
+        return *this;
+    }
+    ~result() {
+        if (r_ != nullptr) mysql_free_result(r_);
+    }
+
+    [[nodiscard]] int rows() const noexcept { return static_cast<int>(rows_.size()); }
+    [[nodiscard]] bool is_null(int row, int column) const noexcept {
+        return rows_[static_cast<std::size_t>(row)][column] == nullptr;
+    }
+    [[nodiscard]] std::string_view view(int row, int column) const noexcept {
+        const char* p = rows_[static_cast<std::size_t>(row)][column];
+        return p == nullptr ? std::string_view()
+                            : std::string_view(p, lengths_[static_cast<std::size_t>(row) * columns_ + static_cast<std::size_t>(column)]);
+    }
+    [[nodiscard]] std::string text(int row, int column) const { return std::string(view(row, column)); }
+    [[nodiscard]] std::int64_t integer(int row, int column) const {
+        return is_null(row, column) ? 0 : std::strtoll(text(row, column).c_str(), nullptr, 10);
+    }
+
+private:
+    MYSQL_RES* r_ = nullptr;
+    unsigned columns_ = 0;
+    std::vector<MYSQL_ROW> rows_{};
+    std::vector<unsigned long> lengths_{};
+};
+
+namespace detail {
+
+/// The error of the last call on `db`: errno, SQLSTATE, message and the statement.
+[[noreturn]] inline void fail(MYSQL* db, std::string_view id, std::string_view statement) {
+    const unsigned number = mysql_errno(db);
+    const std::string state = mysql_sqlstate(db);
+    std::string message = mysql_error(db);
+    if (message.empty()) message = "the connection failed";
+    throw error(errc::engine, id, message + " (MySQL error " + std::to_string(number) + ", SQLSTATE " + state + ")",
+                std::string(statement), static_cast<int>(number), state);
+}
+
+}  // namespace detail
+
+/// A MySQL or MariaDB connection, owning its handle (connect) or not (borrow). Move-only. Needs
+/// CLIENT_MULTI_STATEMENTS for batch(); connect() sets it.
+class connection {
+public:
+    connection() = default;
+    connection(MYSQL* db, bool owned) noexcept : db_(db), owned_(owned) {}
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+    connection(connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)), owned_(other.owned_) {}
+    connection& operator=(connection&& other) noexcept {
+        if (this != &other) {
+            close();
+            db_ = std::exchange(other.db_, nullptr);
+            owned_ = other.owned_;
+        }
+        return *this;
+    }
+    ~connection() { close(); }
+
+    /// The raw handle, for everything driftless does not wrap.
+    [[nodiscard]] MYSQL* handle() const noexcept { return db_; }
+
+    /// Run one statement; its rows, if it returns any. Throws driftless::error with errno,
+    /// SQLSTATE and the statement.
+    result execute(std::string_view sql) const {
+        std::vector<result> all = batch(sql);
+        return all.empty() ? result() : std::move(all.back());
+    }
+
+    /// Run one or more statements (separated by ';') in one round trip; every result set in order
+    /// (statements without rows give an empty result). On the first failure the error is thrown.
+    std::vector<result> batch(std::string_view sql) const {
+        if (mysql_real_query(db_, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
+            detail::fail(db_, "driftless.mysql.execute", sql);
+        std::vector<result> out;
+        for (;;) {
+            MYSQL_RES* r = mysql_store_result(db_);
+            if (r == nullptr && mysql_field_count(db_) != 0) detail::fail(db_, "driftless.mysql.execute", sql);
+            out.emplace_back(r);
+            const int next = mysql_next_result(db_);
+            if (next == -1) break;
+            if (next > 0) detail::fail(db_, "driftless.mysql.execute", sql);
+        }
+        return out;
+    }
+
+private:
+    void close() noexcept {
+        if (db_ != nullptr && owned_) mysql_close(db_);
+        db_ = nullptr;
+    }
+
+    MYSQL* db_ = nullptr;
+    bool owned_ = false;
+};
+
+/// Connect to `url` (see parse_url), with multi-statement support and utf8mb4. Throws
+/// driftless::error (errc::engine) with the client library's message when it fails.
+inline connection connect(const std::string& url) {
+    const url_parts u = parse_url(url);
+    MYSQL* db = mysql_init(nullptr);
+    if (db == nullptr) throw error(errc::engine, "driftless.mysql.connect", "out of memory");
+    mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    const char* host = u.host.empty() ? nullptr : u.host.c_str();
+    if (mysql_real_connect(db, host, u.user.empty() ? nullptr : u.user.c_str(), u.password.empty() ? nullptr : u.password.c_str(),
+                           u.database.empty() ? nullptr : u.database.c_str(), u.port, u.socket.empty() ? nullptr : u.socket.c_str(),
+                           CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == nullptr) {
+        const std::string message = mysql_error(db);
+        const unsigned number = mysql_errno(db);
+        mysql_close(db);
+        throw error(errc::engine, "driftless.mysql.connect", "cannot connect: " + message, {}, static_cast<int>(number));
+    }
+    return connection(db, true);
+}
+
+/// Use an application's open handle without taking ownership; it must outlive the connection and
+/// have been opened with CLIENT_MULTI_STATEMENTS.
+inline connection borrow(MYSQL* db) noexcept { return connection(db, false); }
+
+}  // namespace driftless::mysql
+
+#endif  // DRIFTLESS_MYSQL_CONNECTION_HPP

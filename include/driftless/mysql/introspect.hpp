@@ -1,0 +1,222 @@
+// driftless — reading one MySQL / MariaDB database from information_schema, in a constant number
+// of queries sent in one round trip, whatever the number of tables.
+#ifndef DRIFTLESS_MYSQL_INTROSPECT_HPP
+#define DRIFTLESS_MYSQL_INTROSPECT_HPP
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <driftless/detail/text.hpp>
+#include <driftless/mysql/connection.hpp>
+#include <driftless/render.hpp>
+#include <driftless/schema.hpp>
+
+namespace driftless::mysql {
+
+/// Options of mysql::introspect.
+struct introspect_options {
+    std::string database{};                 ///< empty: the connection's current database (DATABASE())
+    bool include_driftless_tables = false;  ///< also report _driftless_* tables
+};
+
+namespace detail {
+
+/// The queries introspection sends (one round trip): columns, indexes, foreign keys, checks.
+inline std::string catalog_queries(const std::string& database) {
+    const std::string db = database.empty() ? std::string("DATABASE()") : quote_text(database, dialect::mysql);
+    return "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE, c.COLUMN_DEFAULT, c.EXTRA "
+           "FROM information_schema.COLUMNS c JOIN information_schema.TABLES t "
+           "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME "
+           "WHERE c.TABLE_SCHEMA = " + db + " AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION;\n"
+           "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION "
+           "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " + db + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX;\n"
+           "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, "
+           "r.DELETE_RULE, r.UPDATE_RULE, k.REFERENCED_TABLE_SCHEMA = k.TABLE_SCHEMA "
+           "FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
+           "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME "
+           "WHERE k.TABLE_SCHEMA = " + db + " AND k.REFERENCED_TABLE_NAME IS NOT NULL "
+           "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION;\n"
+           "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM information_schema.CHECK_CONSTRAINTS "
+           "WHERE CONSTRAINT_SCHEMA = " + db + " ORDER BY TABLE_NAME, CONSTRAINT_NAME";
+}
+
+/// InnoDB's RESTRICT and NO ACTION are the same (checked at once); both read as no_action, and
+/// as_stored() writes a model's restrict the same way.
+inline fk_action parse_rule(std::string_view rule) {
+    if (rule == "CASCADE") return fk_action::cascade;
+    if (rule == "SET NULL") return fk_action::set_null;
+    if (rule == "SET DEFAULT") return fk_action::set_default;
+    return fk_action::no_action;
+}
+
+/// A default as information_schema reports it, in the spelling driftless renders: MariaDB's
+/// "NULL" (no default), current_timestamp() -> CURRENT_TIMESTAMP, current_timestamp(3) ->
+/// CURRENT_TIMESTAMP(3). Quoted literals and numbers are already in driftless's spelling. Returns
+/// "" for no default.
+inline std::string default_sql(std::string_view reported) {
+    if (reported == "NULL") return {};
+    std::string lower(reported);
+    for (char& c : lower) c = driftless::detail::to_lower(c);
+    if (lower == "current_timestamp()" || lower == "current_timestamp" || lower == "now()") return "CURRENT_TIMESTAMP";
+    if (lower.rfind("current_timestamp(", 0) == 0 && lower.back() == ')') return "CURRENT_TIMESTAMP" + std::string(reported.substr(17));
+    return std::string(reported);
+}
+
+}  // namespace detail
+
+/// Every base table of the database (driftless's own left out unless asked), with columns in order,
+/// primary key, unique constraints (every unique index other than PRIMARY; see below), indexes,
+/// foreign keys and checks. Types are reported as COLUMN_TYPE spells them (type_kind::custom,
+/// compared through canonical_mysql_type), defaults in driftless's spelling (default_kind::raw),
+/// AUTO_INCREMENT as auto_increment. Indexes that InnoDB created for a foreign key (named after it,
+/// on its columns) and prefix, FULLTEXT and SPATIAL indexes are not reported, so a plan leaves them
+/// alone. MySQL cannot tell a UNIQUE constraint from a unique index: both are reported as unique
+/// constraints (see reconcile_uniques). Four queries in one round trip whatever the number of tables.
+inline schema introspect(const connection& db, const introspect_options& options = {}) {
+    std::vector<result> r = db.batch(detail::catalog_queries(options.database));
+    std::map<std::string, table_info> tables;
+    const auto skip = [&](const std::string& name) {
+        return !options.include_driftless_tables && name.rfind("_driftless_", 0) == 0;
+    };
+    {
+        const result& c = r.at(0);
+        for (int i = 0; i < c.rows(); ++i) {
+            const std::string table = c.text(i, 0);
+            if (skip(table)) continue;
+            table_info& t = tables[table];
+            t.name = table;
+            column_info col;
+            col.name = c.text(i, 1);
+            col.type.kind = type_kind::custom;
+            col.type.mysql = c.text(i, 2);
+            col.nullable = c.view(i, 3) == "YES";
+            col.auto_increment = c.view(i, 5).find("auto_increment") != std::string_view::npos;
+            if (!c.is_null(i, 4)) {
+                if (std::string def = detail::default_sql(c.view(i, 4)); !def.empty()) {
+                    col.default_value.kind = default_kind::raw;
+                    col.default_value.text = std::move(def);
+                }
+            }
+            t.columns.push_back(std::move(col));
+        }
+    }
+    // Foreign keys first: the indexes InnoDB made for them are recognised by their names.
+    std::set<std::pair<std::string, std::string>> foreign_key_names;
+    {
+        const result& f = r.at(2);
+        std::string last_table, last_name;
+        for (int i = 0; i < f.rows(); ++i) {
+            const auto it = tables.find(f.text(i, 0));
+            if (it == tables.end()) continue;
+            table_info& t = it->second;
+            const std::string name = f.text(i, 1);
+            if (t.name != last_table || name != last_name) {
+                foreign_key_info fk;
+                fk.name = name;
+                fk.ref_table = f.view(i, 7) == "1" ? f.text(i, 3) : "(another database)." + f.text(i, 3);
+                fk.on_delete = detail::parse_rule(f.view(i, 5));
+                fk.on_update = detail::parse_rule(f.view(i, 6));
+                t.foreign_keys.push_back(std::move(fk));
+                foreign_key_names.emplace(t.name, name);
+            }
+            last_table = t.name;
+            last_name = name;
+            t.foreign_keys.back().columns.push_back(f.text(i, 2));
+            t.foreign_keys.back().ref_columns.push_back(f.text(i, 4));
+        }
+    }
+    {
+        const result& x = r.at(1);
+        std::string last_table, last_name;
+        bool representable = false;
+        for (int i = 0; i < x.rows(); ++i) {
+            const auto it = tables.find(x.text(i, 0));
+            if (it == tables.end()) continue;
+            table_info& t = it->second;
+            const std::string name = x.text(i, 1);
+            const bool first = t.name != last_table || name != last_name;
+            last_table = t.name;
+            last_name = name;
+            const bool unique = x.view(i, 2) == "0";
+            if (first) {
+                representable = x.view(i, 5) == "BTREE" && (unique || foreign_key_names.count({t.name, name}) == 0);
+                if (!representable) continue;
+                if (name == "PRIMARY") {
+                } else if (unique) {
+                    t.uniques.push_back({name, {}});
+                } else {
+                    t.indexes.push_back({name, {}, false, {}});
+                }
+            }
+            if (!representable) continue;
+            if (!x.is_null(i, 4) || x.is_null(i, 3) || x.view(i, 6) == "D") {  // a prefix, an expression, descending
+                if (name != "PRIMARY") unique ? t.uniques.pop_back() : t.indexes.pop_back();
+                representable = false;
+                continue;
+            }
+            if (name == "PRIMARY") {
+                t.primary_key.push_back(x.text(i, 3));
+            } else if (unique) {
+                t.uniques.back().columns.push_back(x.text(i, 3));
+            } else {
+                t.indexes.back().columns.push_back(x.text(i, 3));
+            }
+        }
+    }
+    {
+        const result& k = r.at(3);
+        for (int i = 0; i < k.rows(); ++i) {
+            const auto it = tables.find(k.text(i, 0));
+            if (it == tables.end()) continue;
+            it->second.checks.push_back({k.text(i, 1), k.text(i, 2)});
+        }
+    }
+    schema out;
+    for (auto& [name, t] : tables) out.tables.push_back(std::move(t));
+    return out;
+}
+
+/// MySQL keeps a UNIQUE constraint as a unique index, so introspection reports every unique index
+/// as a constraint. Where `desired` declares a unique index (not a constraint) of that name, the
+/// catalog's entry is moved back to the indexes, so that the two compare as they were declared.
+inline void reconcile_uniques(schema& actual, const schema& desired) {
+    for (table_info& t : actual.tables) {
+        const table_info* want = desired.find_table(t.name);
+        if (want == nullptr) continue;
+        for (auto it = t.uniques.begin(); it != t.uniques.end();) {
+            const bool declared_as_index = std::any_of(want->indexes.begin(), want->indexes.end(),
+                                                       [&](const index_info& x) { return x.unique && x.name == it->name; });
+            if (declared_as_index) {
+                t.indexes.push_back({it->name, it->columns, true, {}});
+                it = t.uniques.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+}
+
+/// What a schema of models looks like once MySQL has it: a partial index is a plain index over all
+/// rows (MySQL has no partial indexes; see render_create_index), so its predicate is dropped here;
+/// RESTRICT is NO ACTION.
+inline schema as_stored(schema desired) {
+    for (table_info& t : desired.tables) {
+        for (index_info& x : t.indexes) {
+            if (!x.unique) x.where.clear();
+        }
+        for (foreign_key_info& fk : t.foreign_keys) {
+            if (fk.on_delete == fk_action::restrict) fk.on_delete = fk_action::no_action;
+            if (fk.on_update == fk_action::restrict) fk.on_update = fk_action::no_action;
+        }
+    }
+    return desired;
+}
+
+}  // namespace driftless::mysql
+
+#endif  // DRIFTLESS_MYSQL_INTROSPECT_HPP

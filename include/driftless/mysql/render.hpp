@@ -1,0 +1,145 @@
+// driftless — a plan as MySQL / MariaDB statements: CREATE TABLE, and ALTER TABLE in place for
+// every other change. Each statement commits on its own (MySQL's DDL is not transactional), so
+// the statements are ordered to be valid one after the other and each stands alone.
+#ifndef DRIFTLESS_MYSQL_RENDER_HPP
+#define DRIFTLESS_MYSQL_RENDER_HPP
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <driftless/diff.hpp>
+#include <driftless/plan.hpp>
+#include <driftless/render.hpp>
+#include <driftless/schema.hpp>
+
+namespace driftless::mysql {
+
+namespace detail {
+
+inline std::string q(std::string_view name) { return quote_identifier(name, dialect::mysql); }
+
+/// A column's whole definition, as ADD COLUMN and MODIFY COLUMN take it (MySQL changes type,
+/// nullability, default and AUTO_INCREMENT together).
+inline std::string column_definition(const column_info& c) {
+    std::string out = q(c.name) + " " + render_type(c.type, dialect::mysql);
+    out += c.nullable ? " NULL" : " NOT NULL";
+    if (c.auto_increment) out += " AUTO_INCREMENT";
+    if (const std::string def = render_default(c.default_value, c.type, dialect::mysql); !def.empty()) out += " DEFAULT " + def;
+    return out;
+}
+
+inline std::string foreign_key_clause(const foreign_key_info& fk) {
+    std::string s = "CONSTRAINT " + q(fk.name) + " FOREIGN KEY " + driftless::detail::column_list(fk.columns, dialect::mysql) +
+                    " REFERENCES " + q(fk.ref_table) + " " + driftless::detail::column_list(fk.ref_columns, dialect::mysql);
+    if (fk.on_delete != fk_action::no_action) s += " ON DELETE " + std::string(driftless::detail::action_sql(fk.on_delete));
+    if (fk.on_update != fk_action::no_action) s += " ON UPDATE " + std::string(driftless::detail::action_sql(fk.on_update));
+    return s;
+}
+
+template <class List>
+const auto* by_name(const List& list, const std::string& name) {
+    for (const auto& x : list) {
+        if (x.name == name) return &x;
+    }
+    return static_cast<const typename List::value_type*>(nullptr);
+}
+
+}  // namespace detail
+
+/// The statements that carry out `p` on MySQL / MariaDB. Order: foreign keys dropped first (every
+/// table), then per table renames, drops, CREATE TABLE or column changes (one MODIFY COLUMN per
+/// changed column, ALGORITHM=INSTANT for a column added last that is nullable or has a default),
+/// keys, checks and indexes; foreign keys added last (every table).
+inline std::vector<std::string> render_plan(const migration_plan& p) {
+    using detail::q;
+    constexpr dialect my = dialect::mysql;
+    std::vector<std::string> sql;
+    const auto steps_of = [&](const table_change& tc, step_kind k) {
+        std::vector<const step*> v;
+        for (const step& s : p.steps) {
+            if (s.table == tc.name && s.kind == k) v.push_back(&s);
+        }
+        return v;
+    };
+    for (const table_change& tc : p.tables) {
+        if (tc.created) continue;
+        for (const step* s : steps_of(tc, step_kind::drop_foreign_key))
+            sql.push_back("ALTER TABLE " + q(tc.before.name) + " DROP FOREIGN KEY " + q(s->subject));
+    }
+    for (const table_change& tc : p.tables) {
+        if (tc.created) {
+            for (auto& s : create_table_statements(tc.after, my)) sql.push_back(std::move(s));
+            continue;
+        }
+        const std::string alter = "ALTER TABLE " + q(tc.name) + " ";
+        for (const step* s : steps_of(tc, step_kind::rename_table)) sql.push_back("RENAME TABLE " + q(s->from) + " TO " + q(s->to));
+        for (const step* s : steps_of(tc, step_kind::rename_column))
+            sql.push_back(alter + "RENAME COLUMN " + q(s->from) + " TO " + q(s->to));
+        for (const step* s : steps_of(tc, step_kind::drop_check)) sql.push_back(alter + "DROP CONSTRAINT " + q(s->subject));
+        for (const step* s : steps_of(tc, step_kind::drop_unique)) sql.push_back(alter + "DROP INDEX " + q(s->subject));
+        for (const step* s : steps_of(tc, step_kind::drop_index)) sql.push_back(alter + "DROP INDEX " + q(s->subject));
+        const bool pk_changes = !steps_of(tc, step_kind::change_primary_key).empty();
+        if (pk_changes && !tc.before.primary_key.empty()) {
+            // An AUTO_INCREMENT column must stay a key: take AUTO_INCREMENT off first.
+            for (const column_info& c : tc.before.columns) {
+                if (!c.auto_increment) continue;
+                column_info plain = c;
+                plain.auto_increment = false;
+                sql.push_back(alter + "MODIFY COLUMN " + detail::column_definition(plain));
+            }
+            sql.push_back(alter + "DROP PRIMARY KEY");
+        }
+        for (const step* s : steps_of(tc, step_kind::drop_column)) sql.push_back(alter + "DROP COLUMN " + q(s->subject));
+        for (const step* s : steps_of(tc, step_kind::add_column)) {
+            const column_info* c = tc.after.find_column(s->subject);
+            if (c == nullptr) continue;
+            column_info added = *c;
+            if (added.auto_increment && pk_changes) added.auto_increment = false;  // set once the key exists
+            const bool instant = (c->nullable || c->default_value.kind != default_kind::none) && !c->auto_increment;
+            sql.push_back(alter + "ADD COLUMN " + detail::column_definition(added) + (instant ? ", ALGORITHM=INSTANT" : ""));
+        }
+        // One MODIFY per column whose type, nullability, default or AUTO_INCREMENT changes.
+        std::set<std::string> modified;
+        for (const step& s : p.steps) {
+            if (s.table != tc.name) continue;
+            if (s.kind != step_kind::change_type && s.kind != step_kind::change_nullability && s.kind != step_kind::change_default &&
+                s.kind != step_kind::change_auto_increment)
+                continue;
+            if (!modified.insert(s.subject).second) continue;
+            const column_info* c = tc.after.find_column(s.subject);
+            if (c == nullptr) continue;
+            column_info now = *c;
+            if (now.auto_increment && pk_changes) now.auto_increment = false;  // set once the key exists
+            sql.push_back(alter + "MODIFY COLUMN " + detail::column_definition(now));
+        }
+        if (pk_changes && !tc.after.primary_key.empty()) {
+            sql.push_back(alter + "ADD PRIMARY KEY " + driftless::detail::column_list(tc.after.primary_key, my));
+            for (const column_info& c : tc.after.columns) {
+                if (c.auto_increment) sql.push_back(alter + "MODIFY COLUMN " + detail::column_definition(c));
+            }
+        }
+        for (const step* s : steps_of(tc, step_kind::add_unique)) {
+            if (const unique_info* u = detail::by_name(tc.after.uniques, s->subject))
+                sql.push_back(alter + "ADD CONSTRAINT " + q(u->name) + " UNIQUE " + driftless::detail::column_list(u->columns, my));
+        }
+        for (const step* s : steps_of(tc, step_kind::add_check)) sql.push_back(alter + "ADD CONSTRAINT " + q(s->subject) + " CHECK (" + s->to + ")");
+        for (const step* s : steps_of(tc, step_kind::create_index)) {
+            if (const index_info* x = detail::by_name(tc.after.indexes, s->subject)) sql.push_back(render_create_index(tc.after, *x, my));
+        }
+    }
+    for (const table_change& tc : p.tables) {
+        if (tc.created) continue;
+        for (const step* s : steps_of(tc, step_kind::add_foreign_key)) {
+            if (const foreign_key_info* fk = detail::by_name(tc.after.foreign_keys, s->subject))
+                sql.push_back("ALTER TABLE " + q(tc.name) + " ADD " + detail::foreign_key_clause(*fk));
+        }
+    }
+    return sql;
+}
+
+}  // namespace driftless::mysql
+
+#endif  // DRIFTLESS_MYSQL_RENDER_HPP

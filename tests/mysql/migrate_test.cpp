@@ -1,0 +1,193 @@
+// migrate<Ts...>() on MariaDB: every shared model twice plans nothing; golden ALTER statements;
+// a run stopped after each step k leaves a precise dirty state that the next run resumes, or
+// reports when the database changed meanwhile; lossy steps refused with counts; GET_LOCK held
+// by another session makes migrate give up in time.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <driftless/mysql.hpp>
+
+#include "../models/models.hpp"
+#include "my_support.hpp"
+
+namespace mymig {
+struct User {
+    std::int64_t id;
+    std::string email;
+    std::optional<std::int32_t> age;
+    std::string nick;
+};
+struct UserV2 {  // age renamed to years, nick dropped, bio added, email bounded, an index, karma with a default
+    std::int64_t id;
+    std::string email;
+    std::optional<std::int32_t> years;
+    std::optional<std::string> bio;
+    std::int32_t karma;
+};
+struct UserUnique {  // karma with a default, and email unique
+    std::int64_t id;
+    std::string email;
+    std::optional<std::int32_t> age;
+    std::string nick;
+    std::int32_t karma;
+};
+struct Note {
+    std::int64_t id;
+    std::int64_t user_id;
+    std::string text;
+};
+}  // namespace mymig
+
+template <> inline constexpr auto driftless::customize::table<mymig::User> = driftless::table<mymig::User>("users");
+template <>
+inline constexpr auto driftless::customize::table<mymig::UserV2> =
+    driftless::table<mymig::UserV2>("users")
+        .renamed(&mymig::UserV2::years, "age")
+        .length(&mymig::UserV2::email, 320)
+        .default_value(&mymig::UserV2::karma, 0)
+        .index("users_by_years", &mymig::UserV2::years);
+template <>
+inline constexpr auto driftless::customize::table<mymig::UserUnique> =
+    driftless::table<mymig::UserUnique>("users")
+        .length(&mymig::UserUnique::email, 255)
+        .default_value(&mymig::UserUnique::karma, 0)
+        .unique(&mymig::UserUnique::email);
+template <>
+inline constexpr auto driftless::customize::table<mymig::Note> =
+    driftless::table<mymig::Note>("notes").foreign_key(&mymig::Note::user_id, &mymig::User::id,
+                                                       {.on_delete = driftless::fk_action::cascade});
+
+using my_test::one;
+using my_test::schema_text;
+
+TEST_CASE("mysql migrate: every shared model, twice: the second run plans nothing") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    namespace m = pfr_models;
+    // AuditLog has a unique partial index, which MySQL cannot express (refused when rendering).
+    CHECK_THROWS_WITH_AS(driftless::migrate<m::AuditLog>(db), doctest::Contains("MySQL has no partial indexes"), driftless::error);
+    const auto first = driftless::migrate<m::User, m::Group, m::AllTypes, m::Membership, m::Post, m::OrderLine, m::Event,
+                                          m::Setting, m::Account, m::Employee, m::Document, m::Odd>(db);
+    CHECK(first.applied);
+    CHECK(driftless::migration_status(db).at(0).state == "applied");
+    const auto second = driftless::plan<m::User, m::Group, m::AllTypes, m::Membership, m::Post, m::OrderLine, m::Event,
+                                        m::Setting, m::Account, m::Employee, m::Document, m::Odd>(db);
+    CHECK(driftless::describe(second.plan) == "");
+}
+
+TEST_CASE("mysql migrate: golden ALTER statements, rows kept, lossy steps refused with counts") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    CHECK(driftless::migrate<mymig::User, mymig::Note>(db).applied);
+    db.execute("INSERT INTO users VALUES (1, 'a@x', 30, 'a'), (2, 'b@x', NULL, 'b')");
+    CHECK_THROWS_WITH_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db)),
+                         doctest::Contains("dropping column users.nick would discard 2 non-null values"), driftless::error);
+    const auto planned = driftless::plan<mymig::UserV2, mymig::Note>(db);
+    CHECK(driftless::join_statements(planned.statements) ==
+          "ALTER TABLE `users` RENAME COLUMN `age` TO `years`;\n"
+          "ALTER TABLE `users` DROP COLUMN `nick`;\n"
+          "ALTER TABLE `users` ADD COLUMN `bio` VARCHAR(255) NULL, ALGORITHM=INSTANT;\n"
+          "ALTER TABLE `users` ADD COLUMN `karma` INT NOT NULL DEFAULT 0, ALGORITHM=INSTANT;\n"
+          "ALTER TABLE `users` MODIFY COLUMN `email` VARCHAR(320) NOT NULL;\n"
+          "CREATE INDEX `users_by_years` ON `users` (`years`);\n");
+    const auto r = driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true});
+    CHECK(r.applied);
+    CHECK(one(db, "SELECT group_concat(concat(id, email, coalesce(years, '-'), karma) ORDER BY id) FROM users") == "1a@x300,2b@x-0");
+    CHECK(driftless::plan<mymig::UserV2, mymig::Note>(db).plan.empty());
+    const auto status = driftless::migration_status(db);
+    REQUIRE(status.size() == 2);
+    CHECK(status[1].state == "applied");
+    CHECK(status[1].statements_done == 6);
+}
+
+TEST_CASE("mysql migrate: stopped after each step k, the next run resumes at k+1; never re-runs, never records success early") {
+    my_test::scratch_database clean_db;
+    auto clean = clean_db.connect();
+    driftless::migrate<mymig::User, mymig::Note>(clean);
+    driftless::migrate<mymig::UserV2, mymig::Note>(clean, {.allow_data_loss = true});
+    const std::string target = schema_text(clean);
+    for (std::size_t k = 0; k < 6; ++k) {
+        CAPTURE(k);
+        my_test::scratch_database scratch;
+        auto db = scratch.connect();
+        driftless::migrate<mymig::User, mymig::Note>(db);
+        db.execute("INSERT INTO users VALUES (1, 'a@x', 30, 'a')");
+        driftless::mysql::detail::before_statement_hook() = [k](std::size_t i, std::size_t) {
+            if (i == k) throw driftless::error(driftless::errc::engine, "driftless.test.stop", "stopped before step " + std::to_string(i + 1));
+        };
+        CHECK_THROWS_WITH_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true})),
+                             doctest::Contains("stopped before step"), driftless::error);
+        driftless::mysql::detail::before_statement_hook() = nullptr;
+        auto status = driftless::migration_status(db);
+        REQUIRE(status.size() == 2);
+        CHECK(status[1].state == "started");
+        CHECK(status[1].statements_done == static_cast<std::int64_t>(k));
+        const auto resumed = driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true});
+        CHECK(resumed.applied);
+        CHECK(resumed.version == 2);
+        CHECK(resumed.statements.size() == 6 - k);
+        status = driftless::migration_status(db);
+        REQUIRE(status.size() == 2);
+        CHECK(status[1].state == "applied");
+        CHECK(status[1].statements_done == 6);
+        CHECK(schema_text(db) == target);
+        CHECK(one(db, "SELECT concat(email, years) FROM users") == "a@x30");
+    }
+}
+
+TEST_CASE("mysql migrate: a failed step is recorded dirty; a database changed meanwhile is reported, not guessed") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    driftless::migrate<mymig::User>(db);
+    db.execute("INSERT INTO users VALUES (1, 'same', 1, 'a'), (2, 'same', 2, 'b')");
+    // Step 1 adds karma, step 2 the unique key on email, which the duplicates break.
+    CHECK_THROWS_WITH_AS(driftless::migrate<mymig::UserUnique>(db),
+                         doctest::Contains("failed at step 2 of 2 (1 applied before it"), driftless::error);
+    auto status = driftless::migration_status(db);
+    REQUIRE(status.size() == 2);
+    CHECK(status[1].state == "dirty");
+    CHECK(status[1].statements_done == 1);
+    CHECK(one(db, "SELECT count(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME = 'karma'") == "1");
+    // A column added by hand meanwhile: what is left is no longer the recorded rest; report, change nothing.
+    db.execute("ALTER TABLE users ADD COLUMN stray INT");
+    const std::string before = schema_text(db);
+    CHECK_THROWS_WITH_AS(driftless::migrate<mymig::UserUnique>(db), doctest::Contains("is dirty at step 2 of 2"), driftless::error);
+    CHECK(schema_text(db) == before);
+    // Put right by hand: the rest (step 2) runs in the same history row.
+    db.execute("ALTER TABLE users DROP COLUMN stray");
+    db.execute("UPDATE users SET email = 'other' WHERE id = 2");
+    const auto resumed = driftless::migrate<mymig::UserUnique>(db);
+    CHECK(resumed.applied);
+    CHECK(resumed.version == 2);
+    status = driftless::migration_status(db);
+    REQUIRE(status.size() == 2);
+    CHECK(status[1].state == "applied");
+    CHECK(status[1].statements_done == 2);
+}
+
+TEST_CASE("mysql migrate: GET_LOCK held by another session: give up in time, succeed after") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    auto holder = scratch.connect();
+    CHECK(one(holder, "SELECT GET_LOCK('driftless_migrate', 0)") == "1");
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        driftless::migrate<mymig::User>(db, {.lock_timeout = std::chrono::milliseconds(1000), .lock_retries = 1});
+        FAIL("migrate ran while another session held the migration lock");
+    } catch (const driftless::error& e) {
+        CHECK(e.code() == driftless::errc::busy);
+        CHECK(std::string(e.what()).find("gave up after 2 attempts of 1 s each") != std::string::npos);
+    }
+    const auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(waited >= std::chrono::milliseconds(1900));
+    CHECK(waited < std::chrono::seconds(10));
+    CHECK(one(db, "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()") == "0");
+    holder.execute("SELECT RELEASE_LOCK('driftless_migrate')");
+    CHECK(driftless::migrate<mymig::User>(db).applied);
+    CHECK(one(db, "SELECT @@SESSION.lock_wait_timeout") == one(holder, "SELECT @@SESSION.lock_wait_timeout"));
+}
