@@ -42,6 +42,15 @@
 #include <driftless/postgresql.hpp>
 #endif
 
+/// 1 when the command line also drives MySQL / MariaDB (mysql:// URLs); set like
+/// DRIFTLESS_CLI_POSTGRESQL when the build provides driftless::mysql.
+#ifndef DRIFTLESS_CLI_MYSQL
+#define DRIFTLESS_CLI_MYSQL 0
+#endif
+#if DRIFTLESS_CLI_MYSQL
+#include <driftless/mysql.hpp>
+#endif
+
 namespace driftless::cli {
 
 /// The process exit codes of every command.
@@ -121,6 +130,10 @@ inline database_url parse_url(std::string_view url) {
     if (out.scheme == "mariadb") out.scheme = "mysql";
     if (out.scheme == "postgresql" && DRIFTLESS_CLI_POSTGRESQL) {
         out.target = std::string(url);  // libpq takes postgresql:// and postgres:// URIs as they are
+        return out;
+    }
+    if (out.scheme == "mysql" && DRIFTLESS_CLI_MYSQL) {
+        out.target = "mysql" + std::string(url.substr(colon));  // mariadb:// is the same URL
         return out;
     }
     if (out.scheme == "postgresql" || out.scheme == "mysql")
@@ -322,6 +335,9 @@ auto with_database(const settings& s, open_mode mode, bool* missing, F&& f) {
 #if DRIFTLESS_CLI_POSTGRESQL
     if (u.scheme == "postgresql") return f(postgresql::connect(u.target));
 #endif
+#if DRIFTLESS_CLI_MYSQL
+    if (u.scheme == "mysql") return f(mysql::connect(u.target));
+#endif
     const bool file = u.target != ":memory:" && u.target.rfind("file:", 0) != 0;
     std::error_code ec;
     if (mode != open_mode::create && file && !std::filesystem::exists(u.target, ec)) {
@@ -368,6 +384,31 @@ inline std::int64_t rollback_table(const postgresql::connection& db, const std::
 inline verify_report verify_files(const postgresql::connection& db, const std::filesystem::path& dir) {
     return postgresql::verify_files(db, dir);
 }
+#endif
+#if DRIFTLESS_CLI_MYSQL
+[[noreturn]] inline void not_on_mysql(std::string_view what) {
+    throw error(errc::unsupported, "driftless.cli.unsupported",
+                std::string(what) + " is not available on MySQL / MariaDB yet (migrate, plan, status and verify are)");
+}
+inline migrate_result migrate_schema(const mysql::connection& db, const schema& desired, const migrate_options& o,
+                                     const std::string& source) {
+    return mysql::migrate_schema(db, desired, o, source);
+}
+inline generate_result generate_schema(const mysql::connection&, const schema&, const std::string&, const std::filesystem::path&,
+                                       const generate_options&) {
+    not_on_mysql("generate");
+}
+inline std::int64_t rollback_table(const mysql::connection&, const std::string&, bool) { not_on_mysql("rollback"); }
+inline verify_report verify_files(const mysql::connection& db, const std::filesystem::path& dir) {
+    return driftless::verify_files(read_migration_dir(dir), mysql::migration_status(db));
+}
+inline apply_result apply_migrations(const mysql::connection&, const std::filesystem::path&, const apply_options&) {
+    not_on_mysql("upgrade");
+}
+inline apply_result apply_migration_file(const mysql::connection&, const std::filesystem::path&, const apply_options&) {
+    not_on_mysql("apply");
+}
+inline void baseline(const mysql::connection&, std::int64_t, const std::string&) { not_on_mysql("baseline"); }
 #endif
 
 inline exit_code code_of(const error& e) {
@@ -483,12 +524,29 @@ private:
     bool shown_ = false;
 };
 
+// The file workflow, where the backend has it (the overloads above say where it has not).
+template <class Db>
+apply_result apply_migrations(const Db& db, const std::filesystem::path& dir, const apply_options& o) {
+    return driftless::apply_migrations(db, dir, o);
+}
+template <class Db>
+apply_result apply_migration_file(const Db& db, const std::filesystem::path& file, const apply_options& o) {
+    return driftless::apply_migration_file(db, file, o);
+}
+template <class Db>
+void baseline(const Db& db, std::int64_t version, const std::string& description) {
+    driftless::baseline(db, version, description);
+}
+
 /// The progress line of a SQLite run; PostgreSQL runs show none.
 inline std::unique_ptr<progress_line> progress_for(const sqlite::connection& db, std::string what) {
     return std::make_unique<progress_line>(db, std::move(what));
 }
 #if DRIFTLESS_CLI_POSTGRESQL
 inline std::unique_ptr<progress_line> progress_for(const postgresql::connection&, const std::string&) { return nullptr; }
+#endif
+#if DRIFTLESS_CLI_MYSQL
+inline std::unique_ptr<progress_line> progress_for(const mysql::connection&, const std::string&) { return nullptr; }
 #endif
 
 inline output need_models(const model_set* m, std::string_view command) {
@@ -516,7 +574,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     std::string database, migrations_dir, config_path;
     bool as_json = false;
     app.add_option("--database", database,
-                   "database URL: sqlite:PATH, sqlite::memory:, postgresql://... (else DRIFTLESS_DATABASE_URL, else driftless.toml)");
+                   "database URL: sqlite:PATH, sqlite::memory:, postgresql://..., mysql://... (else DRIFTLESS_DATABASE_URL, else driftless.toml)");
     app.add_option("--migrations", migrations_dir, "migrations directory (else driftless.toml, else ./migrations)");
     app.add_option("--config", config_path, "configuration file (default ./driftless.toml)");
     app.add_flag("--json", as_json, "print one JSON object on stdout instead of text");
@@ -550,7 +608,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     migrate->add_flag("--status", show_status, "show the recorded migrations instead (same as 'status')");
     migrate->add_flag("--verify", verify_all, "read the catalog even when nothing changed since the last run");
     migrate->add_option("--model", model_names, "only these models (type or table names)");
-    migrate->add_option("--dialect", dialect_name, "the dialect the database URL must be (sqlite, postgresql)");
+    migrate->add_option("--dialect", dialect_name, "the dialect the database URL must be (sqlite, postgresql, mysql)");
 
     std::string name, output_dir;
     bool apply_after = false;
@@ -733,7 +791,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.dry_run = dry_run;
             const apply_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
                 const auto progress = detail::progress_for(db, upgrade->parsed() ? "upgrade" : "apply");
-                return upgrade->parsed() ? apply_migrations(db, s.migrations, o) : apply_migration_file(db, file, o);
+                return upgrade->parsed() ? detail::apply_migrations(db, s.migrations, o) : detail::apply_migration_file(db, file, o);
             });
             out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}, {"statements", r.statements}};
             std::string text;
@@ -784,7 +842,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             if (report.drift()) out.code = exit_code::drift;
         } else if (baseline->parsed()) {
             detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) {
-                driftless::baseline(db, baseline_version, description.empty() ? "baseline" : description);
+                detail::baseline(db, baseline_version, description.empty() ? "baseline" : description);
             });
             out.fields = {{"version", baseline_version}};
             out.text = "marked the database as being at version " + std::to_string(baseline_version) + "\n";

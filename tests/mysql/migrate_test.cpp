@@ -71,6 +71,9 @@ TEST_CASE("mysql migrate: every shared model, twice: the second run plans nothin
     namespace m = pfr_models;
     // AuditLog has a unique partial index, which MySQL cannot express (refused when rendering).
     CHECK_THROWS_WITH_AS(driftless::migrate<m::AuditLog>(db), doctest::Contains("MySQL has no partial indexes"), driftless::error);
+    // A plan writes nothing, not even the tracking tables (CREATE TABLE would commit).
+    CHECK_FALSE(driftless::plan<m::User, m::Group>(db).statements.empty());
+    CHECK(one(db, "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()") == "0");
     const auto first = driftless::migrate<m::User, m::Group, m::AllTypes, m::Membership, m::Post, m::OrderLine, m::Event,
                                           m::Setting, m::Account, m::Employee, m::Document, m::Odd>(db);
     CHECK(first.applied);
@@ -147,7 +150,7 @@ TEST_CASE("mysql migrate: a failed step is recorded dirty; a database changed me
     db.execute("INSERT INTO users VALUES (1, 'same', 1, 'a'), (2, 'same', 2, 'b')");
     // Step 1 adds karma, step 2 the unique key on email, which the duplicates break.
     CHECK_THROWS_WITH_AS(driftless::migrate<mymig::UserUnique>(db),
-                         doctest::Contains("failed at step 2 of 2 (1 applied before it"), driftless::error);
+                         doctest::Contains("stopped at step 2 of 2 (1 applied before it"), driftless::error);
     auto status = driftless::migration_status(db);
     REQUIRE(status.size() == 2);
     CHECK(status[1].state == "dirty");
@@ -190,4 +193,34 @@ TEST_CASE("mysql migrate: GET_LOCK held by another session: give up in time, suc
     holder.execute("SELECT RELEASE_LOCK('driftless_migrate')");
     CHECK(driftless::migrate<mymig::User>(db).applied);
     CHECK(one(db, "SELECT @@SESSION.lock_wait_timeout") == one(holder, "SELECT @@SESSION.lock_wait_timeout"));
+}
+
+TEST_CASE("mysql migrate: a session holding a metadata lock: give up within the timeout, resume after") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    driftless::migrate<mymig::User>(db);
+    auto holder = scratch.connect();
+    holder.execute("START TRANSACTION");
+    holder.execute("SELECT * FROM users");  // a shared metadata lock until COMMIT: ALTER must wait
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        driftless::migrate<mymig::UserUnique>(db, {.lock_timeout = std::chrono::milliseconds(1000), .lock_retries = 1});
+        FAIL("migrate altered a table another session holds a metadata lock on");
+    } catch (const driftless::error& e) {
+        CHECK(e.code() == driftless::errc::busy);
+        CHECK(std::string(e.what()).find("stopped at step 1 of 2 (0 applied before it") != std::string::npos);
+        CHECK(e.native_code() == 1205);
+    }
+    const auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(waited >= std::chrono::milliseconds(1900));
+    CHECK(waited < std::chrono::seconds(10));
+    auto status = driftless::migration_status(db);
+    REQUIRE(status.size() == 2);
+    CHECK(status[1].state == "dirty");
+    CHECK(status[1].statements_done == 0);
+    holder.execute("COMMIT");
+    CHECK(driftless::migrate<mymig::UserUnique>(db).applied);
+    status = driftless::migration_status(db);
+    CHECK(status[1].state == "applied");
+    CHECK(driftless::plan<mymig::UserUnique>(db).plan.empty());
 }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -181,9 +182,17 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
     }
 }
 
+/// Which of driftless's tables exist: (history, memo).
+inline std::pair<bool, bool> own_tables(const connection& db) {
+    const result r = db.execute("SELECT sum(TABLE_NAME = '_driftless_migrations'), sum(TABLE_NAME = '_driftless_expressions') "
+                                "FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()");
+    return {r.integer(0, 0) != 0, r.integer(0, 1) != 0};
+}
+
 /// The catalog with what driftless remembered put back (see detail/memo.hpp).
-inline schema remembered_catalog(const connection& db) {
+inline schema remembered_catalog(const connection& db, bool memo_exists) {
     schema s = introspect(db);
+    if (!memo_exists) return s;
     const result r = db.execute("SELECT table_name, kind, name, catalog_sql, model_sql FROM _driftless_expressions");
     std::vector<driftless::detail::memo_row> rows;
     for (int i = 0; i < r.rows(); ++i) rows.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
@@ -193,6 +202,7 @@ inline schema remembered_catalog(const connection& db) {
 
 /// After a plan ran: remember how MySQL spells what the models wrote.
 inline void remember_expressions(const connection& db, const schema& desired, const migration_plan& p) {
+    db.execute(driftless::detail::memo_table_sql(dialect::mysql));
     std::vector<std::string> tables;
     const auto rows = driftless::detail::memo_rows(desired, introspect(db), p, dialect::mysql, tables);
     const std::string sql = driftless::detail::memo_write_sql("`_driftless_expressions`", tables, rows, dialect::mysql);
@@ -222,27 +232,46 @@ inline std::optional<unfinished> find_unfinished(const connection& db) {
 }
 
 /// Run `statements` of history row `version` from index `from`, recording progress after each
-/// (each DDL statement has committed by then); 'applied' at the end, 'dirty' on a failure.
+/// (each DDL statement has committed by then); 'applied' at the end, 'dirty' on a failure. A
+/// statement that times out waiting for a metadata lock (errno 1205) or loses a deadlock (1213)
+/// took no effect: it is tried again, at most `retries` more times, then the run stops with
+/// errc::busy.
 inline void run_recorded(const connection& db, std::int64_t version, const std::vector<std::string>& statements, std::size_t from,
-                         std::chrono::steady_clock::time_point started) {
+                         std::chrono::steady_clock::time_point started, int retries) {
     const std::string v = std::to_string(version);
+    const auto mark_dirty = [&]() noexcept {
+        try {
+            db.execute("UPDATE _driftless_migrations SET state = 'dirty' WHERE version = " + v);
+        } catch (...) {
+        }
+    };
     for (std::size_t i = from; i < statements.size(); ++i) {
         if (const auto& hook = before_statement_hook()) hook(i, statements.size());
-        try {
-            db.execute(statements[i]);
-        } catch (const error& e) {
+        for (int attempt = 0;; ++attempt) {
             try {
-                db.execute("UPDATE _driftless_migrations SET state = 'dirty' WHERE version = " + v);
-            } catch (...) {
+                db.execute(statements[i]);
+                break;
+            } catch (const error& e) {
+                const bool lock_wait = e.native_code() == 1205 || e.native_code() == 1213;
+                if (lock_wait && attempt < retries) {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50 * (attempt + 1)));
+                    continue;
+                }
+                mark_dirty();
+                const std::string where = "migration version " + v + " stopped at step " + std::to_string(i + 1) + " of " +
+                                          std::to_string(statements.size()) + " (" + std::to_string(i) +
+                                          " applied before it; MySQL commits each DDL statement)";
+                const std::string next = ". It is recorded as dirty; the next migrate resumes it if the database shows "
+                                         "exactly which steps took effect";
+                if (lock_wait)
+                    throw error(errc::busy, "driftless.mysql.busy",
+                                where + ": gave up after " + std::to_string(attempt + 1) +
+                                    " attempts, each waiting lock_wait_timeout for a metadata lock another session holds "
+                                    "on the table: " + std::string(e.what()).substr(e.id().size() + 2) + next,
+                                e.statement(), e.native_code(), e.sqlstate());
+                throw error(e.code(), e.id(), where + ", failed: " + std::string(e.what()).substr(e.id().size() + 2) + next,
+                            e.statement(), e.native_code(), e.sqlstate());
             }
-            throw error(e.code(), e.id(),
-                        "migration version " + v + " failed at step " + std::to_string(i + 1) + " of " +
-                            std::to_string(statements.size()) + " (" + std::to_string(i) +
-                            " applied before it; MySQL commits each DDL statement): " +
-                            std::string(e.what()).substr(e.id().size() + 2) +
-                            ". It is recorded as dirty; the next migrate resumes it if the database shows exactly which "
-                            "steps took effect",
-                        e.statement(), e.native_code(), e.sqlstate());
         }
         db.execute("UPDATE _driftless_migrations SET statements_done = " + std::to_string(i + 1) + " WHERE version = " + v);
     }
@@ -271,15 +300,16 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
     check_model_fragments(desired_models, my);
     const schema desired = as_stored(desired_models);
     detail::migration_lock lock(db, options.lock_timeout, options.lock_retries, "migrate");
-    db.execute(history_table_sql(my));
-    db.execute(driftless::detail::memo_table_sql(my));
-    schema actual = detail::remembered_catalog(db);
+    // The tracking tables are created under the lock, and only when there is something to record:
+    // CREATE TABLE commits on MySQL, so a plan or a no-op must not leave them behind.
+    const auto [history_exists, memo_exists] = detail::own_tables(db);
+    schema actual = detail::remembered_catalog(db, memo_exists);
     reconcile_uniques(actual, desired);
     migrate_result result;
     result.plan = diff(desired, actual, my);
     result.statements = render_plan(result.plan);
 
-    if (const auto left = detail::find_unfinished(db)) {
+    if (const auto left = history_exists ? detail::find_unfinished(db) : std::nullopt) {
         const std::size_t done = static_cast<std::size_t>(std::max<std::int64_t>(0, left->done));
         const std::vector<std::string> rest(left->statements.begin() + static_cast<std::ptrdiff_t>(std::min(done, left->statements.size())),
                                             left->statements.end());
@@ -288,7 +318,7 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
             // Steps 1..done took effect and the rest did not: finish the same migration.
             result.version = left->version;
             if (options.dry_run) return result;
-            detail::run_recorded(db, left->version, left->statements, done, started);
+            detail::run_recorded(db, left->version, left->statements, done, started, options.lock_retries);
             detail::remember_expressions(db, desired, result.plan);
             result.applied = true;
             result.statements = rest;
@@ -312,6 +342,7 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
     }
     if (result.plan.empty() || options.dry_run) return result;
     detail::enforce_policy(db, result.plan, options);
+    db.execute(history_table_sql(my));
     for (auto it = result.plan.tables.rbegin(); it != result.plan.tables.rend(); ++it) {
         if (it->created) result.down_statements.push_back("DROP TABLE " + quote_identifier(it->name, my));
     }
@@ -330,7 +361,7 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
                ", " + quote_text(result.checksum, my) + ", 'sha256', " + quote_text(up, my) + ", " +
                quote_text(join_statements(result.down_statements), my) + ", " + quote_text(driftless::detail::utc_now(), my) +
                ", 0, NULL, 'started', 0)");
-    detail::run_recorded(db, result.version, result.statements, 0, started);
+    detail::run_recorded(db, result.version, result.statements, 0, started, options.lock_retries);
     detail::remember_expressions(db, desired, result.plan);
     result.applied = true;
     return result;
