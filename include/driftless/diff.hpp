@@ -62,6 +62,22 @@ inline std::string type_sql(const column_type& t, dialect d) {
     return render_type(t, d);
 }
 
+/// Split a normalised type "name(args) rest" into the name, the argument list (with its
+/// parentheses) and what follows it; without parentheses it is all name.
+inline void split_type(const std::string& t, std::string& name, std::string& args, std::string& rest) {
+    name = t;
+    args.clear();
+    rest.clear();
+    if (const auto open = t.find('('); open != std::string::npos) {
+        const auto close = t.find(')', open);
+        name = t.substr(0, open);
+        args = close == std::string::npos ? t.substr(open) : t.substr(open, close - open + 1);
+        rest = close == std::string::npos ? "" : t.substr(close + 1);
+    }
+    while (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+}
+
 /// A PostgreSQL type in one spelling per type, so that the catalog's words (format_type:
 /// "integer", "character varying(20)", "timestamp(0) with time zone") and a model's or a user's
 /// ("INT4", "VARCHAR(20)", "TIMESTAMPTZ(0)") compare equal. Unknown types are only normalised.
@@ -72,16 +88,8 @@ inline std::string canonical_pg_type(std::string_view type) {
         suffix += "[]";
         t.resize(t.size() - 2);
     }
-    // Split "name(args) rest" into the name, the argument list and what follows it.
-    std::string name = t, args, rest;
-    if (const auto open = t.find('('); open != std::string::npos) {
-        const auto close = t.find(')', open);
-        name = t.substr(0, open);
-        args = close == std::string::npos ? t.substr(open) : t.substr(open, close - open + 1);
-        rest = close == std::string::npos ? "" : t.substr(close + 1);
-        while (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
-        while (!name.empty() && name.back() == ' ') name.pop_back();
-    }
+    std::string name, args, rest;
+    split_type(t, name, args, rest);
     const auto with_rest = [&](std::string_view base) {
         return std::string(base) + (rest.empty() ? "" : " " + rest);
     };
@@ -115,19 +123,15 @@ inline std::string canonical_pg_type(std::string_view type) {
 /// tinyint(1), which is how MySQL spells a boolean.
 inline std::string canonical_mysql_type(std::string_view type) {
     const std::string t = normalize_sql(type);
-    std::string name = t, args, rest;
-    if (const auto open = t.find('('); open != std::string::npos) {
-        const auto close = t.find(')', open);
-        name = t.substr(0, open);
-        args = close == std::string::npos ? t.substr(open) : t.substr(open, close - open + 1);
-        rest = close == std::string::npos ? "" : t.substr(close + 1);
-    } else if (const auto space = t.find(' '); space != std::string::npos && t.compare(0, 6, "double") != 0 &&
-                                                 t.compare(0, 9, "character") != 0) {
-        name = t.substr(0, space);
-        rest = t.substr(space);
+    std::string name, args, rest;
+    split_type(t, name, args, rest);
+    if (args.empty()) {  // "int unsigned": the attribute after the name
+        if (const auto space = name.find(' '); space != std::string::npos && name.compare(0, 6, "double") != 0 &&
+                                               name.compare(0, 9, "character") != 0) {
+            rest = name.substr(space + 1);
+            name.resize(space);
+        }
     }
-    while (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
-    while (!name.empty() && name.back() == ' ') name.pop_back();
     if (name == "integer") name = "int";
     if (name == "bool" || name == "boolean") {
         name = "tinyint";

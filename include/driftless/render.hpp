@@ -286,6 +286,24 @@ inline void check_model_fragments(const schema& models, dialect d) {
     }
 }
 
+/// "CONSTRAINT name FOREIGN KEY (...) REFERENCES t (...) [ON DELETE ...] [ON UPDATE ...]", as
+/// CREATE TABLE and ALTER TABLE ... ADD take it. InnoDB has no SET DEFAULT: refused for MySQL.
+inline std::string foreign_key_clause(const foreign_key_info& fk, dialect d) {
+    std::string s = "CONSTRAINT " + quote_identifier(fk.name, d) + " FOREIGN KEY " + detail::column_list(fk.columns, d) +
+                    " REFERENCES " + quote_identifier(fk.ref_table, d) + " " + detail::column_list(fk.ref_columns, d);
+    for (const auto& [word, action] : {std::pair{"DELETE", fk.on_delete}, std::pair{"UPDATE", fk.on_update}}) {
+        if (action == fk_action::no_action) continue;
+        if (d == dialect::mysql && action == fk_action::set_default)
+            throw error(errc::unsupported, "driftless.render.unsupported",
+                        "foreign key '" + fk.name + "': InnoDB does not support ON " + word + " SET DEFAULT");
+        s += " ON ";
+        s += word;
+        s += ' ';
+        s += detail::action_sql(action);
+    }
+    return s;
+}
+
 /// One column definition inside CREATE TABLE.
 inline std::string render_column(const table_info& table, const column_info& c, dialect d) {
     const bool inline_pk = table.primary_key.size() == 1 && table.primary_key.front() == c.name;
@@ -330,21 +348,7 @@ inline std::string render_create_table(const table_info& table, dialect d) {
     for (const unique_info& u : table.uniques) {
         items.push_back("CONSTRAINT " + quote_identifier(u.name, d) + " UNIQUE " + detail::column_list(u.columns, d));
     }
-    for (const foreign_key_info& fk : table.foreign_keys) {
-        std::string s = "CONSTRAINT " + quote_identifier(fk.name, d) + " FOREIGN KEY " + detail::column_list(fk.columns, d) +
-                        " REFERENCES " + quote_identifier(fk.ref_table, d) + " " + detail::column_list(fk.ref_columns, d);
-        for (const auto& [word, action] : {std::pair{"DELETE", fk.on_delete}, std::pair{"UPDATE", fk.on_update}}) {
-            if (action == fk_action::no_action) continue;
-            if (d == dialect::mysql && action == fk_action::set_default)
-                throw error(errc::unsupported, "driftless.render.unsupported",
-                            "foreign key '" + fk.name + "': InnoDB does not support ON " + word + " SET DEFAULT");
-            s += " ON ";
-            s += word;
-            s += ' ';
-            s += detail::action_sql(action);
-        }
-        items.push_back(std::move(s));
-    }
+    for (const foreign_key_info& fk : table.foreign_keys) items.push_back(foreign_key_clause(fk, d));
     // The spec's own checks are fragments to vet; the enum checks are built here, quoted.
     for (const check_info& c : table.checks) detail::check_fragment("the check expression", c.expression, d);
     for (const check_info& c : effective_checks(table, d)) {

@@ -140,6 +140,15 @@ inline std::string fit_name(std::string name) {
     return name;
 }
 
+/// The element of `list` (uniques, indexes, foreign keys, checks) named `name`, or nullptr.
+template <class List>
+const typename List::value_type* by_name(const List& list, std::string_view name) {
+    for (const auto& x : list) {
+        if (x.name == name) return &x;
+    }
+    return nullptr;
+}
+
 inline std::vector<std::string> column_names(const table_def& t, const key_columns& k) {
     std::vector<std::string> out{};
     out.reserve(k.size());

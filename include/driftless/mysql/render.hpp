@@ -31,21 +31,9 @@ inline std::string column_definition(const column_info& c) {
     return out;
 }
 
-inline std::string foreign_key_clause(const foreign_key_info& fk) {
-    std::string s = "CONSTRAINT " + q(fk.name) + " FOREIGN KEY " + driftless::detail::column_list(fk.columns, dialect::mysql) +
-                    " REFERENCES " + q(fk.ref_table) + " " + driftless::detail::column_list(fk.ref_columns, dialect::mysql);
-    if (fk.on_delete != fk_action::no_action) s += " ON DELETE " + std::string(driftless::detail::action_sql(fk.on_delete));
-    if (fk.on_update != fk_action::no_action) s += " ON UPDATE " + std::string(driftless::detail::action_sql(fk.on_update));
-    return s;
-}
+inline std::string foreign_key_clause(const foreign_key_info& fk) { return driftless::foreign_key_clause(fk, dialect::mysql); }
 
-template <class List>
-const auto* by_name(const List& list, const std::string& name) {
-    for (const auto& x : list) {
-        if (x.name == name) return &x;
-    }
-    return static_cast<const typename List::value_type*>(nullptr);
-}
+using driftless::detail::by_name;
 
 }  // namespace detail
 
