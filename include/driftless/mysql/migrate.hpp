@@ -318,6 +318,7 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
             // Steps 1..done took effect and the rest did not: finish the same migration.
             result.version = left->version;
             if (options.dry_run) return result;
+            detail::enforce_policy(db, result.plan, options);  // this run's permission, not the first run's
             detail::run_recorded(db, left->version, left->statements, done, started, options.lock_retries);
             detail::remember_expressions(db, desired, result.plan);
             result.applied = true;
