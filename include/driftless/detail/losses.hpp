@@ -146,6 +146,25 @@ inline std::vector<std::string> losses(const data_counts& before, const schema& 
     return out;
 }
 
+/// The policy's verdict on what a backend counted: `impossible` (what would fail whatever the
+/// options) is refused with driftless.plan.blocked; `problems` (what would discard values) with
+/// driftless.plan.lossy unless options.allow_data_loss, the plan's notes (possible renames) added.
+inline void refuse_losses(const std::vector<std::string>& problems, const std::vector<std::string>& impossible,
+                          const migration_plan& p, const migrate_options& options) {
+    const auto joined = [](const std::vector<std::string>& v) {
+        std::string out;
+        for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
+        return out;
+    };
+    if (!impossible.empty())
+        throw error(errc::lossy_step, "driftless.plan.blocked", joined(impossible) + "; fix the data or the model first");
+    if (!problems.empty() && !options.allow_data_loss) {
+        std::string message = joined(problems) + "; pass allow_data_loss to proceed";
+        for (const auto& note : p.notes) message += " (" + note + ")";
+        throw error(errc::lossy_step, "driftless.plan.lossy", message);
+    }
+}
+
 /// Statements a migration script must not contain, because driftless runs it in its own
 /// transaction (and, on SQLite, PRAGMA foreign_keys, which a transaction ignores): `what` names
 /// the script in the error.

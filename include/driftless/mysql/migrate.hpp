@@ -168,18 +168,7 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
             }
         }
     }
-    const auto joined = [](const std::vector<std::string>& v) {
-        std::string out;
-        for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
-        return out;
-    };
-    if (!impossible.empty())
-        throw error(errc::lossy_step, "driftless.plan.blocked", joined(impossible) + "; fix the data or the model first");
-    if (!problems.empty() && !options.allow_data_loss) {
-        std::string message = joined(problems) + "; pass allow_data_loss to proceed";
-        for (const auto& note : p.notes) message += " (" + note + ")";
-        throw error(errc::lossy_step, "driftless.plan.lossy", message);
-    }
+    driftless::detail::refuse_losses(problems, impossible, p, options);
 }
 
 /// Which of driftless's tables exist: (history, memo).
