@@ -386,29 +386,22 @@ inline verify_report verify_files(const postgresql::connection& db, const std::f
 }
 #endif
 #if DRIFTLESS_CLI_MYSQL
-[[noreturn]] inline void not_on_mysql(std::string_view what) {
-    throw error(errc::unsupported, "driftless.cli.unsupported",
-                std::string(what) + " is not available on MySQL / MariaDB yet (migrate, plan, status and verify are)");
-}
 inline migrate_result migrate_schema(const mysql::connection& db, const schema& desired, const migrate_options& o,
                                      const std::string& source) {
     return mysql::migrate_schema(db, desired, o, source);
 }
-inline generate_result generate_schema(const mysql::connection&, const schema&, const std::string&, const std::filesystem::path&,
-                                       const generate_options&) {
-    not_on_mysql("generate");
+inline generate_result generate_schema(const mysql::connection& db, const schema& desired, const std::string& source,
+                                       const std::filesystem::path& dir, const generate_options& o) {
+    return mysql::generate_schema(db, desired, source, dir, o);
 }
-inline std::int64_t rollback_table(const mysql::connection&, const std::string&, bool) { not_on_mysql("rollback"); }
+inline std::int64_t rollback_table(const mysql::connection& db, const std::string& table, bool allow_data_loss) {
+    mysql::rollback_options o;
+    o.allow_data_loss = allow_data_loss;
+    return mysql::rollback_table(db, table, o);
+}
 inline verify_report verify_files(const mysql::connection& db, const std::filesystem::path& dir) {
-    return driftless::verify_files(read_migration_dir(dir), mysql::migration_status(db));
+    return mysql::verify_files(db, dir);
 }
-inline apply_result apply_migrations(const mysql::connection&, const std::filesystem::path&, const apply_options&) {
-    not_on_mysql("upgrade");
-}
-inline apply_result apply_migration_file(const mysql::connection&, const std::filesystem::path&, const apply_options&) {
-    not_on_mysql("apply");
-}
-inline void baseline(const mysql::connection&, std::int64_t, const std::string&) { not_on_mysql("baseline"); }
 #endif
 
 inline exit_code code_of(const error& e) {

@@ -1,5 +1,5 @@
 // The command line against a mysql:// URL (the throwaway MariaDB of the ctest fixture "mysql"):
-// migrate, status, plan, verify; the file commands say plainly that they are not there yet.
+// migrate, status, plan, verify, and the file commands generate --apply, rollback, upgrade, baseline.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -18,9 +18,11 @@ using cli_test::tool;
 using cli_test::v1;
 using cli_test::v2;
 
-TEST_CASE("cli on MariaDB: migrate, status, plan, verify; file commands refused clearly") {
+namespace fs = std::filesystem;
+
+TEST_CASE("cli on MariaDB: migrate, status, plan, generate --apply, verify, rollback, upgrade, baseline") {
     my_test::scratch_database scratch;
-    const std::filesystem::path dir = cli_test::scratch("my_workflow");
+    const fs::path dir = cli_test::scratch("my_workflow");
     const std::string url = scratch.url();
     const auto with = [&](std::vector<std::string> args) {
         args.insert(args.begin(), {"--database", url});
@@ -30,6 +32,7 @@ TEST_CASE("cli on MariaDB: migrate, status, plan, verify; file commands refused 
     REQUIRE(r.code == 0);
     CHECK(r.json()["applied"] == true);
     CHECK(r.json()["statements"][0].get<std::string>().rfind("CREATE TABLE `users`", 0) == 0);
+    CHECK(run(dir, v1, with({"migrate", "--dialect", "postgresql"})).code == 2);
     r = run(dir, tool, with({"status", "--json"}));
     REQUIRE(r.code == 0);
     REQUIRE(r.json()["migrations"].size() == 1);
@@ -39,10 +42,37 @@ TEST_CASE("cli on MariaDB: migrate, status, plan, verify; file commands refused 
     REQUIRE(r.code == 0);
     CHECK(r.out.find("ALTER TABLE `users` ADD COLUMN `karma` INT NOT NULL DEFAULT 0, ALGORITHM=INSTANT;") != std::string::npos);
     CHECK(run(dir, v2, with({"verify"})).code == 1);
-    CHECK(run(dir, v2, with({"migrate"})).code == 0);
-    CHECK(run(dir, v2, with({"verify"})).code == 0);
-    r = run(dir, tool, with({"upgrade", "--json"}));
-    CHECK(r.code == 2);
-    CHECK(r.json()["error"]["id"] == "driftless.cli.unsupported");
+
+    // The file workflow through the environment variable rather than --database.
+    const std::string env = "DRIFTLESS_DATABASE_URL=" + url;
+    r = run(dir, v2, {"generate", "--apply", "--output", "migrations", "--json"}, {env});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["applied"] == true);
+    CHECK(fs::path(r.json()["path"].get<std::string>()).filename() == "0002_user.sql");
+    CHECK(run(dir, v2, {"verify", "--migrations", "migrations"}, {env}).out == "no drift\n");
+    CHECK(run(dir, v1, {"verify", "--migrations", "migrations"}, {env}).code == 1);
+
+    // Rolling back drops karma, which holds a value per row: refused (exit 3) until allowed.
+    const auto db = scratch.connect();
+    db.execute("INSERT INTO users (id, email) VALUES (1, 'a@x')");
+    r = run(dir, tool, with({"rollback", "--json"}));
+    CHECK(r.code == 3);
+    CHECK(r.json()["error"]["id"] == "driftless.rollback.lossy");
+    r = run(dir, tool, with({"rollback", "--allow-data-loss", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["version"] == 2);
+    CHECK(my_test::one(db, "SELECT count(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users'") ==
+          "2");
+    r = run(dir, tool, with({"upgrade", "--migrations", "migrations", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["applied"] == nlohmann::json::array({"0002_user.sql"}));
+
+    // A new database baselined at 2 skips both files.
+    my_test::scratch_database other;
+    CHECK(run(dir, tool, {"--database", other.url(), "baseline", "2"}).code == 0);
+    r = run(dir, tool, {"--database", other.url(), "upgrade", "--migrations", "migrations", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["applied"].empty());
+
     CHECK(run(dir, tool, {"status", "--database", "mysql://nobody@localhost/none?socket=/nonexistent.sock"}).code == 4);
 }

@@ -3,6 +3,7 @@
 // its own, so the history row records progress: 'started' with the statements done, 'applied'
 // at the end, 'dirty' when a statement failed. The next migrate resumes a dirty migration when the
 // database shows exactly which statements took effect, and otherwise stops and says what to inspect.
+// Also plan, rollback (the down SQL recorded the same way) and migration_status.
 #ifndef DRIFTLESS_MYSQL_MIGRATE_HPP
 #define DRIFTLESS_MYSQL_MIGRATE_HPP
 
@@ -27,6 +28,7 @@
 #include <driftless/migrate.hpp>
 #include <driftless/mysql/connection.hpp>
 #include <driftless/mysql/introspect.hpp>
+#include <driftless/mysql/losses.hpp>
 #include <driftless/mysql/render.hpp>
 #include <driftless/plan.hpp>
 #include <driftless/render.hpp>
@@ -46,11 +48,6 @@ using driftless::detail::thousands;
 inline std::function<void(std::size_t, std::size_t)>& before_statement_hook() {
     static std::function<void(std::size_t, std::size_t)> hook;
     return hook;
-}
-
-inline std::int64_t count(const connection& db, const std::string& sql) {
-    const result r = db.execute(sql);
-    return r.rows() != 0 ? r.integer(0, 0) : 0;
 }
 
 /// Holds GET_LOCK for the migration and a session lock_wait_timeout; released (and restored) on
@@ -127,39 +124,13 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
                 const auto n = count(db, "SELECT count(*) FROM " + table + " WHERE " + col + " IS NULL");
                 if (n != 0) impossible.push_back(thousands(n) + " NULLs block NOT NULL on " + where);
             } else if (s.kind == step_kind::change_type) {
-                // CAST there and back: what does not come back equal is altered.
+                // Each value stored in a column of the new type: what does not come back equal is altered.
                 const column_info* after = tc.after.find_column(s.subject);
                 if (after == nullptr) continue;
-                // Store each value in a scratch column of the new type (with the conversions a
-                // non-strict ALTER would make) and compare it with the original, as a value and as text.
-                const std::string to = render_type(after->type, dialect::mysql);
-                const std::string scratch = "`_driftless_probe`";
-                db.execute("CREATE TEMPORARY TABLE " + scratch + " (v " + s.from + ", w " + to + ")");
-                try {
-                    db.execute("SET @driftless_mode = @@SESSION.sql_mode; SET SESSION sql_mode = ''");
-                    db.execute("INSERT INTO " + scratch + " (v, w) SELECT " + col + ", " + col + " FROM " + table + " WHERE " + col +
-                               " IS NOT NULL");
-                    db.execute("SET SESSION sql_mode = @driftless_mode");
-                    const result r = db.execute("SELECT count(*), sum(NOT (w <=> v) OR CAST(w AS CHAR) <> CAST(v AS CHAR)), "
-                                                "(SELECT CAST(v AS CHAR) FROM " + scratch +
-                                                " WHERE NOT (w <=> v) OR CAST(w AS CHAR) <> CAST(v AS CHAR) ORDER BY 1 LIMIT 1) FROM " +
-                                                scratch);
-                    db.execute("DROP TEMPORARY TABLE " + scratch);
-                    if (r.rows() == 1 && r.integer(0, 1) != 0) {
-                        std::string example = r.text(0, 2);
-                        if (example.size() > 40) example = example.substr(0, 37) + "...";
-                        problems.push_back("changing " + where + " from " + s.from + " to " + s.to + " would alter " +
-                                           thousands(r.integer(0, 1)) + " of " + thousands(r.integer(0, 0)) +
-                                           " non-null values (e.g. " + example + ")");
-                    }
-                } catch (...) {
-                    try {
-                        db.execute("SET SESSION sql_mode = @driftless_mode");
-                        db.execute("DROP TEMPORARY TABLE IF EXISTS " + scratch);
-                    } catch (...) {
-                    }
-                    throw;
-                }
+                if (const auto altered = probe_type_change(db, tc.before.name, column, render_type(after->type, dialect::mysql)))
+                    problems.push_back("changing " + where + " from " + s.from + " to " + s.to + " would alter " +
+                                       thousands(altered->altered) + " of " + thousands(altered->total) + " non-null values (e.g. " +
+                                       altered->example + ")");
             } else if (s.kind == step_kind::add_column && s.level == safety::rebuild) {
                 const auto n = count(db, "SELECT count(*) FROM " + table);
                 if (n != 0)
@@ -198,39 +169,112 @@ inline void remember_expressions(const connection& db, const schema& desired, co
     if (!sql.empty()) db.batch(sql);
 }
 
-/// The newest migration not fully applied: a run that stopped between two statements.
+/// The newest migration not fully applied: a run that stopped between two statements, of a model
+/// migration or file ('started': the process stopped; 'dirty': a statement failed; 'resume': a
+/// person repaired it and asks the next apply to go on), or of a rollback ('rollback started',
+/// 'rollback dirty'; statements_done then counts the down statements).
 struct unfinished {
     std::int64_t version = 0;
+    std::string kind;
     std::string state;
     std::string source;
-    std::vector<std::string> statements;
+    std::vector<std::string> statements;  ///< up, or down for a rollback
     std::int64_t done = 0;
+    bool rollback() const { return state.rfind("rollback", 0) == 0; }
 };
 
 inline std::optional<unfinished> find_unfinished(const connection& db) {
-    const result r = db.execute("SELECT version, state, source, up_sql, statements_done FROM _driftless_migrations "
+    const result r = db.execute("SELECT version, kind, state, source, up_sql, down_sql, statements_done FROM _driftless_migrations "
                                 "WHERE state <> 'applied' AND rolled_back_at IS NULL ORDER BY version DESC LIMIT 1");
     if (r.rows() == 0) return std::nullopt;
     unfinished u;
     u.version = r.integer(0, 0);
-    u.state = r.text(0, 1);
-    u.source = r.text(0, 2);
-    for (auto& piece : driftless::detail::split_sql(r.text(0, 3), dialect::mysql)) u.statements.push_back(std::move(piece.text));
-    u.done = r.integer(0, 4);
+    u.kind = r.text(0, 1);
+    u.state = r.text(0, 2);
+    u.source = r.text(0, 3);
+    for (auto& piece : driftless::detail::split_sql(r.text(0, u.rollback() ? 5 : 4), dialect::mysql))
+        u.statements.push_back(std::move(piece.text));
+    u.done = r.integer(0, 6);
     return u;
 }
 
+/// Why nothing else may run while `u` is unfinished, and exactly what to inspect and how to mark
+/// it once repaired.
+[[noreturn]] inline void refuse_unfinished(const unfinished& u, std::string_view what) {
+    const std::size_t done = static_cast<std::size_t>(std::max<std::int64_t>(0, u.done));
+    const std::string v = std::to_string(u.version);
+    const std::string n = std::to_string(u.statements.size());
+    const std::string step = done < u.statements.size() ? u.statements[done] : std::string("(none)");
+    const std::string at = " at step " + std::to_string(done + 1) + " of " + n + ": " + step + " — ";
+    const std::string effect = u.state.find("dirty") != std::string::npos
+                                   ? "steps 1.." + std::to_string(done) + " took effect and step " + std::to_string(done + 1) +
+                                         " failed (MySQL commits each statement)"
+                                   : "steps 1.." + std::to_string(done) + " took effect; the process stopped while step " +
+                                         std::to_string(done + 1) + " ran, so it may or may not have";
+    std::string message = std::string(what) + " refused: ";
+    if (u.rollback()) {
+        message += "the rollback of version " + v + " (" + u.source + ") is " + u.state + at + effect +
+                   ". Finish its down SQL by hand, then mark it rolled back: UPDATE _driftless_migrations SET state = "
+                   "'applied', rolled_back_at = UTC_TIMESTAMP() WHERE version = " + v +
+                   "; or undo the steps done and mark it applied: UPDATE _driftless_migrations SET state = 'applied' WHERE "
+                   "version = " + v;
+    } else if (u.kind == "file") {
+        message += "migration file '" + u.source + "' (version " + v + ") is " + u.state + at + effect +
+                   ". Inspect the tables that step names and repair them, then either mark how many steps are in effect "
+                   "so that the next apply runs the rest: UPDATE _driftless_migrations SET state = 'resume', "
+                   "statements_done = <steps in effect> WHERE version = " + v +
+                   "; or undo steps 1.." + std::to_string(done) + " and DELETE FROM _driftless_migrations WHERE version = " + v +
+                   " to run the whole file again";
+    } else {
+        message += "migration version " + v + " (" + u.source + ") is " + u.state + at + effect +
+                   ". Run migrate with the same models to resume it: it re-reads the catalog and finishes steps " +
+                   std::to_string(done + 1) + ".." + n + " when the database shows exactly that they are left; or inspect "
+                   "the tables that step names, bring them to the recorded state by hand, and mark the row: UPDATE "
+                   "_driftless_migrations SET statements_done = <steps in effect> WHERE version = " + v;
+    }
+    throw error(errc::usage, "driftless.mysql.dirty", message);
+}
+
+/// Insert history row `r` (its state and statements_done as given).
+inline void insert_history(const connection& db, const migration_record& r) {
+    constexpr dialect my = dialect::mysql;
+    db.execute("INSERT INTO _driftless_migrations (version, description, kind, source, checksum, checksum_algorithm, up_sql, "
+               "down_sql, applied_at, execution_ms, rolled_back_at, state, statements_done) VALUES (" +
+               std::to_string(r.version) + ", " + quote_text(r.description, my) + ", " + quote_text(r.kind, my) + ", " +
+               quote_text(r.source, my) + ", " + quote_text(r.checksum, my) + ", 'sha256', " + quote_text(r.up_sql, my) + ", " +
+               quote_text(r.down_sql, my) + ", " + quote_text(r.applied_at, my) + ", " + std::to_string(r.execution_ms) +
+               ", NULL, " + quote_text(r.state, my) + ", " + std::to_string(r.statements_done) + ")");
+}
+
+/// The way back from `p` (planned towards `desired`): drop what it creates, and plan the rest
+/// from the models' shape back to the catalog's.
+inline std::vector<std::string> down_statements(const migration_plan& p, const schema& desired) {
+    std::vector<std::string> out;
+    for (auto it = p.tables.rbegin(); it != p.tables.rend(); ++it) {
+        if (it->created) out.push_back("DROP TABLE " + quote_identifier(it->name, dialect::mysql));
+    }
+    if (std::any_of(p.tables.begin(), p.tables.end(), [](const table_change& tc) { return !tc.created; })) {
+        for (auto& s : render_plan(diff(driftless::detail::reverse_target(p), desired, dialect::mysql))) out.push_back(std::move(s));
+    }
+    return out;
+}
+
+/// Where statement i of a recorded run comes from, for messages: "in '0003_x.sql' (line 12): ".
+using statement_locator = std::function<std::string(std::size_t)>;
+
 /// Run `statements` of history row `version` from index `from`, recording progress after each
-/// (each DDL statement has committed by then); 'applied' at the end, 'dirty' on a failure. A
-/// statement that times out waiting for a metadata lock (errno 1205) or loses a deadlock (1213)
-/// took no effect: it is tried again, at most `retries` more times, then the run stops with
-/// errc::busy.
+/// (each DDL statement has committed by then); `finish` (a SET list) at the end, `dirty_state` on a
+/// failure. A statement that times out waiting for a metadata lock (errno 1205) or loses a
+/// deadlock (1213) took no effect: it is tried again, at most `retries` more times, then the run
+/// stops with errc::busy.
 inline void run_recorded(const connection& db, std::int64_t version, const std::vector<std::string>& statements, std::size_t from,
-                         std::chrono::steady_clock::time_point started, int retries) {
+                         int retries, const std::function<std::string()>& finish, std::string_view dirty_state = "dirty",
+                         const statement_locator& locate = {}) {
     const std::string v = std::to_string(version);
+    const bool rollback = dirty_state != "dirty";
     const auto mark_dirty = [&]() noexcept {
         try {
-            db.execute("UPDATE _driftless_migrations SET state = 'dirty' WHERE version = " + v);
+            db.execute("UPDATE _driftless_migrations SET state = '" + std::string(dirty_state) + "' WHERE version = " + v);
         } catch (...) {
         }
     };
@@ -247,11 +291,12 @@ inline void run_recorded(const connection& db, std::int64_t version, const std::
                     continue;
                 }
                 mark_dirty();
-                const std::string where = "migration version " + v + " stopped at step " + std::to_string(i + 1) + " of " +
+                const std::string where = (locate ? locate(i) : std::string()) + (rollback ? "the rollback of " : "") +
+                                          "migration version " + v + " stopped at step " + std::to_string(i + 1) + " of " +
                                           std::to_string(statements.size()) + " (" + std::to_string(i) +
                                           " applied before it; MySQL commits each DDL statement)";
-                const std::string next = ". It is recorded as dirty; the next migrate resumes it if the database shows "
-                                         "exactly which steps took effect";
+                const std::string next = ". It is recorded as " + std::string(dirty_state) +
+                                         "; nothing else runs until it is resolved, and the next run says how";
                 if (lock_wait)
                     throw error(errc::busy, "driftless.mysql.busy",
                                 where + ": gave up after " + std::to_string(attempt + 1) +
@@ -264,8 +309,15 @@ inline void run_recorded(const connection& db, std::int64_t version, const std::
         }
         db.execute("UPDATE _driftless_migrations SET statements_done = " + std::to_string(i + 1) + " WHERE version = " + v);
     }
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-    db.execute("UPDATE _driftless_migrations SET state = 'applied', execution_ms = " + std::to_string(ms) + " WHERE version = " + v);
+    db.execute("UPDATE _driftless_migrations SET " + finish() + " WHERE version = " + v);
+}
+
+/// The SET list that marks a run applied, with its time so far (taken when called).
+inline std::function<std::string()> applied_now(std::chrono::steady_clock::time_point started) {
+    return [started] {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+        return "state = 'applied', execution_ms = " + std::to_string(ms);
+    };
 }
 
 }  // namespace detail
@@ -302,13 +354,13 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
         const std::size_t done = static_cast<std::size_t>(std::max<std::int64_t>(0, left->done));
         const std::vector<std::string> rest(left->statements.begin() + static_cast<std::ptrdiff_t>(std::min(done, left->statements.size())),
                                             left->statements.end());
-        const bool same_models = left->source == source;
+        const bool same_models = left->kind == "auto" && !left->rollback() && left->source == source;
         if (same_models && result.statements == rest) {
             // Steps 1..done took effect and the rest did not: finish the same migration.
             result.version = left->version;
             if (options.dry_run) return result;
             detail::enforce_policy(db, result.plan, options);  // this run's permission, not the first run's
-            detail::run_recorded(db, left->version, left->statements, done, started, options.lock_retries);
+            detail::run_recorded(db, left->version, left->statements, done, options.lock_retries, detail::applied_now(started));
             detail::remember_expressions(db, desired, result.plan);
             result.applied = true;
             result.statements = rest;
@@ -320,41 +372,107 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
             result.version = left->version;
             return result;
         }
-        const std::string step = done < left->statements.size() ? left->statements[done] : std::string("(none)");
-        throw error(errc::usage, "driftless.mysql.dirty",
-                    "migration version " + std::to_string(left->version) + " (" + left->source + ") is " + left->state + " at step " +
-                        std::to_string(done + 1) + " of " + std::to_string(left->statements.size()) + ": " + step +
-                        " — and the database is now neither before nor after that step as recorded (what remains to do "
-                        "differs from the recorded steps " + std::to_string(done + 1) + ".." +
-                        std::to_string(left->statements.size()) + "). Inspect the tables that step names, bring them to "
-                        "the recorded state by hand, then mark the row: UPDATE _driftless_migrations SET statements_done "
-                        "= <steps in effect> WHERE version = " + std::to_string(left->version));
+        if (same_models)
+            throw error(errc::usage, "driftless.mysql.dirty",
+                        "migration version " + std::to_string(left->version) + " (" + left->source + ") is " + left->state +
+                            " at step " + std::to_string(done + 1) + " of " + std::to_string(left->statements.size()) + ": " +
+                            (done < left->statements.size() ? left->statements[done] : std::string("(none)")) +
+                            " — and the database is now neither before nor after that step as recorded (what remains to do "
+                            "differs from the recorded steps " + std::to_string(done + 1) + ".." +
+                            std::to_string(left->statements.size()) + "). Inspect the tables that step names, bring them to "
+                            "the recorded state by hand, then mark the row: UPDATE _driftless_migrations SET statements_done "
+                            "= <steps in effect> WHERE version = " + std::to_string(left->version));
+        detail::refuse_unfinished(*left, "migrate");
     }
     if (result.plan.empty() || options.dry_run) return result;
     detail::enforce_policy(db, result.plan, options);
     db.execute(history_table_sql(my));
-    for (auto it = result.plan.tables.rbegin(); it != result.plan.tables.rend(); ++it) {
-        if (it->created) result.down_statements.push_back("DROP TABLE " + quote_identifier(it->name, my));
-    }
-    const bool alters = std::any_of(result.plan.tables.begin(), result.plan.tables.end(),
-                                    [](const table_change& tc) { return !tc.created; });
-    if (alters) {
-        const migration_plan back = diff(driftless::detail::reverse_target(result.plan), desired, my);
-        for (auto& s : render_plan(back)) result.down_statements.push_back(std::move(s));
-    }
+    result.down_statements = detail::down_statements(result.plan, desired);
     const std::string up = join_statements(result.statements);
     result.checksum = migration_checksum(up);
     result.version = detail::count(db, "SELECT coalesce(max(version), 0) + 1 FROM _driftless_migrations");
-    db.execute("INSERT INTO _driftless_migrations (version, description, kind, source, checksum, checksum_algorithm, up_sql, "
-               "down_sql, applied_at, execution_ms, rolled_back_at, state, statements_done) VALUES (" +
-               std::to_string(result.version) + ", " + quote_text(options.description, my) + ", 'auto', " + quote_text(source, my) +
-               ", " + quote_text(result.checksum, my) + ", 'sha256', " + quote_text(up, my) + ", " +
-               quote_text(join_statements(result.down_statements), my) + ", " + quote_text(driftless::detail::utc_now(), my) +
-               ", 0, NULL, 'started', 0)");
-    detail::run_recorded(db, result.version, result.statements, 0, started, options.lock_retries);
+    migration_record record;
+    record.version = result.version;
+    record.description = options.description;
+    record.kind = "auto";
+    record.source = source;
+    record.checksum = result.checksum;
+    record.up_sql = up;
+    record.down_sql = join_statements(result.down_statements);
+    record.applied_at = driftless::detail::utc_now();
+    record.state = "started";
+    detail::insert_history(db, record);
+    detail::run_recorded(db, result.version, result.statements, 0, options.lock_retries, detail::applied_now(started));
     detail::remember_expressions(db, desired, result.plan);
     result.applied = true;
     return result;
+}
+
+/// Options of rollback().
+struct rollback_options {
+    bool allow_data_loss = false;                  ///< drop tables and columns that hold data
+    std::chrono::milliseconds lock_timeout{5000};  ///< as migrate_options::lock_timeout
+    int lock_retries = 2;                          ///< as migrate_options::lock_retries
+};
+
+/// Undo the most recent applied (not rolled back) migration whose source names `table` (any
+/// migration when `table` is empty) with its recorded down SQL, under the migration lock. What the
+/// down SQL would discard is counted before it runs (detail::predict_losses) and refused, with the
+/// count, unless options.allow_data_loss. Each statement commits on its own, so the row records
+/// progress ('rollback started', statements_done counting down statements) and a failure leaves
+/// it 'rollback dirty', which stops every later run until a person resolves it. Returns the
+/// version rolled back, or 0 when there was nothing to roll back.
+inline std::int64_t rollback_table(const connection& db, const std::string& table, const rollback_options& options = {}) {
+    detail::migration_lock lock(db, options.lock_timeout, options.lock_retries, "rollback");
+    if (!detail::own_tables(db).first) return 0;
+    if (const auto left = detail::find_unfinished(db)) detail::refuse_unfinished(*left, "rollback");
+    std::int64_t version = 0;
+    std::int64_t up_done = 0;
+    std::string down;
+    const result r = db.execute("SELECT version, source, down_sql, kind, statements_done FROM _driftless_migrations "
+                                "WHERE rolled_back_at IS NULL ORDER BY version DESC");
+    for (int i = 0; i < r.rows(); ++i) {
+        const std::string kind = r.text(i, 3);
+        const std::string source = ", " + r.text(i, 1) + ",";
+        if (!table.empty() && kind == "file")
+            throw error(errc::usage, "driftless.rollback.newer_file",
+                        "version " + r.text(i, 0) + " ('" + r.text(i, 1) + "') is newer and may build on table " + table +
+                            "; roll back the newest migrations first (rollback without a model)");
+        if (!table.empty() && (kind != "auto" || source.find(", " + table + ",") == std::string::npos)) continue;
+        version = r.integer(i, 0);
+        down = r.text(i, 2);
+        up_done = r.integer(i, 4);
+        if (kind == "baseline")
+            throw error(errc::usage, "driftless.rollback.baseline",
+                        "version " + std::to_string(version) + " is a baseline, which ran nothing; there is nothing to undo");
+        break;
+    }
+    if (version == 0) return 0;
+    std::vector<std::string> statements;
+    for (auto& piece : driftless::detail::split_sql(down, dialect::mysql)) statements.push_back(std::move(piece.text));
+    const std::string v = std::to_string(version);
+    if (statements.empty())
+        throw error(errc::usage, "driftless.rollback.no_down",
+                    "version " + v + " has no down section; write the SQL that undoes it in a new migration instead");
+    driftless::detail::refuse_transaction_control("the down section of version " + v, statements, dialect::mysql);
+    const detail::predicted_losses lost = detail::predict_losses(db, introspect(db), statements);
+    const auto joined = [](const std::vector<std::string>& list) {
+        std::string out;
+        for (const auto& l : list) out += (out.empty() ? "" : "; ") + l;
+        return out;
+    };
+    if (!lost.impossible.empty())
+        throw error(errc::lossy_step, "driftless.plan.blocked",
+                    "rolling back version " + v + ": " + joined(lost.impossible) + "; fix the data first");
+    if (!lost.problems.empty() && !options.allow_data_loss)
+        throw error(errc::lossy_step, "driftless.rollback.lossy",
+                    "rolling back version " + v + ": " + joined(lost.problems) + "; pass allow_data_loss to proceed");
+    db.execute("UPDATE _driftless_migrations SET state = 'rollback started', statements_done = 0 WHERE version = " + v);
+    detail::run_recorded(db, version, statements, 0, options.lock_retries, [&] {
+        return "state = 'applied', statements_done = " + std::to_string(up_done) +
+               ", rolled_back_at = " + quote_text(driftless::detail::utc_now(), dialect::mysql);
+    }, "rollback dirty");
+    return version;
 }
 
 /// Every migration recorded in the database, oldest first; empty when none was ever applied.
@@ -390,6 +508,13 @@ template <table_type... Ts>
 migrate_result plan(const mysql::connection& db, migrate_options options = {}) {
     options.dry_run = true;
     return migrate<Ts...>(db, options);
+}
+
+/// Undo the most recent migration that touched T's table (see mysql::rollback_table).
+template <table_type T>
+std::int64_t rollback(const mysql::connection& db, const mysql::rollback_options& options = {}) {
+    static_assert(detail::require_valid<T>());
+    return mysql::rollback_table(db, std::string(table_v<T>.name), options);
 }
 
 /// The migrations recorded in the database, oldest first.
