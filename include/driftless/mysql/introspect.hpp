@@ -26,21 +26,24 @@ struct introspect_options {
 
 namespace detail {
 
-/// The queries introspection sends (one round trip): columns, indexes, foreign keys, checks.
+/// The queries introspection sends (one round trip): base tables, columns, indexes, foreign-key
+/// columns, foreign-key rules, checks. Each reads one information_schema table filtered on the
+/// database, and they are joined in C++: MariaDB filters only the first table of a join on the
+/// database and scans the second for every database of the server, so a join costs (columns of
+/// this database) x (tables of the server).
 inline std::string catalog_queries(const std::string& database) {
     const std::string db = database.empty() ? std::string("DATABASE()") : quote_text(database, dialect::mysql);
-    return "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE, c.COLUMN_DEFAULT, c.EXTRA "
-           "FROM information_schema.COLUMNS c JOIN information_schema.TABLES t "
-           "ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME "
-           "WHERE c.TABLE_SCHEMA = " + db + " AND t.TABLE_TYPE = 'BASE TABLE' ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION;\n"
+    return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db + " AND TABLE_TYPE = 'BASE TABLE';\n"
+           "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS "
+           "WHERE TABLE_SCHEMA = " + db + " ORDER BY TABLE_NAME, ORDINAL_POSITION;\n"
            "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION "
            "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " + db + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX;\n"
-           "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, "
-           "r.DELETE_RULE, r.UPDATE_RULE, k.REFERENCED_TABLE_SCHEMA = k.TABLE_SCHEMA "
-           "FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r "
-           "ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME "
-           "WHERE k.TABLE_SCHEMA = " + db + " AND k.REFERENCED_TABLE_NAME IS NOT NULL "
-           "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION;\n"
+           "SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME, "
+           "REFERENCED_TABLE_SCHEMA = TABLE_SCHEMA FROM information_schema.KEY_COLUMN_USAGE "
+           "WHERE TABLE_SCHEMA = " + db + " AND REFERENCED_TABLE_NAME IS NOT NULL "
+           "ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION;\n"
+           "SELECT TABLE_NAME, CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS "
+           "WHERE CONSTRAINT_SCHEMA = " + db + ";\n"
            "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM information_schema.CHECK_CONSTRAINTS "
            "WHERE CONSTRAINT_SCHEMA = " + db + " ORDER BY TABLE_NAME, CONSTRAINT_NAME";
 }
@@ -76,7 +79,7 @@ inline std::string default_sql(std::string_view reported) {
 /// AUTO_INCREMENT as auto_increment. Indexes that InnoDB created for a foreign key (named after it,
 /// on its columns) and prefix, FULLTEXT and SPATIAL indexes are not reported, so a plan leaves them
 /// alone. MySQL cannot tell a UNIQUE constraint from a unique index: both are reported as unique
-/// constraints (see reconcile_uniques). Four queries in one round trip whatever the number of tables.
+/// constraints (see reconcile_uniques). Six queries in one round trip whatever the number of tables.
 inline schema introspect(const connection& db, const introspect_options& options = {}) {
     std::vector<result> r = db.batch(detail::catalog_queries(options.database));
     std::map<std::string, table_info> tables;
@@ -84,12 +87,19 @@ inline schema introspect(const connection& db, const introspect_options& options
         return !options.include_driftless_tables && name.rfind("_driftless_", 0) == 0;
     };
     {
-        const result& c = r.at(0);
-        for (int i = 0; i < c.rows(); ++i) {
-            const std::string table = c.text(i, 0);
+        const result& b = r.at(0);
+        for (int i = 0; i < b.rows(); ++i) {
+            std::string table = b.text(i, 0);
             if (skip(table)) continue;
-            table_info& t = tables[table];
-            t.name = table;
+            tables[table].name = table;
+        }
+    }
+    {
+        const result& c = r.at(1);
+        for (int i = 0; i < c.rows(); ++i) {
+            const auto it = tables.find(c.text(i, 0));
+            if (it == tables.end()) continue;  // a view's columns, or one of driftless's tables
+            table_info& t = it->second;
             column_info col;
             col.name = c.text(i, 1);
             col.type.kind = type_kind::custom;
@@ -108,7 +118,10 @@ inline schema introspect(const connection& db, const introspect_options& options
     // Foreign keys first: the indexes InnoDB made for them are recognised by their names.
     std::set<std::pair<std::string, std::string>> foreign_key_names;
     {
-        const result& f = r.at(2);
+        std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> rules;  // (table, name) -> (delete, update)
+        const result& rc = r.at(4);
+        for (int i = 0; i < rc.rows(); ++i) rules[{rc.text(i, 0), rc.text(i, 1)}] = {rc.text(i, 2), rc.text(i, 3)};
+        const result& f = r.at(3);
         std::string last_table, last_name;
         for (int i = 0; i < f.rows(); ++i) {
             const auto it = tables.find(f.text(i, 0));
@@ -118,9 +131,11 @@ inline schema introspect(const connection& db, const introspect_options& options
             if (t.name != last_table || name != last_name) {
                 foreign_key_info fk;
                 fk.name = name;
-                fk.ref_table = f.view(i, 7) == "1" ? f.text(i, 3) : "(another database)." + f.text(i, 3);
-                fk.on_delete = detail::parse_rule(f.view(i, 5));
-                fk.on_update = detail::parse_rule(f.view(i, 6));
+                fk.ref_table = f.view(i, 5) == "1" ? f.text(i, 3) : "(another database)." + f.text(i, 3);
+                if (const auto rule = rules.find({t.name, name}); rule != rules.end()) {
+                    fk.on_delete = detail::parse_rule(rule->second.first);
+                    fk.on_update = detail::parse_rule(rule->second.second);
+                }
                 t.foreign_keys.push_back(std::move(fk));
                 foreign_key_names.emplace(t.name, name);
             }
@@ -131,7 +146,7 @@ inline schema introspect(const connection& db, const introspect_options& options
         }
     }
     {
-        const result& x = r.at(1);
+        const result& x = r.at(2);
         std::string last_table, last_name;
         bool representable = false;
         for (int i = 0; i < x.rows(); ++i) {
@@ -169,7 +184,7 @@ inline schema introspect(const connection& db, const introspect_options& options
         }
     }
     {
-        const result& k = r.at(3);
+        const result& k = r.at(5);
         for (int i = 0; i < k.rows(); ++i) {
             const auto it = tables.find(k.text(i, 0));
             if (it == tables.end()) continue;

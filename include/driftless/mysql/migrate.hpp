@@ -56,11 +56,14 @@ class migration_lock {
 public:
     migration_lock(const connection& db, std::chrono::milliseconds timeout, int retries, std::string_view what) : db_(db) {
         const long long seconds = std::max<long long>(1, (timeout.count() + 999) / 1000);
-        previous_wait_ = db_.execute("SELECT @@SESSION.lock_wait_timeout").text(0, 0);
-        db_.execute("SET SESSION lock_wait_timeout = " + std::to_string(seconds));
+        const std::string get_lock =
+            "SELECT GET_LOCK(" + quote_text(migration_lock_name, dialect::mysql) + ", " + std::to_string(seconds) + ")";
+        // The first attempt in the same round trip as the session setting it saves.
+        std::vector<result> first = db_.batch("SELECT @@SESSION.lock_wait_timeout; SET SESSION lock_wait_timeout = " +
+                                              std::to_string(seconds) + "; " + get_lock);
+        previous_wait_ = first.at(0).text(0, 0);
         for (int attempt = 0;; ++attempt) {
-            const result r = db_.execute("SELECT GET_LOCK(" + quote_text(migration_lock_name, dialect::mysql) + ", " +
-                                         std::to_string(seconds) + ")");
+            const result r = attempt == 0 ? std::move(first.back()) : db_.execute(get_lock);
             if (r.rows() == 1 && r.view(0, 0) == "1") break;
             if (attempt >= retries) {
                 restore();
@@ -75,8 +78,10 @@ public:
     migration_lock(const migration_lock&) = delete;
     migration_lock& operator=(const migration_lock&) = delete;
     ~migration_lock() {
-        try {
-            db_.execute("SELECT RELEASE_LOCK(" + quote_text(migration_lock_name, dialect::mysql) + ")");
+        try {  // one round trip
+            db_.batch("SELECT RELEASE_LOCK(" + quote_text(migration_lock_name, dialect::mysql) +
+                      "); SET SESSION lock_wait_timeout = " + previous_wait_);
+            return;
         } catch (...) {  // the lock goes with the session anyway
         }
         restore();
@@ -351,25 +356,35 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
     result.statements = render_plan(result.plan);
 
     if (const auto left = history_exists ? detail::find_unfinished(db) : std::nullopt) {
-        const std::size_t done = static_cast<std::size_t>(std::max<std::int64_t>(0, left->done));
-        const std::vector<std::string> rest(left->statements.begin() + static_cast<std::ptrdiff_t>(std::min(done, left->statements.size())),
-                                            left->statements.end());
+        const std::size_t done = std::min(static_cast<std::size_t>(std::max<std::int64_t>(0, left->done)), left->statements.size());
         const bool same_models = left->kind == "auto" && !left->rollback() && left->source == source;
-        if (same_models && result.statements == rest) {
-            // Steps 1..done took effect and the rest did not: finish the same migration.
+        // Which recorded steps took effect: the first j >= done whose rest is exactly what is left
+        // to do now. j > done when the process stopped after step j ran but before it was
+        // recorded (killed, or the connection lost, while the statement ran).
+        std::optional<std::size_t> effect;
+        for (std::size_t j = done; same_models && j <= left->statements.size() && !effect; ++j) {
+            if (std::equal(result.statements.begin(), result.statements.end(), left->statements.begin() + static_cast<std::ptrdiff_t>(j),
+                           left->statements.end()))
+                effect = j;
+        }
+        if (effect && *effect < left->statements.size()) {
+            // Steps 1..j took effect and the rest did not: finish the same migration.
             result.version = left->version;
             if (options.dry_run) return result;
             detail::enforce_policy(db, result.plan, options);  // this run's permission, not the first run's
-            detail::run_recorded(db, left->version, left->statements, done, options.lock_retries, detail::applied_now(started));
+            if (*effect != done)
+                db.execute("UPDATE _driftless_migrations SET statements_done = " + std::to_string(*effect) +
+                           " WHERE version = " + std::to_string(left->version));
+            detail::run_recorded(db, left->version, left->statements, *effect, options.lock_retries, detail::applied_now(started));
             detail::remember_expressions(db, desired, result.plan);
             result.applied = true;
-            result.statements = rest;
             return result;
         }
-        if (same_models && result.plan.empty()) {  // every step took effect; only the record lagged
-            db.execute("UPDATE _driftless_migrations SET state = 'applied', statements_done = " +
-                       std::to_string(left->statements.size()) + " WHERE version = " + std::to_string(left->version));
+        if (effect) {  // every step took effect; only the record lagged
             result.version = left->version;
+            if (!options.dry_run)
+                db.execute("UPDATE _driftless_migrations SET state = 'applied', statements_done = " +
+                           std::to_string(left->statements.size()) + " WHERE version = " + std::to_string(left->version));
             return result;
         }
         if (same_models)
