@@ -228,3 +228,35 @@ TEST_CASE("mysql migrate: a session holding a metadata lock: give up within the 
     CHECK(status[1].state == "applied");
     CHECK(driftless::plan<mymig::UserUnique>(db).plan.empty());
 }
+
+TEST_CASE("mysql migrate: a step that took effect but was not recorded (killed meanwhile) is recognised, not re-run") {
+    for (std::size_t k = 1; k <= 6; ++k) {
+        CAPTURE(k);
+        my_test::scratch_database scratch;
+        auto db = scratch.connect();
+        driftless::migrate<mymig::User, mymig::Note>(db);
+        db.execute("INSERT INTO users VALUES (1, 'a@x', 30, 'a')");
+        driftless::mysql::detail::before_statement_hook() = [k](std::size_t i, std::size_t) {
+            if (i == k) throw driftless::error(driftless::errc::engine, "driftless.test.stop", "stopped");
+        };
+        if (k < 6) {
+            CHECK_THROWS_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true})), driftless::error);
+        } else {
+            CHECK(driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true}).applied);
+        }
+        driftless::mysql::detail::before_statement_hook() = nullptr;
+        // Steps 1..k ran; the record says only k-1 did, and not applied: as if killed between step k
+        // and its bookkeeping.
+        db.execute("UPDATE _driftless_migrations SET statements_done = " + std::to_string(k - 1) +
+                   ", state = 'started' WHERE version = 2");
+        const auto resumed = driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true});
+        CHECK(resumed.version == 2);
+        CHECK(resumed.statements.size() == 6 - k);
+        const auto status = driftless::migration_status(db);
+        REQUIRE(status.size() == 2);
+        CHECK(status[1].state == "applied");
+        CHECK(status[1].statements_done == 6);
+        CHECK(driftless::plan<mymig::UserV2, mymig::Note>(db).plan.empty());
+        CHECK(one(db, "SELECT concat(email, years) FROM users") == "a@x30");
+    }
+}

@@ -1,20 +1,53 @@
-// A separate program for the MySQL concurrency test: each replica is a fresh process.
-//   my_migrate_worker <url> v1|v2   migrate to the models' version; exit 0 on success
+// A separate program for the MySQL concurrency and kill tests: each replica is a fresh process.
+//   my_migrate_worker <url> v1|v2                 migrate to the models' version; exit 0 on success
+//   my_migrate_worker <url> v2 kill-before=K      SIGKILL itself just before statement K (0-based)
+//   my_migrate_worker <url> v2 kill-during=K:MS   SIGKILL itself MS milliseconds after statement K
+//                                                 started (while it runs, a later one, or not at
+//                                                 all when the migration finished first)
 #include <chrono>
+#include <csignal>
+#include <cstddef>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <string>
 #include <string_view>
+#include <thread>
 
 #include <driftless/mysql.hpp>
 
 #include "../sqlite/concurrency_models.hpp"
 
+namespace {
+
+void arm_kill(std::string_view how) {
+    const bool during = how.rfind("kill-during=", 0) == 0;
+    if (!during && how.rfind("kill-before=", 0) != 0) {
+        std::fprintf(stderr, "my_migrate_worker: unknown option %.*s\n", static_cast<int>(how.size()), how.data());
+        std::exit(2);
+    }
+    const std::string spec(how.substr(how.find('=') + 1));
+    const std::size_t at = std::stoul(spec);
+    const long delay = during ? std::stol(spec.substr(spec.find(':') + 1)) : 0;
+    driftless::mysql::detail::before_statement_hook() = [at, delay, during](std::size_t i, std::size_t) {
+        if (i != at) return;
+        if (!during) std::raise(SIGKILL);
+        std::thread([delay] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+            std::raise(SIGKILL);
+        }).detach();
+    };
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        std::fputs("usage: my_migrate_worker <url> v1|v2\n", stderr);
+    if (argc != 3 && argc != 4) {
+        std::fputs("usage: my_migrate_worker <url> v1|v2 [kill-before=K | kill-during=K:MS]\n", stderr);
         return 2;
     }
     try {
+        if (argc == 4) arm_kill(argv[3]);
         auto db = driftless::mysql::connect(argv[1]);
         driftless::migrate_options options;
         options.lock_timeout = std::chrono::seconds(60);  // every replica queues on the migration lock
