@@ -511,17 +511,16 @@ void B1_part_migration_lock(benchmark::State& state) {
     }
 }
 
-/// What migrate reads besides the catalog: which tracking tables exist, the remembered
-/// expressions, an unfinished migration. Three round trips.
+/// What migrate reads besides the catalog: the remembered expressions and an unfinished
+/// migration, in one round trip (read_state sends them after the catalog, which shows which
+/// tracking tables exist).
 void B1_part_bookkeeping(benchmark::State& state) {
     namespace my = driftless::mysql;
     bench_database* d = guarded(state, models_database);
     if (d == nullptr) return;
     for (auto _ : state) {
-        const auto [history, memo] = my::detail::own_tables(d->db);
-        if (!history || !memo) state.SkipWithError("expected both tracking tables");
-        benchmark::DoNotOptimize(d->db.execute("SELECT table_name, kind, name, catalog_sql, model_sql FROM _driftless_expressions"));
-        benchmark::DoNotOptimize(my::detail::find_unfinished(d->db));
+        benchmark::DoNotOptimize(d->db.batch("SELECT table_name, kind, name, catalog_sql, model_sql FROM _driftless_expressions; " +
+                                             std::string(my::detail::unfinished_query)));
     }
 }
 
@@ -575,7 +574,7 @@ void B1_part_diff(benchmark::State& state) {
     bench_database* d = guarded(state, models_database);
     if (d == nullptr) return;
     const driftless::schema desired = my::as_stored(d->schema);
-    driftless::schema actual = my::detail::remembered_catalog(d->db, true);
+    driftless::schema actual = my::detail::read_state(d->db).actual;
     my::reconcile_uniques(actual, desired);
     for (auto _ : state) {
         const auto plan = driftless::diff(desired, actual, driftless::dialect::mysql);

@@ -37,7 +37,8 @@ struct migration_record {
 };
 
 /// CREATE TABLE IF NOT EXISTS for the tracking table on `d`. Created only after the migration
-/// lock is taken (RELIABILITY.md rule 8).
+/// lock is taken (RELIABILITY.md rule 8). On MySQL it also has models_checksum: SHA-256 of the
+/// models a model migration was planned for, so that only the same models resume it.
 inline std::string history_table_sql(dialect d) {
     const bool my = d == dialect::mysql;
     const std::string text = my ? "VARCHAR(255)" : "TEXT";
@@ -52,7 +53,7 @@ inline std::string history_table_sql(dialect d) {
            " NOT NULL,\n  " + id("down_sql") + " " + big + " NOT NULL,\n  " + id("applied_at") + " " + text +
            " NOT NULL,\n  " + id("execution_ms") + " " + integer + " NOT NULL,\n  " + id("rolled_back_at") + " " +
            text + ",\n  " + id("state") + " " + text + " NOT NULL,\n  " + id("statements_done") + " " + integer +
-           " NOT NULL\n)";
+           " NOT NULL" + (my ? ",\n  `models_checksum` VARCHAR(64)" : "") + "\n)";
 }
 
 namespace detail {

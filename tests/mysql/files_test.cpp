@@ -187,6 +187,50 @@ TEST_CASE("mysql files: what each kind of statement would discard, counted on th
     CHECK(one(db, "SELECT count(*) FROM a") == "3");  // counting changed nothing
 }
 
+TEST_CASE("mysql files: MySQL's own syntax is read as the server reads it; what cannot be counted is named, not let through") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    db.execute("CREATE TABLE t (id INT PRIMARY KEY, a INT, b VARCHAR(20), email VARCHAR(50))");
+    db.execute("INSERT INTO t VALUES (1, 1, 'x', 'p@x'), (2, NULL, 'y', 'q@x'), (3, 3, 'z', 'q@x')");
+    const auto first = [&](const std::vector<std::string>& statements) {
+        const auto p = problems_of(db, statements);
+        return p.empty() ? std::string("(none)") : p.front();
+    };
+    // Counted exactly, whatever the spelling.
+    CHECK(first({"CREATE OR REPLACE TABLE t (id INT)"}) == "dropping table t would discard 3 rows");
+    CHECK(first({"DROP TABLES t"}) == "dropping table t would discard 3 rows");
+    CHECK(first({"RENAME TABLES t TO u", "DROP TABLE u"}) == "dropping table t would discard 3 rows");
+    CHECK(first({"DROP TABLE # old\nt"}) == "dropping table t would discard 3 rows");
+    CHECK(first({"/*!DROP TABLE t*/"}) == "dropping table t would discard 3 rows");
+    CHECK(first({"DELETE FROM t # purge\nWHERE id = 1"}) == "removing 1 of 3 rows of t");
+    CHECK(first({"DELETE IGNORE FROM t"}) == "removing 3 of 3 rows of t");
+    CHECK(first({"DELETE QUICK FROM t WHERE a IS NULL"}) == "removing 1 of 3 rows of t");
+    CHECK(first({"UPDATE t SET b = 'don\\'t', email = NULL"}) == "clearing 3 of 3 non-null values of t.email");
+    CHECK(first({"UPDATE t SET b = 'q' -- note\n, email = NULL WHERE id = 2"}) == "clearing 1 of 1 non-null values of t.email");
+    // What cannot be counted is named as a problem.
+    CHECK(first({"UPDATE t AS x SET x.a = NULL"}).find("statement 1 (UPDATE t AS x") == 0);
+    CHECK(first({"UPDATE t SET a = DEFAULT"}).find("counting it failed") != std::string::npos);
+    CHECK(first({"ALTER IGNORE TABLE t ADD UNIQUE (email)"}).find("may delete rows of t") != std::string::npos);
+    CHECK(first({"INSERT INTO t VALUES (1, 1, 'x', 'p@x') ON DUPLICATE KEY UPDATE email = NULL"}).find("may overwrite values of t") !=
+          std::string::npos);
+    CHECK(first({"REPLACE INTO t VALUES (1, 1, 'x', 'p@x')"}).find("replaces rows of t") != std::string::npos);
+    CHECK(first({"UPDATE t SET b = 'gone' WHERE id < 3", "DELETE FROM t WHERE b = 'gone'"})
+              .find("statement 2 (DELETE FROM t WHERE b = 'gone') removes rows of t after an earlier statement changed that table") == 0);
+    CHECK(first({"ALTER TABLE t ADD COLUMN tmp INT DEFAULT 1", "DELETE FROM t WHERE tmp = 1"}).find("counting it failed") !=
+          std::string::npos);
+    CHECK(first({"DROP DATABASE other"}).find("drops a whole database") != std::string::npos);
+    CHECK(first({"CALL cleanup()"}).find("runs a stored procedure") != std::string::npos);
+    // Lossless widenings are not losses; a backfill before NOT NULL can be allowed, not blocked.
+    CHECK(problems_of(db, {"ALTER TABLE t MODIFY a DECIMAL(12,2)", "ALTER TABLE t MODIFY b VARCHAR(40)"}).empty());
+    const auto backfill =
+        driftless::mysql::detail::predict_losses(db, driftless::mysql::introspect(db), {"UPDATE t SET a = 0 WHERE a IS NULL", "ALTER TABLE t MODIFY a INT NOT NULL"});
+    CHECK(backfill.impossible.empty());
+    REQUIRE(backfill.problems.size() == 1);
+    CHECK(backfill.problems[0].find("t.a holds 1 NULLs now, before the statements that change its rows") == 0);
+    CHECK(one(db, "SELECT count(*) FROM t") == "3");
+    CHECK(one(db, "SELECT count(email) FROM t") == "3");
+}
+
 TEST_CASE("mysql files: a file failing at step k is dirty there, blocks every run, and resumes after repair") {
     my_test::scratch_database scratch;
     auto db = scratch.connect();
@@ -210,10 +254,15 @@ TEST_CASE("mysql files: a file failing at step k is dirty there, blocks every ru
     CHECK_THROWS_WITH_AS(driftless::migrate<myfl::User>(db), doctest::Contains("driftless.mysql.dirty"), driftless::error);
     CHECK_THROWS_WITH_AS(driftless::mysql::rollback_table(db, ""), doctest::Contains("driftless.mysql.dirty"), driftless::error);
     CHECK_THROWS_WITH_AS(driftless::baseline(db, 5), doctest::Contains("driftless.mysql.dirty"), driftless::error);
-    fs::remove(dir / "0002_b.sql");
     // Repaired by hand and marked: only steps 3 and 4 run, in the same row.
     db.execute("UPDATE a SET email = 'other' WHERE id = 2");
     db.execute("UPDATE _driftless_migrations SET state = 'resume' WHERE version = 1");
+    // A dry run lists the rest of the marked file, then the next file.
+    const auto dry = driftless::apply_migrations(db, dir, {.dry_run = true});
+    CHECK(dry.applied == std::vector<std::string>{"0001_a.sql", "0002_b.sql"});
+    CHECK(dry.statements.size() == 3);
+    CHECK(driftless::migration_status(db)[0].state == "resume");
+    fs::remove(dir / "0002_b.sql");
     const auto resumed = driftless::apply_migrations(db, dir);
     CHECK(resumed.applied == std::vector<std::string>{"0001_a.sql"});
     CHECK(resumed.statements.size() == 2);

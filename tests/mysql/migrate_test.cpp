@@ -4,10 +4,12 @@
 // by another session makes migrate give up in time.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <driftless/mysql.hpp>
@@ -36,6 +38,13 @@ struct UserUnique {  // karma with a default, and email unique
     std::string nick;
     std::int32_t karma;
 };
+struct UserKarma {  // karma with a default, no unique key
+    std::int64_t id;
+    std::string email;
+    std::optional<std::int32_t> age;
+    std::string nick;
+    std::int32_t karma;
+};
 struct Note {
     std::int64_t id;
     std::int64_t user_id;
@@ -57,6 +66,9 @@ inline constexpr auto driftless::customize::table<mymig::UserUnique> =
         .length(&mymig::UserUnique::email, 255)
         .default_value(&mymig::UserUnique::karma, 0)
         .unique(&mymig::UserUnique::email);
+template <>
+inline constexpr auto driftless::customize::table<mymig::UserKarma> =
+    driftless::table<mymig::UserKarma>("users").length(&mymig::UserKarma::email, 255).default_value(&mymig::UserKarma::karma, 0);
 template <>
 inline constexpr auto driftless::customize::table<mymig::Note> =
     driftless::table<mymig::Note>("notes").foreign_key(&mymig::Note::user_id, &mymig::User::id,
@@ -197,6 +209,62 @@ TEST_CASE("mysql migrate: GET_LOCK held by another session: give up in time, suc
     holder.execute("SELECT RELEASE_LOCK('driftless_migrate')");
     CHECK(driftless::migrate<mymig::User>(db).applied);
     CHECK(one(db, "SELECT @@SESSION.lock_wait_timeout") == one(holder, "SELECT @@SESSION.lock_wait_timeout"));
+}
+
+TEST_CASE("mysql migrate: a lock deadlock between GET_LOCKs is a busy lock, and the session setting is restored") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    auto other = scratch.connect();
+    db.execute("SET SESSION lock_wait_timeout = 77");
+    CHECK(one(db, "SELECT GET_LOCK('driftless_test_x', 0)") == "1");
+    CHECK(one(other, "SELECT GET_LOCK('driftless_migrate', 0)") == "1");
+    // The other session waits for this one's lock while holding the migration lock: this
+    // session's GET_LOCK on the migration lock closes the cycle, and the server refuses one of
+    // the two (1213). Either way migrate gives up as busy, its session setting restored.
+    std::thread waiter([&] {
+        try {  // the server picks one session of the cycle to refuse; it may be this one
+            other.execute("SELECT GET_LOCK('driftless_test_x', 4)");
+        } catch (const driftless::error&) {
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    try {
+        driftless::migrate<mymig::User>(db, {.lock_timeout = std::chrono::milliseconds(1000), .lock_retries = 1});
+        FAIL("migrate ran while another session held the migration lock");
+    } catch (const driftless::error& e) {
+        CHECK(e.code() == driftless::errc::busy);
+    }
+    db.execute("SELECT RELEASE_LOCK('driftless_test_x')");
+    waiter.join();
+    CHECK(one(db, "SELECT @@SESSION.lock_wait_timeout") == "77");
+    other.execute("SELECT RELEASE_ALL_LOCKS()");
+    CHECK(driftless::migrate<mymig::User>(db).applied);
+    CHECK(one(db, "SELECT @@SESSION.lock_wait_timeout") == "77");
+}
+
+TEST_CASE("mysql migrate: a migration stopped halfway is resumed only by the models it was planned for") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    driftless::migrate<mymig::User>(db);
+    driftless::mysql::detail::before_statement_hook() = [](std::size_t i, std::size_t) {
+        if (i == 1) throw driftless::error(driftless::errc::engine, "driftless.test.stop", "stopped");
+    };
+    CHECK_THROWS_AS(driftless::migrate<mymig::UserUnique>(db), driftless::error);  // step 1 adds karma, step 2 the unique key
+    driftless::mysql::detail::before_statement_hook() = nullptr;
+    db.execute("UPDATE _driftless_migrations SET state = 'started' WHERE version = 2");
+    // Models of the same table that want only karma: their plan is empty, but that does not mean
+    // step 2 took effect. Refused, nothing recorded.
+    CHECK_THROWS_WITH_AS(driftless::migrate<mymig::UserKarma>(db), doctest::Contains("Run migrate with the same models"),
+                         driftless::error);
+    auto status = driftless::migration_status(db);
+    REQUIRE(status.size() == 2);
+    CHECK(status[1].state == "started");
+    CHECK(status[1].statements_done == 1);
+    CHECK(driftless::migrate<mymig::UserUnique>(db).applied);
+    status = driftless::migration_status(db);
+    CHECK(status[1].state == "applied");
+    CHECK(one(db, "SELECT count(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND NON_UNIQUE = 0 AND "
+                  "COLUMN_NAME = 'email'") == "1");
 }
 
 TEST_CASE("mysql migrate: a session holding a metadata lock: give up within the timeout, resume after") {

@@ -48,9 +48,11 @@ namespace detail {
 
 /// Under the lock: nothing may run while another migration is unfinished, except the file that a
 /// person marked 'resume'. Returns the index to start `f` at (0 unless it resumes).
-inline std::optional<std::size_t> resume_point(const connection& db, const migration_file& f, std::string_view what) {
+inline std::optional<std::size_t> resume_point(const connection& db, const migration_file& f, std::string_view what,
+                                               std::int64_t listed = 0) {
     const auto left = find_unfinished(db);
     if (!left) return std::nullopt;
+    if (left->state == "resume" && left->version == listed) return std::nullopt;  // a dry run listed its rest already
     if (left->kind == "file" && left->state == "resume" && left->version == f.version) {
         const result r = db.execute("SELECT checksum FROM _driftless_migrations WHERE version = " + std::to_string(f.version));
         if (r.rows() == 1 && r.text(0, 0) != f.checksum)
@@ -66,7 +68,7 @@ inline std::optional<std::size_t> resume_point(const connection& db, const migra
 /// may have applied it meanwhile), its losses counted before anything runs, recorded as kind
 /// "file" with its progress. Returns whether it ran.
 inline bool apply_file(const connection& db, const migration_file& f, const apply_options& options, apply_result& result,
-                       const file_lock_options& lock = {}) {
+                       const file_lock_options& lock = {}, std::int64_t listed_resume = 0) {
     constexpr dialect my = dialect::mysql;
     const std::vector<driftless::detail::sql_piece> pieces = driftless::detail::split_up(f, my);
     std::vector<std::string> statements;
@@ -77,12 +79,11 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
                                                   driftless::detail::split_down(f, my), my);
     const auto started = std::chrono::steady_clock::now();
     migration_lock guard(db, lock.lock_timeout, lock.lock_retries, "applying a migration file");
-    const bool history_exists = own_tables(db).first;
-    const std::optional<std::size_t> resume = history_exists ? resume_point(db, f, "applying '" + f.file_name + "'") : std::nullopt;
+    const bool history = history_exists(db);
+    const std::optional<std::size_t> resume = history ? resume_point(db, f, "applying '" + f.file_name + "'", listed_resume) : std::nullopt;
     if (!resume) {
         std::vector<migration_file> one{f};
-        if (driftless::detail::pending_files(one, history_exists ? migration_status(db) : std::vector<migration_record>{}, options)
-                .empty()) {
+        if (driftless::detail::pending_files(one, migration_status(db), options).empty()) {
             result.skipped.push_back(f.file_name);
             return false;
         }
@@ -132,15 +133,17 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
 inline apply_result apply_files(const connection& db, const std::vector<migration_file>& files, const apply_options& options,
                                 const file_lock_options& lock = {}) {
     apply_result result;
+    std::int64_t listed_resume = 0;
     // An unfinished migration is reported even when no file is pending; the file a person marked
     // 'resume' runs first. Checked again under the lock when each file is applied.
-    if (own_tables(db).first) {
+    if (history_exists(db)) {
         if (const auto left = find_unfinished(db)) {
             const auto resumed = std::find_if(files.begin(), files.end(), [&](const migration_file& f) {
                 return left->kind == "file" && left->state == "resume" && f.version == left->version;
             });
             if (resumed == files.end()) refuse_unfinished(*left, "upgrade");
             apply_file(db, *resumed, options, result, lock);
+            if (options.dry_run) listed_resume = resumed->version;  // listed, not run: the files after it may follow
         }
     }
     // A first look without the lock, so that a refusal (changed file, out of order) comes before
@@ -150,7 +153,7 @@ inline apply_result apply_files(const connection& db, const std::vector<migratio
     for (const auto& name : first.skipped) {
         if (std::find(result.applied.begin(), result.applied.end(), name) == result.applied.end()) result.skipped.push_back(name);
     }
-    for (const migration_file* f : pending) apply_file(db, *f, options, result, lock);
+    for (const migration_file* f : pending) apply_file(db, *f, options, result, lock, listed_resume);
     return result;
 }
 
@@ -174,11 +177,9 @@ inline generate_result generate_schema(const connection& db, const schema& desir
     {
         // Plan and check the policy on the data as it is now, under the lock, changing nothing.
         detail::migration_lock lock(db, std::chrono::milliseconds(5000), 2, "generate");
-        const auto [history_exists, memo_exists] = detail::own_tables(db);
-        if (history_exists) {
-            if (const auto left = detail::find_unfinished(db)) detail::refuse_unfinished(*left, "generate");
-        }
-        schema actual = detail::remembered_catalog(db, memo_exists);
+        detail::database_state state = detail::read_state(db);
+        if (state.left) detail::refuse_unfinished(*state.left, "generate");
+        schema& actual = state.actual;
         reconcile_uniques(actual, desired);
         result.plan = diff(desired, actual, my);
         if (result.plan.empty()) return result;
@@ -229,7 +230,7 @@ inline apply_result apply_migrations(const mysql::connection& db, std::span<cons
 inline void baseline(const mysql::connection& db, std::int64_t version, const std::string& description = "baseline") {
     if (version <= 0) throw error(errc::usage, "driftless.baseline.version", "a baseline version must be positive");
     mysql::detail::migration_lock lock(db, std::chrono::milliseconds(5000), 2, "baseline");
-    if (mysql::detail::own_tables(db).first) {
+    if (mysql::detail::history_exists(db)) {
         if (const auto left = mysql::detail::find_unfinished(db)) mysql::detail::refuse_unfinished(*left, "baseline");
     }
     db.execute(history_table_sql(dialect::mysql));

@@ -4,6 +4,7 @@
 #define DRIFTLESS_MYSQL_INTROSPECT_HPP
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include <driftless/detail/text.hpp>
+#include <driftless/diff.hpp>
 #include <driftless/mysql/connection.hpp>
 #include <driftless/render.hpp>
 #include <driftless/schema.hpp>
@@ -74,8 +76,8 @@ inline std::string default_sql(std::string_view reported) {
 
 /// Every base table of the database (driftless's own left out unless asked), with columns in order,
 /// primary key, unique constraints (every unique index other than PRIMARY; see below), indexes,
-/// foreign keys and checks. Types are reported as COLUMN_TYPE spells them (type_kind::custom,
-/// compared through canonical_mysql_type), defaults in driftless's spelling (default_kind::raw),
+/// foreign keys and checks. Types are reported in canonical_mysql_type's spelling of COLUMN_TYPE
+/// (type_kind::custom; `int(11)` as `int`), defaults in driftless's spelling (default_kind::raw),
 /// AUTO_INCREMENT as auto_increment. Indexes that InnoDB created for a foreign key (named after it,
 /// on its columns) and prefix, FULLTEXT and SPATIAL indexes are not reported, so a plan leaves them
 /// alone. MySQL cannot tell a UNIQUE constraint from a unique index: both are reported as unique
@@ -95,6 +97,7 @@ inline schema introspect(const connection& db, const introspect_options& options
         }
     }
     {
+        std::map<std::string, std::string, std::less<>> canonical;
         const result& c = r.at(1);
         for (int i = 0; i < c.rows(); ++i) {
             const auto it = tables.find(c.text(i, 0));
@@ -103,7 +106,13 @@ inline schema introspect(const connection& db, const introspect_options& options
             column_info col;
             col.name = c.text(i, 1);
             col.type.kind = type_kind::custom;
-            col.type.mysql = c.text(i, 2);
+            // In one spelling (int(11) -> int), so the diff compares without parsing; each
+            // distinct spelling is parsed once.
+            const std::string_view reported = c.view(i, 2);
+            auto known = canonical.find(reported);
+            if (known == canonical.end())
+                known = canonical.emplace(std::string(reported), driftless::detail::canonical_mysql_type(reported)).first;
+            col.type.mysql = known->second;
             col.nullable = c.view(i, 3) == "YES";
             col.auto_increment = c.view(i, 5).find("auto_increment") != std::string_view::npos;
             if (!c.is_null(i, 4)) {

@@ -1,17 +1,20 @@
 // driftless — what a script would discard on MySQL / MariaDB, counted BEFORE it runs. On the other
 // engines a script runs in a transaction and its losses are measured after, then rolled back;
 // MySQL commits every DDL statement, so here each statement is read (tokens, not a full parser)
-// and what it would discard is counted on the data as it is: DROP TABLE, TRUNCATE, DELETE, UPDATE
-// setting values to NULL, DROP COLUMN, and MODIFY / CHANGE COLUMN (each value stored in a scratch
-// column of the new type and compared), following renames made earlier in the script. What it
-// cannot read (multi-table DELETE / UPDATE, ORDER BY / LIMIT, data statements after the script
-// altered that table, REPLACE, procedures) is not counted (docs/limitations.md).
+// and what it would discard is counted on the data as it is: DROP TABLE, CREATE OR REPLACE TABLE,
+// TRUNCATE, DELETE, UPDATE setting values to NULL, DROP COLUMN, and MODIFY / CHANGE COLUMN (each
+// value stored in a scratch column of the new type and compared), following renames made earlier
+// in the script. What it cannot count it does not let through silently: a statement that may
+// discard data it cannot count (a DELETE or UPDATE it cannot read or that follows other changes
+// to its table, REPLACE, ON DUPLICATE KEY UPDATE, ALTER IGNORE, DROP PARTITION, DROP DATABASE,
+// CALL) is named as a problem, refused unless allowed.
 #ifndef DRIFTLESS_MYSQL_LOSSES_HPP
 #define DRIFTLESS_MYSQL_LOSSES_HPP
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include <driftless/detail/sql_tokens.hpp>
+#include <driftless/detail/text.hpp>
 #include <driftless/error.hpp>
 #include <driftless/migrate.hpp>
 #include <driftless/render.hpp>
@@ -38,9 +42,88 @@ inline std::int64_t count(const connection& db, const std::string& sql) {
     return r.rows() != 0 ? r.integer(0, 0) : 0;
 }
 
-/// How many of `column`'s non-null values of `table` would not come back equal (as a value and as
-/// text) once stored in a column of type `to` with the conversions of a non-strict ALTER, and
-/// one of them. Nothing when none would change.
+/// MySQL text in the form the shared tokenizer reads as the server does: comments removed (`#` and
+/// `-- ` to the end of the line, `/* */`), executable comments (`/*! ... */`, `/*M! ... */`) kept
+/// as the code the server runs, and backslash escapes in quoted strings written with a doubled
+/// quote instead (`'it\'s'` -> `'it''s'`). The result means the same to the server.
+inline std::string mysql_clean(std::string_view sql) {
+    std::string out;
+    out.reserve(sql.size());
+    for (std::size_t i = 0; i < sql.size();) {
+        const char c = sql[i];
+        if (c == '\'' || c == '"' || c == '`') {
+            out += c;
+            for (++i; i < sql.size(); ++i) {
+                if (sql[i] == '\\' && c != '`' && i + 1 < sql.size()) {
+                    if (sql[i + 1] == c) {
+                        out += c;
+                        out += c;
+                    } else {
+                        out += sql[i];
+                        out += sql[i + 1];
+                    }
+                    ++i;
+                } else if (sql[i] == c && i + 1 < sql.size() && sql[i + 1] == c) {
+                    out += c;
+                    out += c;
+                    ++i;
+                } else if (sql[i] == c) {
+                    out += c;
+                    ++i;
+                    break;
+                } else {
+                    out += sql[i];
+                }
+            }
+            continue;
+        }
+        const bool dash_comment = c == '-' && i + 1 < sql.size() && sql[i + 1] == '-' &&
+                                  (i + 2 == sql.size() || sql[i + 2] == ' ' || sql[i + 2] == '\t' || sql[i + 2] == '\n' ||
+                                   sql[i + 2] == '\r');
+        if (c == '#' || dash_comment) {
+            while (i < sql.size() && sql[i] != '\n') ++i;
+            out += ' ';
+            continue;
+        }
+        if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+            std::size_t body = i + 2;
+            const bool executable = body < sql.size() && (sql[body] == '!' || (sql[body] == 'M' && body + 1 < sql.size() && sql[body + 1] == '!'));
+            const std::size_t end = sql.find("*/", body);
+            const std::size_t stop = end == std::string_view::npos ? sql.size() : end;
+            if (executable) {
+                body += sql[body] == 'M' ? 2 : 1;
+                while (body < stop && sql[body] >= '0' && sql[body] <= '9') ++body;  // the version
+                out += ' ';
+                out += mysql_clean(sql.substr(body, stop - body));
+            }
+            out += ' ';
+            i = end == std::string_view::npos ? sql.size() : end + 2;
+            continue;
+        }
+        out += c;
+        ++i;
+    }
+    return out;
+}
+
+/// True for the string types, whose values must also come back equal as text (`'007'` stored in
+/// an INT compares equal to 7 as a value).
+inline bool is_text_type(std::string_view type) {
+    const std::string t = [&] {
+        std::string lower(type);
+        for (char& c : lower) c = driftless::detail::to_lower(c);
+        return lower;
+    }();
+    for (std::string_view prefix : {"char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set", "binary",
+                                    "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "national", "nchar", "nvarchar"}) {
+        if (t.rfind(prefix, 0) == 0) return true;
+    }
+    return false;
+}
+
+/// How many of `column`'s non-null values of `table` would not come back equal once stored in a
+/// column of type `to` with the conversions of a non-strict ALTER, and one of them. A value is
+/// compared as a value, and, when `text` (the column holds strings), also as text.
 struct altered_values {
     std::int64_t altered = 0;
     std::int64_t total = 0;
@@ -48,19 +131,19 @@ struct altered_values {
 };
 
 inline std::optional<altered_values> probe_type_change(const connection& db, const std::string& table, const std::string& column,
-                                                       const std::string& to) {
+                                                       const std::string& to, bool text) {
     const std::string scratch = "`_driftless_probe`";
     const std::string col = quote_identifier(column, dialect::mysql);
-    // A temporary table does not commit; it copies the values in their own type.
-    db.execute("CREATE TEMPORARY TABLE " + scratch + " SELECT " + col + " AS v FROM " + quote_identifier(table, dialect::mysql) +
-               " WHERE " + col + " IS NOT NULL");
+    // One CREATE TEMPORARY TABLE ... SELECT: it does not commit the session's transaction. It
+    // copies the values in their own type (v) beside an empty column of the new type (w).
+    db.execute("CREATE TEMPORARY TABLE " + scratch + " (w " + to + ") SELECT " + col + " AS v FROM " +
+               quote_identifier(table, dialect::mysql) + " WHERE " + col + " IS NOT NULL");
     std::optional<altered_values> out;
     try {
-        db.execute("ALTER TABLE " + scratch + " ADD COLUMN w " + to);
         db.execute("SET @driftless_mode = @@SESSION.sql_mode; SET SESSION sql_mode = ''");
         db.execute("UPDATE " + scratch + " SET w = v");
         db.execute("SET SESSION sql_mode = @driftless_mode");
-        const std::string differs = "NOT (w <=> v) OR CAST(w AS CHAR) <> CAST(v AS CHAR)";
+        const std::string differs = text ? "NOT (w <=> v) OR CAST(w AS CHAR) <> CAST(v AS CHAR)" : "NOT (w <=> v)";
         const result r = db.execute("SELECT count(*), coalesce(sum(" + differs + "), 0), (SELECT CAST(v AS CHAR) FROM " + scratch +
                                     " WHERE " + differs + " ORDER BY 1 LIMIT 1) FROM " + scratch);
         db.execute("DROP TEMPORARY TABLE " + scratch);
@@ -83,10 +166,6 @@ inline std::optional<altered_values> probe_type_change(const connection& db, con
     return out;
 }
 
-/// Words after ALTER TABLE ... ADD / DROP that name something other than a column.
-inline constexpr std::string_view not_columns[] = {"INDEX",     "KEY",    "PRIMARY",  "FOREIGN", "CONSTRAINT", "CHECK",
-                                                   "PARTITION", "UNIQUE", "FULLTEXT", "SPATIAL", "PERIOD",     "SYSTEM"};
-
 /// What a script would discard (`problems`: refused unless allowed) and what cannot succeed
 /// whatever the options (`impossible`: NOT NULL over NULLs).
 struct predicted_losses {
@@ -94,25 +173,31 @@ struct predicted_losses {
     std::vector<std::string> impossible;
 };
 
+/// Words after ALTER TABLE ... ADD / DROP that name something other than a column.
+inline constexpr std::string_view not_columns[] = {"INDEX",     "KEY",    "PRIMARY",  "FOREIGN", "CONSTRAINT", "CHECK",
+                                                   "PARTITION", "UNIQUE", "FULLTEXT", "SPATIAL", "PERIOD",     "SYSTEM"};
+
 /// Reads `statements` in order against `current` (the catalog before they run) and counts, on the
 /// data as it is now, what each would discard. Tables and columns are followed through RENAME
-/// TABLE, ALTER TABLE ... RENAME [COLUMN] and CHANGE COLUMN; a table the script created holds
-/// nothing of value yet. A DELETE is counted (its WHERE evaluated now) only while the script has
-/// not yet changed that table.
+/// TABLE(S), ALTER TABLE ... RENAME [COLUMN] and CHANGE COLUMN; a table the script created holds
+/// nothing of value yet. A DELETE or UPDATE is counted (its WHERE and values evaluated now) only
+/// while the script has not yet changed that table's columns or rows; otherwise, and whenever a
+/// statement may discard what cannot be counted, the statement itself is named as a problem.
 inline predicted_losses predict_losses(const connection& db, const schema& current, const std::vector<std::string>& statements) {
     struct column {
-        std::string now, original;
+        std::string now, original, type;  // original empty: added by the script
     };
     struct table {
         std::string now, original;  // original empty: created by the script
         std::vector<column> columns;
-        bool changed = false;
+        bool changed = false;       ///< its columns were changed by an earlier statement
+        bool data_changed = false;  ///< its rows were changed by an earlier statement
     };
     std::vector<table> tables;
     for (const table_info& t : current.tables) {
         if (driftless::detail::starts_with_ci(t.name, "_driftless_")) continue;
-        table e{t.name, t.name, {}, false};
-        for (const column_info& c : t.columns) e.columns.push_back({c.name, c.name});
+        table e{t.name, t.name, {}, false, false};
+        for (const column_info& c : t.columns) e.columns.push_back({c.name, c.name, render_type(c.type, dialect::mysql)});
         tables.push_back(std::move(e));
     }
     const auto find = [&](std::string_view name) -> table* {
@@ -151,18 +236,52 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
         if (i + 2 < t.size() && is_symbol(t[i + 1], '.')) i += 2;
         return t[i++].value;
     };
-    for (const std::string& sql : statements) {
+    const auto any_keyword = [](const std::vector<token>& t, std::initializer_list<std::string_view> words) {
+        return std::any_of(t.begin(), t.end(), [&](const token& k) {
+            return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return is_keyword(k, w); });
+        });
+    };
+    for (std::size_t number = 0; number < statements.size(); ++number) {
+        const std::string sql = mysql_clean(statements[number]);
         const std::vector<token> t = driftless::detail::tokenize(sql);
         if (t.empty()) continue;
+        // The statement itself, named when what it would discard cannot be counted.
+        const auto uncountable = [&](const std::string& why) {
+            std::string excerpt;
+            for (const token& k : t) {
+                if (excerpt.size() > 60) {
+                    excerpt += " ...";
+                    break;
+                }
+                excerpt += (excerpt.empty() ? "" : " ") + sql.substr(k.begin, k.end - k.begin);
+            }
+            out.problems.push_back("statement " + std::to_string(number + 1) + " (" + excerpt + ") " + why +
+                                   ", which cannot be counted before it runs");
+        };
+        if (std::any_of(t.begin(), t.end(), [](const token& k) { return is_symbol(k, ';'); })) {
+            uncountable("holds more than one statement");
+            continue;
+        }
         std::size_t i = 1;
         if (is_keyword(t[0], "CREATE")) {
-            if (i < t.size() && (is_keyword(t[i], "TEMPORARY") || !is_keyword(t[i], "TABLE"))) continue;
+            bool replace = false;
+            if (i + 1 < t.size() && is_keyword(t[i], "OR") && is_keyword(t[i + 1], "REPLACE")) {
+                replace = true;
+                i += 2;
+            }
+            if (i >= t.size() || is_keyword(t[i], "TEMPORARY") || !is_keyword(t[i], "TABLE")) continue;
             ++i;
             if (i + 2 < t.size() && is_keyword(t[i], "IF") && is_keyword(t[i + 1], "NOT") && is_keyword(t[i + 2], "EXISTS")) i += 3;
             const std::string name = name_at(t, i);
-            if (!name.empty() && find(name) == nullptr) tables.push_back({name, "", {}, true});
+            if (name.empty()) continue;
+            if (replace) drop_table(name, false);  // CREATE OR REPLACE drops the table first
+            if (find(name) == nullptr) tables.push_back({name, "", {}, true, true});
         } else if (is_keyword(t[0], "DROP")) {
-            if (i >= t.size() || !is_keyword(t[i], "TABLE")) continue;  // DROP TEMPORARY TABLE, DROP INDEX, ...
+            if (i < t.size() && (is_keyword(t[i], "DATABASE") || is_keyword(t[i], "SCHEMA"))) {
+                uncountable("drops a whole database");
+                continue;
+            }
+            if (i >= t.size() || !(is_keyword(t[i], "TABLE") || is_keyword(t[i], "TABLES"))) continue;  // TEMPORARY, INDEX, ...
             ++i;
             if (i + 1 < t.size() && is_keyword(t[i], "IF") && is_keyword(t[i + 1], "EXISTS")) i += 2;
             while (i < t.size()) {
@@ -177,7 +296,7 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
             const std::string name = name_at(t, i);
             if (!name.empty()) drop_table(name, true);
         } else if (is_keyword(t[0], "RENAME")) {
-            if (i >= t.size() || !is_keyword(t[i], "TABLE")) continue;
+            if (i >= t.size() || !(is_keyword(t[i], "TABLE") || is_keyword(t[i], "TABLES"))) continue;
             ++i;
             while (i < t.size()) {
                 const std::string from = name_at(t, i);
@@ -188,38 +307,53 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                 if (i < t.size() && is_symbol(t[i], ',')) ++i;
                 else break;
             }
-        } else if (is_keyword(t[0], "DELETE")) {
-            if (i >= t.size() || !is_keyword(t[i], "FROM")) continue;
-            ++i;
-            const std::string name = name_at(t, i);
-            table* e = find(name);
-            if (e == nullptr || e->original.empty() || e->changed) continue;
-            // Single-table DELETE without ORDER BY / LIMIT: count what its WHERE selects now.
-            if (i < t.size() && !is_keyword(t[i], "WHERE")) continue;
-            const bool limited = std::any_of(t.begin(), t.end(), [](const token& k) {
-                return is_keyword(k, "LIMIT") || is_keyword(k, "ORDER") || is_keyword(k, "RETURNING");
-            });
-            if (limited) continue;
-            const std::string where = i < t.size() ? " " + sql.substr(t[i].begin) : std::string();
-            const std::int64_t total = count(db, "SELECT count(*) FROM " + q(e->original));
-            std::int64_t n = total;
-            try {  // a condition naming what the script added cannot be evaluated now: not counted
-                if (!where.empty()) n = count(db, "SELECT count(*) FROM " + q(e->original) + where);
-            } catch (const error&) {
+        } else if (is_keyword(t[0], "CALL")) {
+            uncountable("runs a stored procedure, whose effects are not read");
+        } else if (is_keyword(t[0], "REPLACE") || is_keyword(t[0], "INSERT")) {
+            const bool replace = is_keyword(t[0], "REPLACE");
+            while (i < t.size() && (is_keyword(t[i], "LOW_PRIORITY") || is_keyword(t[i], "DELAYED") ||
+                                    is_keyword(t[i], "HIGH_PRIORITY") || is_keyword(t[i], "IGNORE") || is_keyword(t[i], "INTO")))
+                ++i;
+            table* e = find(name_at(t, i));
+            if (e == nullptr) continue;
+            if (!e->original.empty() && (replace || any_keyword(t, {"DUPLICATE"})))
+                uncountable(replace ? "replaces rows of " + e->original : "may overwrite values of " + e->original);
+            e->data_changed = true;
+        } else if (is_keyword(t[0], "DELETE") || is_keyword(t[0], "UPDATE")) {
+            const bool del = is_keyword(t[0], "DELETE");
+            while (i < t.size() && (is_keyword(t[i], "LOW_PRIORITY") || is_keyword(t[i], "QUICK") || is_keyword(t[i], "IGNORE"))) ++i;
+            if (del) {
+                if (i >= t.size() || !is_keyword(t[i], "FROM")) {  // multi-table DELETE t1, t2 FROM ...
+                    uncountable("deletes rows from several tables");
+                    continue;
+                }
+                ++i;
+            }
+            table* e = find(name_at(t, i));
+            if (e == nullptr) continue;  // another database's, or a temporary table
+            const std::string what = (del ? "removes rows of " : "changes values of ") + (e->original.empty() ? e->now : e->original);
+            const bool was_changed = e->changed || e->data_changed;
+            e->data_changed = true;
+            if (e->original.empty()) continue;  // created by the script: nothing of value yet
+            // Single-table, no alias, no ORDER BY / LIMIT, on the table as it was: count it now.
+            const bool simple = i == t.size() || is_keyword(t[i], del ? "WHERE" : "SET");
+            if (!simple || was_changed || any_keyword(t, {"LIMIT", "ORDER", "RETURNING", "JOIN"})) {
+                uncountable(what + (was_changed ? " after an earlier statement changed that table" : ""));
                 continue;
             }
-            if (n != 0) out.problems.push_back("removing " + thousands(n) + " of " + thousands(total) + " rows of " + e->original);
-        } else if (is_keyword(t[0], "UPDATE")) {
-            // Single-table UPDATE t SET c = e, ... [WHERE ...]: count the non-null values of each c
-            // whose new value e, evaluated on the rows as they are now, is NULL.
-            while (i < t.size() && (is_keyword(t[i], "LOW_PRIORITY") || is_keyword(t[i], "IGNORE"))) ++i;
-            const std::string name = name_at(t, i);
-            table* e = find(name);
-            if (e == nullptr || e->original.empty() || e->changed || i >= t.size() || !is_keyword(t[i], "SET")) continue;
-            const bool limited = std::any_of(t.begin(), t.end(), [](const token& k) {
-                return is_keyword(k, "LIMIT") || is_keyword(k, "ORDER") || is_keyword(k, "JOIN");
-            });
-            if (limited) continue;
+            if (del) {
+                try {
+                    const std::string where = i < t.size() ? " " + sql.substr(t[i].begin) : std::string();
+                    const std::int64_t total = count(db, "SELECT count(*) FROM " + q(e->original));
+                    const std::int64_t n = where.empty() ? total : count(db, "SELECT count(*) FROM " + q(e->original) + where);
+                    if (n != 0) out.problems.push_back("removing " + thousands(n) + " of " + thousands(total) + " rows of " + e->original);
+                } catch (const error& x) {
+                    uncountable(what + " (counting it failed: " + std::string(x.what()) + ")");
+                }
+                continue;
+            }
+            // UPDATE t SET c = e, ... [WHERE ...]: the non-null values of each c whose new value e,
+            // evaluated on the rows as they are now, is NULL.
             ++i;
             std::vector<std::pair<std::string, std::string>> assignments;  // column, expression
             std::size_t where = t.size();
@@ -238,14 +372,18 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                     break;
                 }
                 if (const column* c = find_column(*e, t[k].value); c != nullptr && !c->original.empty())  // not one the script added
-                    assignments.emplace_back(t[k].value, sql.substr(t[k + 2].begin, t[end - 1].end - t[k + 2].begin));
+                    assignments.emplace_back(c->original, sql.substr(t[k + 2].begin, t[end - 1].end - t[k + 2].begin));
                 if (end < t.size() && is_keyword(t[end], "WHERE")) {
                     where = end;
                     break;
                 }
                 i = end + 1;
             }
-            if (!understood || assignments.empty()) continue;
+            if (!understood) {
+                uncountable(what);
+                continue;
+            }
+            if (assignments.empty()) continue;
             std::string select = "SELECT ";
             for (std::size_t a = 0; a < assignments.size(); ++a) {
                 const std::string c = q(assignments[a].first);
@@ -253,26 +391,27 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                           ") IS NULL), 0), count(" + c + ")";
             }
             select += " FROM " + q(e->original) + (where < t.size() ? " " + sql.substr(t[where].begin) : std::string());
-            std::optional<result> r;
-            try {  // an expression naming what the script added cannot be evaluated now: not counted
-                r.emplace(db.execute(select));
-            } catch (const error&) {
-                continue;
-            }
-            for (std::size_t a = 0; a < assignments.size() && r->rows() == 1; ++a) {
-                const std::int64_t cleared = r->integer(0, static_cast<int>(2 * a));
-                if (cleared != 0)
-                    out.problems.push_back("clearing " + thousands(cleared) + " of " + thousands(r->integer(0, static_cast<int>(2 * a + 1))) +
-                                           " non-null values of " + e->original + "." + assignments[a].first);
+            try {
+                const result r = db.execute(select);
+                for (std::size_t a = 0; a < assignments.size() && r.rows() == 1; ++a) {
+                    const std::int64_t cleared = r.integer(0, static_cast<int>(2 * a));
+                    if (cleared != 0)
+                        out.problems.push_back("clearing " + thousands(cleared) + " of " +
+                                               thousands(r.integer(0, static_cast<int>(2 * a + 1))) + " non-null values of " +
+                                               e->original + "." + assignments[a].first);
+                }
+            } catch (const error& x) {
+                uncountable(what + " (counting it failed: " + std::string(x.what()) + ")");
             }
         } else if (is_keyword(t[0], "ALTER")) {
-            while (i < t.size() && (is_keyword(t[i], "ONLINE") || is_keyword(t[i], "IGNORE"))) ++i;
+            bool ignore = false;
+            while (i < t.size() && (is_keyword(t[i], "ONLINE") || is_keyword(t[i], "IGNORE"))) ignore = ignore || is_keyword(t[i++], "IGNORE");
             if (i >= t.size() || !is_keyword(t[i], "TABLE")) continue;
             ++i;
             if (i + 1 < t.size() && is_keyword(t[i], "IF") && is_keyword(t[i + 1], "EXISTS")) i += 2;
-            const std::string name = name_at(t, i);
-            table* e = find(name);
+            table* e = find(name_at(t, i));
             if (e == nullptr) continue;
+            if (ignore && !e->original.empty()) uncountable("may delete rows of " + e->original + " that break a new unique key");
             // The clauses, split at top-level commas.
             while (i < t.size()) {
                 std::size_t end = i;
@@ -286,6 +425,9 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                 const auto skip_if_exists = [&] {
                     if (k + 1 < end && is_keyword(t[k], "IF") && is_keyword(t[k + 1], "EXISTS")) k += 2;
                 };
+                const auto other_than_column = [&] {
+                    return std::any_of(std::begin(not_columns), std::end(not_columns), [&](std::string_view w) { return word(w); });
+                };
                 // Adding a column, key or default leaves the values as they are; anything else
                 // makes later DELETE / UPDATE statements on this table uncountable.
                 if (!word("ADD") && !word("ALTER") && !word("ALGORITHM") && !word("LOCK")) e->changed = true;
@@ -293,8 +435,10 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                     ++k;
                     if (word("COLUMN")) ++k;
                     if (k + 2 < end && is_keyword(t[k], "IF") && is_keyword(t[k + 1], "NOT") && is_keyword(t[k + 2], "EXISTS")) k += 3;
-                    const bool other = std::any_of(std::begin(not_columns), std::end(not_columns), [&](std::string_view w) { return word(w); });
-                    if (!other && k < end && !is_symbol(t[k], '(')) e->columns.push_back({t[k].value, ""});
+                    if (!other_than_column() && k < end && !is_symbol(t[k], '(')) e->columns.push_back({t[k].value, "", ""});
+                } else if (word("TRUNCATE") || (word("DROP") && k + 1 < end && (is_keyword(t[k + 1], "PARTITION") ||
+                                                                                 is_keyword(t[k + 1], "SYSTEM")))) {
+                    if (!e->original.empty()) uncountable("drops rows of " + e->original + " (a partition, or its history)");
                 } else if (word("RENAME")) {
                     ++k;
                     if (word("COLUMN")) {
@@ -312,8 +456,7 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                     }
                 } else if (word("DROP")) {
                     ++k;
-                    const bool other = std::any_of(std::begin(not_columns), std::end(not_columns), [&](std::string_view w) { return word(w); });
-                    if (!other) {
+                    if (!other_than_column()) {
                         if (word("COLUMN")) ++k;
                         skip_if_exists();
                         if (k < end) {
@@ -356,13 +499,25 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                     if (c != nullptr && !e->original.empty() && !c->original.empty() && type_end > k) {
                         const std::string where = e->original + "." + c->original;
                         const std::string type = sql.substr(t[k].begin, t[type_end - 1].end - t[k].begin);
-                        if (const auto altered = probe_type_change(db, e->original, c->original, type))
-                            out.problems.push_back("changing " + where + " to " + type + " would alter " + thousands(altered->altered) +
-                                                   " of " + thousands(altered->total) + " non-null values (e.g. " + altered->example + ")");
+                        try {
+                            if (const auto altered = probe_type_change(db, e->original, c->original, type, is_text_type(c->type)))
+                                out.problems.push_back("changing " + where + " to " + type + " would alter " +
+                                                       thousands(altered->altered) + " of " + thousands(altered->total) +
+                                                       " non-null values (e.g. " + altered->example + ")");
+                        } catch (const error& x) {
+                            out.problems.push_back("changing " + where + " to " + type + " could not be checked value by value (" +
+                                                   std::string(x.what()) + ")");
+                        }
                         if (not_null) {
                             const std::int64_t n =
                                 count(db, "SELECT count(*) FROM " + q(e->original) + " WHERE " + q(c->original) + " IS NULL");
-                            if (n != 0) out.impossible.push_back(thousands(n) + " NULLs block NOT NULL on " + where);
+                            // After the script changed the rows, the NULLs counted now may be gone by then.
+                            if (n != 0 && e->data_changed)
+                                out.problems.push_back(where + " holds " + thousands(n) + " NULLs now, before the statements that "
+                                                       "change its rows; NOT NULL fails, or in a non-strict sql_mode turns any "
+                                                       "left into zeros or empty strings");
+                            else if (n != 0)
+                                out.impossible.push_back(thousands(n) + " NULLs block NOT NULL on " + where);
                         }
                     }
                     if (c != nullptr && !renamed.empty()) c->now = renamed;

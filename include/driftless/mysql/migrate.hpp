@@ -58,13 +58,23 @@ public:
         const long long seconds = std::max<long long>(1, (timeout.count() + 999) / 1000);
         const std::string get_lock =
             "SELECT GET_LOCK(" + quote_text(migration_lock_name, dialect::mysql) + ", " + std::to_string(seconds) + ")";
-        // The first attempt in the same round trip as the session setting it saves.
-        std::vector<result> first = db_.batch("SELECT @@SESSION.lock_wait_timeout; SET SESSION lock_wait_timeout = " +
-                                              std::to_string(seconds) + "; " + get_lock);
-        previous_wait_ = first.at(0).text(0, 0);
         for (int attempt = 0;; ++attempt) {
-            const result r = attempt == 0 ? std::move(first.back()) : db_.execute(get_lock);
-            if (r.rows() == 1 && r.view(0, 0) == "1") break;
+            bool acquired = false;
+            try {
+                // The first attempt in the same round trip as the session setting; the previous
+                // value is kept in a session variable, so that it can be restored whatever failed.
+                std::vector<result> r = db_.batch(
+                    attempt == 0 ? "SET @driftless_wait = @@SESSION.lock_wait_timeout, SESSION lock_wait_timeout = " +
+                                       std::to_string(seconds) + "; " + get_lock
+                                 : get_lock);
+                acquired = r.back().rows() == 1 && r.back().view(0, 0) == "1";
+            } catch (const error& e) {
+                if (e.native_code() != 1213) {  // 1213: GET_LOCK chose this session to break a deadlock; not acquired
+                    restore();
+                    throw;
+                }
+            }
+            if (acquired) break;
             if (attempt >= retries) {
                 restore();
                 throw error(errc::busy, "driftless.mysql.busy",
@@ -80,7 +90,7 @@ public:
     ~migration_lock() {
         try {  // one round trip
             db_.batch("SELECT RELEASE_LOCK(" + quote_text(migration_lock_name, dialect::mysql) +
-                      "); SET SESSION lock_wait_timeout = " + previous_wait_);
+                      "); SET SESSION lock_wait_timeout = @driftless_wait");
             return;
         } catch (...) {  // the lock goes with the session anyway
         }
@@ -90,13 +100,12 @@ public:
 private:
     void restore() noexcept {
         try {
-            if (!previous_wait_.empty()) db_.execute("SET SESSION lock_wait_timeout = " + previous_wait_);
+            db_.execute("SET SESSION lock_wait_timeout = @driftless_wait");
         } catch (...) {
         }
     }
 
     const connection& db_;
-    std::string previous_wait_;
 };
 
 inline driftless::detail::row_counter counter(const connection& db) {
@@ -132,7 +141,8 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
                 // Each value stored in a column of the new type: what does not come back equal is altered.
                 const column_info* after = tc.after.find_column(s.subject);
                 if (after == nullptr) continue;
-                if (const auto altered = probe_type_change(db, tc.before.name, column, render_type(after->type, dialect::mysql)))
+                if (const auto altered = probe_type_change(db, tc.before.name, column, render_type(after->type, dialect::mysql),
+                                                              is_text_type(s.from)))
                     problems.push_back("changing " + where + " from " + s.from + " to " + s.to + " would alter " +
                                        thousands(altered->altered) + " of " + thousands(altered->total) + " non-null values (e.g. " +
                                        altered->example + ")");
@@ -147,22 +157,11 @@ inline void enforce_policy(const connection& db, const migration_plan& p, const 
     driftless::detail::refuse_losses(problems, impossible, p, options);
 }
 
-/// Which of driftless's tables exist: (history, memo).
-inline std::pair<bool, bool> own_tables(const connection& db) {
-    const result r = db.execute("SELECT sum(TABLE_NAME = '_driftless_migrations'), sum(TABLE_NAME = '_driftless_expressions') "
-                                "FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()");
-    return {r.integer(0, 0) != 0, r.integer(0, 1) != 0};
-}
-
-/// The catalog with what driftless remembered put back (see detail/memo.hpp).
-inline schema remembered_catalog(const connection& db, bool memo_exists) {
-    schema s = introspect(db);
-    if (!memo_exists) return s;
-    const result r = db.execute("SELECT table_name, kind, name, catalog_sql, model_sql FROM _driftless_expressions");
-    std::vector<driftless::detail::memo_row> rows;
-    for (int i = 0; i < r.rows(); ++i) rows.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
-    driftless::detail::apply_memo(s, rows);
-    return s;
+/// Whether the history table exists.
+inline bool history_exists(const connection& db) {
+    return db.execute("SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+                      "TABLE_NAME = '_driftless_migrations'")
+               .integer(0, 0) != 0;
 }
 
 /// After a plan ran: remember how MySQL spells what the models wrote.
@@ -185,12 +184,16 @@ struct unfinished {
     std::string source;
     std::vector<std::string> statements;  ///< up, or down for a rollback
     std::int64_t done = 0;
+    std::string models_checksum;  ///< of a model migration: the models it was planned for
     bool rollback() const { return state.rfind("rollback", 0) == 0; }
 };
 
-inline std::optional<unfinished> find_unfinished(const connection& db) {
-    const result r = db.execute("SELECT version, kind, state, source, up_sql, down_sql, statements_done FROM _driftless_migrations "
-                                "WHERE state <> 'applied' AND rolled_back_at IS NULL ORDER BY version DESC LIMIT 1");
+/// What find_unfinished selects.
+inline constexpr std::string_view unfinished_query =
+    "SELECT version, kind, state, source, up_sql, down_sql, statements_done, models_checksum FROM _driftless_migrations "
+    "WHERE state <> 'applied' AND rolled_back_at IS NULL ORDER BY version DESC LIMIT 1";
+
+inline std::optional<unfinished> unfinished_from(const result& r) {
     if (r.rows() == 0) return std::nullopt;
     unfinished u;
     u.version = r.integer(0, 0);
@@ -200,7 +203,47 @@ inline std::optional<unfinished> find_unfinished(const connection& db) {
     for (auto& piece : driftless::detail::split_sql(r.text(0, u.rollback() ? 5 : 4), dialect::mysql))
         u.statements.push_back(std::move(piece.text));
     u.done = r.integer(0, 6);
+    if (!r.is_null(0, 7)) u.models_checksum = r.text(0, 7);
     return u;
+}
+
+/// The newest unfinished migration; the history table must exist.
+inline std::optional<unfinished> find_unfinished(const connection& db) { return unfinished_from(db.execute(unfinished_query)); }
+
+/// What migrate reads before it plans: the catalog with what driftless remembered put back (see
+/// detail/memo.hpp), whether the history table exists, and the unfinished migration if any. Two
+/// round trips at most: the catalog (which also shows driftless's own tables), then the memo and
+/// the unfinished row together.
+struct database_state {
+    schema actual;
+    bool history_exists = false;
+    std::optional<unfinished> left;
+};
+
+inline database_state read_state(const connection& db) {
+    database_state out;
+    introspect_options options;
+    options.include_driftless_tables = true;
+    out.actual = introspect(db, options);
+    bool memo_exists = false;
+    std::erase_if(out.actual.tables, [&](const table_info& t) {
+        if (t.name == "_driftless_migrations") out.history_exists = true;
+        if (t.name == "_driftless_expressions") memo_exists = true;
+        return t.name.rfind("_driftless_", 0) == 0;
+    });
+    std::string sql;
+    if (memo_exists) sql = "SELECT table_name, kind, name, catalog_sql, model_sql FROM _driftless_expressions";
+    if (out.history_exists) sql += (sql.empty() ? "" : "; ") + std::string(unfinished_query);
+    if (sql.empty()) return out;
+    const std::vector<result> r = db.batch(sql);
+    if (memo_exists) {
+        const result& m = r.front();
+        std::vector<driftless::detail::memo_row> rows;
+        for (int i = 0; i < m.rows(); ++i) rows.push_back({m.text(i, 0), m.text(i, 1), m.text(i, 2), m.text(i, 3), m.text(i, 4)});
+        driftless::detail::apply_memo(out.actual, rows);
+    }
+    if (out.history_exists) out.left = unfinished_from(r.back());
+    return out;
 }
 
 /// Why nothing else may run while `u` is unfinished, and exactly what to inspect and how to mark
@@ -211,7 +254,9 @@ inline std::optional<unfinished> find_unfinished(const connection& db) {
     const std::string n = std::to_string(u.statements.size());
     const std::string step = done < u.statements.size() ? u.statements[done] : std::string("(none)");
     const std::string at = " at step " + std::to_string(done + 1) + " of " + n + ": " + step + " — ";
-    const std::string effect = u.state.find("dirty") != std::string::npos
+    const std::string effect = u.state == "resume"
+                                   ? "marked by hand to resume after step " + std::to_string(done) + "; apply that file first"
+                               : u.state.find("dirty") != std::string::npos
                                    ? "steps 1.." + std::to_string(done) + " took effect and step " + std::to_string(done + 1) +
                                          " failed (MySQL commits each statement)"
                                    : "steps 1.." + std::to_string(done) + " took effect; the process stopped while step " +
@@ -240,15 +285,17 @@ inline std::optional<unfinished> find_unfinished(const connection& db) {
     throw error(errc::usage, "driftless.mysql.dirty", message);
 }
 
-/// Insert history row `r` (its state and statements_done as given).
-inline void insert_history(const connection& db, const migration_record& r) {
+/// Insert history row `r` (its state and statements_done as given), with the models' checksum
+/// for a model migration (empty: NULL).
+inline void insert_history(const connection& db, const migration_record& r, std::string_view models_checksum = {}) {
     constexpr dialect my = dialect::mysql;
     db.execute("INSERT INTO _driftless_migrations (version, description, kind, source, checksum, checksum_algorithm, up_sql, "
-               "down_sql, applied_at, execution_ms, rolled_back_at, state, statements_done) VALUES (" +
+               "down_sql, applied_at, execution_ms, rolled_back_at, state, statements_done, models_checksum) VALUES (" +
                std::to_string(r.version) + ", " + quote_text(r.description, my) + ", " + quote_text(r.kind, my) + ", " +
                quote_text(r.source, my) + ", " + quote_text(r.checksum, my) + ", 'sha256', " + quote_text(r.up_sql, my) + ", " +
                quote_text(r.down_sql, my) + ", " + quote_text(r.applied_at, my) + ", " + std::to_string(r.execution_ms) +
-               ", NULL, " + quote_text(r.state, my) + ", " + std::to_string(r.statements_done) + ")");
+               ", NULL, " + quote_text(r.state, my) + ", " + std::to_string(r.statements_done) + ", " +
+               (models_checksum.empty() ? std::string("NULL") : quote_text(models_checksum, my)) + ")");
 }
 
 /// The way back from `p` (planned towards `desired`): drop what it creates, and plan the rest
@@ -262,6 +309,11 @@ inline std::vector<std::string> down_statements(const migration_plan& p, const s
         for (auto& s : render_plan(diff(driftless::detail::reverse_target(p), desired, dialect::mysql))) out.push_back(std::move(s));
     }
     return out;
+}
+
+/// SHA-256 of the CREATE statements of `desired` (as stored): which models a migration was planned for.
+inline std::string models_checksum(const schema& desired) {
+    return migration_checksum(join_statements(render_plan(diff(desired, schema{}, dialect::mysql))));
 }
 
 /// Where statement i of a recorded run comes from, for messages: "in '0003_x.sql' (line 12): ".
@@ -325,39 +377,38 @@ inline std::function<std::string()> applied_now(std::chrono::steady_clock::time_
     };
 }
 
-}  // namespace detail
-
-/// Bring the database to `desired` under GET_LOCK (see detail::migration_lock). Each DDL statement
-/// commits on its own: the history row is written first ('started'), its statements_done moves
-/// after every statement, and it becomes 'applied' at the end. A statement that fails leaves the
-/// row 'dirty' at that step. A later migrate with such a row re-reads the catalog: when what is
-/// left to do is exactly the rest of the recorded statements (or nothing), it finishes them in the
-/// same row; otherwise it refuses (driftless.mysql.dirty) and says what to inspect. It never runs
-/// recorded steps again and never marks a partial run applied.
-inline migrate_result migrate_schema(const connection& db, const schema& desired_models, const migrate_options& options,
-                                     const std::string& source) {
-    constexpr dialect my = dialect::mysql;
-    const auto started = std::chrono::steady_clock::now();
+/// The models checked (no reserved table names, fragments valid on MySQL) and in the form MySQL
+/// stores them (as_stored): what migrate compares with the catalog.
+inline schema checked_and_stored(const schema& desired_models) {
     for (const table_info& t : desired_models.tables) {
         if (driftless::detail::starts_with_ci(t.name, "_driftless_"))
             throw error(errc::invalid_name, "driftless.render.name",
                         "table name '" + t.name + "' starts with '_driftless_', which driftless reserves for its own tables");
     }
-    check_model_fragments(desired_models, my);
-    const schema desired = as_stored(desired_models);
+    check_model_fragments(desired_models, dialect::mysql);
+    return as_stored(desired_models);
+}
+
+/// migrate_schema on models already checked_and_stored (migrate<Ts...> does that once).
+inline migrate_result migrate_stored(const connection& db, const schema& desired, const migrate_options& options,
+                                     const std::string& source) {
+    constexpr dialect my = dialect::mysql;
+    const auto started = std::chrono::steady_clock::now();
     detail::migration_lock lock(db, options.lock_timeout, options.lock_retries, "migrate");
     // The tracking tables are created under the lock, and only when there is something to record:
     // CREATE TABLE commits on MySQL, so a plan or a no-op must not leave them behind.
-    const auto [history_exists, memo_exists] = detail::own_tables(db);
-    schema actual = detail::remembered_catalog(db, memo_exists);
+    database_state state = read_state(db);
+    schema& actual = state.actual;
     reconcile_uniques(actual, desired);
     migrate_result result;
     result.plan = diff(desired, actual, my);
     result.statements = render_plan(result.plan);
 
-    if (const auto left = history_exists ? detail::find_unfinished(db) : std::nullopt) {
+    if (const auto& left = state.left) {
         const std::size_t done = std::min(static_cast<std::size_t>(std::max<std::int64_t>(0, left->done)), left->statements.size());
-        const bool same_models = left->kind == "auto" && !left->rollback() && left->source == source;
+        // Only the same models resume a model migration: other models may want a different rest.
+        const bool same_models = left->kind == "auto" && !left->rollback() && left->source == source &&
+                                 left->models_checksum == models_checksum(desired);
         // Which recorded steps took effect: the first j >= done whose rest is exactly what is left
         // to do now. j > done when the process stopped after step j ran but before it was
         // recorded (killed, or the connection lost, while the statement ran).
@@ -416,11 +467,25 @@ inline migrate_result migrate_schema(const connection& db, const schema& desired
     record.down_sql = join_statements(result.down_statements);
     record.applied_at = driftless::detail::utc_now();
     record.state = "started";
-    detail::insert_history(db, record);
+    detail::insert_history(db, record, models_checksum(desired));
     detail::run_recorded(db, result.version, result.statements, 0, options.lock_retries, detail::applied_now(started));
     detail::remember_expressions(db, desired, result.plan);
     result.applied = true;
     return result;
+}
+
+}  // namespace detail
+
+/// Bring the database to `desired` under GET_LOCK (see detail::migration_lock). Each DDL statement
+/// commits on its own: the history row is written first ('started'), its statements_done moves
+/// after every statement, and it becomes 'applied' at the end. A statement that fails leaves the
+/// row 'dirty' at that step. A later migrate with such a row re-reads the catalog: when what is
+/// left to do is exactly the rest of the recorded statements (or nothing), it finishes them in the
+/// same row; otherwise it refuses (driftless.mysql.dirty) and says what to inspect. It never runs
+/// recorded steps again and never marks a partial run applied.
+inline migrate_result migrate_schema(const connection& db, const schema& desired_models, const migrate_options& options,
+                                     const std::string& source) {
+    return detail::migrate_stored(db, detail::checked_and_stored(desired_models), options, source);
 }
 
 /// Options of rollback().
@@ -439,7 +504,7 @@ struct rollback_options {
 /// version rolled back, or 0 when there was nothing to roll back.
 inline std::int64_t rollback_table(const connection& db, const std::string& table, const rollback_options& options = {}) {
     detail::migration_lock lock(db, options.lock_timeout, options.lock_retries, "rollback");
-    if (!detail::own_tables(db).first) return 0;
+    if (!detail::history_exists(db)) return 0;
     if (const auto left = detail::find_unfinished(db)) detail::refuse_unfinished(*left, "rollback");
     std::int64_t version = 0;
     std::int64_t up_done = 0;
@@ -492,9 +557,7 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
 
 /// Every migration recorded in the database, oldest first; empty when none was ever applied.
 inline std::vector<migration_record> migration_status(const connection& db) {
-    const result exists = db.execute("SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
-                                     "TABLE_NAME = '_driftless_migrations'");
-    if (exists.integer(0, 0) == 0) return {};
+    if (!detail::history_exists(db)) return {};
     const result r = db.execute("SELECT " + std::string(driftless::detail::history_columns) +
                                 " FROM _driftless_migrations ORDER BY version");
     std::vector<migration_record> out;
@@ -513,9 +576,9 @@ namespace driftless {
 template <table_type... Ts>
 migrate_result migrate(const mysql::connection& db, const migrate_options& options = {}) {
     static_assert((detail::require_valid<Ts>() && ...));
-    static const schema desired = to_schema<Ts...>();
+    static const schema stored = mysql::detail::checked_and_stored(to_schema<Ts...>());
     static const std::string source = detail::table_names<Ts...>();
-    return mysql::migrate_schema(db, desired, options, source);
+    return mysql::detail::migrate_stored(db, stored, options, source);
 }
 
 /// The dry run: the steps and SQL migrate() would run now, nothing changed.
