@@ -84,9 +84,21 @@ inline std::string default_sql(std::string_view reported) {
 /// constraints (see reconcile_uniques). Six queries in one round trip whatever the number of tables.
 inline schema introspect(const connection& db, const introspect_options& options = {}) {
     std::vector<result> r = db.batch(detail::catalog_queries(options.database));
-    std::map<std::string, table_info> tables;
+    std::map<std::string, table_info, std::less<>> tables;
     const auto skip = [&](const std::string& name) {
         return !options.include_driftless_tables && name.rfind("_driftless_", 0) == 0;
+    };
+    // Rows come ordered by table: the last lookup is kept, so most rows cost no map search.
+    table_info* last = nullptr;
+    std::string_view last_name;
+    bool looked_up = false;
+    const auto table_of = [&](std::string_view name) -> table_info* {
+        if (looked_up && name == last_name) return last;
+        const auto it = tables.find(name);
+        last = it == tables.end() ? nullptr : &it->second;
+        last_name = name;  // a view into r, which outlives every lookup
+        looked_up = true;
+        return last;
     };
     {
         const result& b = r.at(0);
@@ -100,9 +112,9 @@ inline schema introspect(const connection& db, const introspect_options& options
         std::map<std::string, std::string, std::less<>> canonical;
         const result& c = r.at(1);
         for (int i = 0; i < c.rows(); ++i) {
-            const auto it = tables.find(c.text(i, 0));
-            if (it == tables.end()) continue;  // a view's columns, or one of driftless's tables
-            table_info& t = it->second;
+            table_info* found = table_of(c.view(i, 0));
+            if (found == nullptr) continue;  // a view's columns, or one of driftless's tables
+            table_info& t = *found;
             column_info col;
             col.name = c.text(i, 1);
             col.type.kind = type_kind::custom;
@@ -133,9 +145,9 @@ inline schema introspect(const connection& db, const introspect_options& options
         const result& f = r.at(3);
         std::string last_table, last_name;
         for (int i = 0; i < f.rows(); ++i) {
-            const auto it = tables.find(f.text(i, 0));
-            if (it == tables.end()) continue;
-            table_info& t = it->second;
+            table_info* found = table_of(f.view(i, 0));
+            if (found == nullptr) continue;
+            table_info& t = *found;
             const std::string name = f.text(i, 1);
             if (t.name != last_table || name != last_name) {
                 foreign_key_info fk;
@@ -159,9 +171,9 @@ inline schema introspect(const connection& db, const introspect_options& options
         std::string last_table, last_name;
         bool representable = false;
         for (int i = 0; i < x.rows(); ++i) {
-            const auto it = tables.find(x.text(i, 0));
-            if (it == tables.end()) continue;
-            table_info& t = it->second;
+            table_info* found = table_of(x.view(i, 0));
+            if (found == nullptr) continue;
+            table_info& t = *found;
             const std::string name = x.text(i, 1);
             const bool first = t.name != last_table || name != last_name;
             last_table = t.name;
