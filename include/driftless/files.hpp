@@ -22,6 +22,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <cstdint>
 #include <filesystem>
@@ -334,6 +335,13 @@ struct apply_options {
     bool dry_run = false;          ///< say what would run; change nothing
 };
 
+/// How file operations on a server wait for the migration lock (as migrate_options::lock_timeout
+/// and lock_retries; apply_options has no lock settings).
+struct file_lock_options {
+    std::chrono::milliseconds lock_timeout{5000};
+    int lock_retries = 2;
+};
+
 /// What apply_migration_file() or apply_migrations() did.
 struct apply_result {
     std::vector<std::string> applied{};  ///< file names applied, in order
@@ -501,6 +509,35 @@ inline std::string file_description(const migration_file& f) {
     std::string description = f.name;
     std::replace(description.begin(), description.end(), '_', ' ');
     return description;
+}
+
+/// The history row of migration file `f`, applied now ("applied"; the execution time and the
+/// statements done are the caller's to fill in).
+inline migration_record file_record(const migration_file& f) {
+    migration_record record;
+    record.version = f.version;
+    record.description = file_description(f);
+    record.kind = "file";
+    record.source = f.file_name;
+    record.checksum = f.checksum;
+    record.up_sql = f.up;
+    record.down_sql = f.down;
+    record.applied_at = utc_now();
+    record.state = "applied";
+    return record;
+}
+
+/// The history row of a baseline at `version`: it ran nothing.
+inline migration_record baseline_record(std::int64_t version, const std::string& description) {
+    migration_record record;
+    record.version = version;
+    record.description = description;
+    record.kind = "baseline";
+    record.source = "baseline";
+    record.checksum = migration_checksum("");
+    record.applied_at = utc_now();
+    record.state = "applied";
+    return record;
 }
 
 /// generate() compares the models with the database: refused while `dir` has files not applied.

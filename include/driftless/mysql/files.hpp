@@ -38,11 +38,7 @@
 
 namespace driftless::mysql {
 
-/// How file operations wait for the migration lock (apply_options has no lock settings).
-struct file_lock_options {
-    std::chrono::milliseconds lock_timeout{5000};
-    int lock_retries = 2;
-};
+using driftless::file_lock_options;
 
 namespace detail {
 
@@ -110,15 +106,7 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
         db.execute(history_table_sql(my));
         db.execute("DELETE FROM _driftless_migrations WHERE version = " + std::to_string(f.version) +
                    " AND rolled_back_at IS NOT NULL");
-        migration_record record;
-        record.version = f.version;
-        record.description = driftless::detail::file_description(f);
-        record.kind = "file";
-        record.source = f.file_name;
-        record.checksum = f.checksum;
-        record.up_sql = f.up;
-        record.down_sql = f.down;
-        record.applied_at = driftless::detail::utc_now();
+        migration_record record = driftless::detail::file_record(f);
         record.state = "started";
         insert_history(db, record);
     }
@@ -240,15 +228,7 @@ inline void baseline(const mysql::connection& db, std::int64_t version, const st
         throw error(errc::usage, "driftless.baseline.behind",
                     "the database already records version " + std::to_string(highest) + "; a baseline must be above it");
     db.execute("DELETE FROM _driftless_migrations WHERE version = " + std::to_string(version));
-    migration_record record;
-    record.version = version;
-    record.description = description;
-    record.kind = "baseline";
-    record.source = "baseline";
-    record.checksum = migration_checksum("");
-    record.applied_at = detail::utc_now();
-    record.state = "applied";
-    mysql::detail::insert_history(db, record);
+    mysql::detail::insert_history(db, detail::baseline_record(version, description));
 }
 
 /// Write the plan that brings the database to the models as the next numbered file of `dir` (see

@@ -29,11 +29,7 @@
 
 namespace driftless::postgresql {
 
-/// How file operations wait for the migration lock (apply_options has no lock settings).
-struct file_lock_options {
-    std::chrono::milliseconds lock_timeout{5000};
-    int lock_retries = 2;
-};
+using driftless::file_lock_options;
 
 namespace detail {
 
@@ -81,15 +77,7 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
             f, driftless::detail::losses(counted, read_catalog(db, {}, true).tables, statements, pg, count), options);
         db.execute("DELETE FROM " + own_table(db, history_table) + " WHERE version = " + std::to_string(f.version) +
                    " AND rolled_back_at IS NOT NULL");
-        migration_record record;
-        record.version = f.version;
-        record.description = driftless::detail::file_description(f);
-        record.kind = "file";
-        record.source = f.file_name;
-        record.checksum = f.checksum;
-        record.up_sql = f.up;
-        record.down_sql = f.down;
-        record.applied_at = driftless::detail::utc_now();
+        migration_record record = driftless::detail::file_record(f);
         record.execution_ms =
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
         record.statements_done = static_cast<std::int64_t>(statements.size());
@@ -203,14 +191,7 @@ inline void baseline(const postgresql::connection& db, std::int64_t version, con
             throw error(errc::usage, "driftless.baseline.behind",
                         "the database already records version " + std::to_string(highest) + "; a baseline must be above it");
         db.execute("DELETE FROM " + table + " WHERE version = " + std::to_string(version));
-        migration_record record;
-        record.version = version;
-        record.description = description;
-        record.kind = "baseline";
-        record.source = "baseline";
-        record.checksum = migration_checksum("");
-        record.applied_at = detail::utc_now();
-        postgresql::detail::insert_history(db, record);
+        postgresql::detail::insert_history(db, detail::baseline_record(version, description));
         state.check();
         db.execute("COMMIT");
         return 0;
