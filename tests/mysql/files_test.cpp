@@ -291,3 +291,21 @@ TEST_CASE("mysql rollback: a down section failing halfway is recorded 'rollback 
     CHECK_FALSE(status[0].rolled_back());
     CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir), doctest::Contains("the rollback of version 1"), driftless::error);
 }
+
+TEST_CASE("mysql files: a statement the server would read as two runs as one or fails; the second never runs") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    const fs::path dir = scratch_dir("smuggled");
+    db.execute("CREATE TABLE a (v VARCHAR(40))");
+    db.execute("CREATE TABLE b (id INT)");
+    // Under NO_BACKSLASH_ESCAPES the server ends the string at \' and would see DROP TABLE b as a
+    // second statement; driftless's splitter reads one INSERT. Multi-statement mode is off while a
+    // file runs, so the server refuses the text instead of running the DROP.
+    db.execute("SET SESSION sql_mode = CONCAT(@@SESSION.sql_mode, ',NO_BACKSLASH_ESCAPES')");
+    write(dir / "0001_x.sql", "-- driftless:up\nINSERT INTO a VALUES ('x\\'); DROP TABLE b; -- ');\n");
+    CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir), doctest::Contains("stopped at step 1 of 1"), driftless::error);
+    CHECK(one(db, "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'b'") == "1");
+    CHECK(one(db, "SELECT count(*) FROM a") == "0");
+    // The connection is back in multi-statement mode afterwards.
+    CHECK(db.batch("SELECT 1; SELECT 2").size() == 2);
+}

@@ -236,6 +236,24 @@ private:
     bool owned_ = false;
 };
 
+/// While alive, the server runs one statement per query (multi-statement mode off), so text taken
+/// from a migration file cannot run a statement that driftless's splitter did not see (where the
+/// server reads quotes differently, say under NO_BACKSLASH_ESCAPES). batch() of several statements
+/// fails meanwhile. Restored on destruction.
+class single_statements {
+public:
+    explicit single_statements(const connection& db) : db_(db) {
+        if (mysql_set_server_option(db_.handle(), MYSQL_OPTION_MULTI_STATEMENTS_OFF) != 0)
+            detail::fail(db_.handle(), "driftless.mysql.execute", "(turning multi-statement mode off)");
+    }
+    single_statements(const single_statements&) = delete;
+    single_statements& operator=(const single_statements&) = delete;
+    ~single_statements() { mysql_set_server_option(db_.handle(), MYSQL_OPTION_MULTI_STATEMENTS_ON); }
+
+private:
+    const connection& db_;
+};
+
 /// Connect to `url` (see parse_url), with multi-statement support and utf8mb4. Throws
 /// driftless::error (errc::engine) with the client library's message when it fails.
 inline connection connect(const std::string& url) {

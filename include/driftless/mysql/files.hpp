@@ -92,7 +92,9 @@ inline bool apply_file(const connection& db, const migration_file& f, const appl
         result.applied.push_back(f.file_name);
         return false;
     }
-    const predicted_losses lost = predict_losses(db, introspect(db), rest);
+    const schema current = introspect(db);
+    single_statements one_at_a_time(db);  // the file's text, also inside the counting queries
+    const predicted_losses lost = predict_losses(db, current, rest);
     if (!lost.impossible.empty()) {
         std::string message;
         for (const auto& l : lost.impossible) message += (message.empty() ? "" : "; ") + l;

@@ -140,7 +140,7 @@ inline std::optional<altered_values> probe_type_change(const connection& db, con
                quote_identifier(table, dialect::mysql) + " WHERE " + col + " IS NOT NULL");
     std::optional<altered_values> out;
     try {
-        db.execute("SET @driftless_mode = @@SESSION.sql_mode; SET SESSION sql_mode = ''");
+        db.execute("SET @driftless_mode = @@SESSION.sql_mode, SESSION sql_mode = ''");
         db.execute("UPDATE " + scratch + " SET w = v");
         db.execute("SET SESSION sql_mode = @driftless_mode");
         const std::string differs = text ? "NOT (w <=> v) OR CAST(w AS CHAR) <> CAST(v AS CHAR)" : "NOT (w <=> v)";

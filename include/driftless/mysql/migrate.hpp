@@ -535,7 +535,9 @@ inline std::int64_t rollback_table(const connection& db, const std::string& tabl
         throw error(errc::usage, "driftless.rollback.no_down",
                     "version " + v + " has no down section; write the SQL that undoes it in a new migration instead");
     driftless::detail::refuse_transaction_control("the down section of version " + v, statements, dialect::mysql);
-    const detail::predicted_losses lost = detail::predict_losses(db, introspect(db), statements);
+    const schema current = introspect(db);
+    single_statements one_at_a_time(db);  // the down section's text, also inside the counting queries
+    const detail::predicted_losses lost = detail::predict_losses(db, current, statements);
     const auto joined = [](const std::vector<std::string>& list) {
         std::string out;
         for (const auto& l : list) out += (out.empty() ? "" : "; ") + l;
