@@ -132,12 +132,11 @@ TEST_CASE("mysql migrate: stopped after each step k, the next run resumes at k+1
         auto db = scratch.connect();
         driftless::migrate<mymig::User, mymig::Note>(db);
         db.execute("INSERT INTO users VALUES (1, 'a@x', 30, 'a')");
-        driftless::mysql::detail::before_statement_hook() = [k](std::size_t i, std::size_t) {
-            if (i == k) throw driftless::error(driftless::errc::engine, "driftless.test.stop", "stopped before step " + std::to_string(i + 1));
-        };
-        CHECK_THROWS_WITH_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true})),
-                             doctest::Contains("stopped before step"), driftless::error);
-        driftless::mysql::detail::before_statement_hook() = nullptr;
+        {
+            const my_test::stop_before stop(k);
+            CHECK_THROWS_WITH_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true})),
+                                 doctest::Contains("stopped before step"), driftless::error);
+        }
         auto status = driftless::migration_status(db);
         REQUIRE(status.size() == 2);
         CHECK(status[1].state == "started");
@@ -246,11 +245,10 @@ TEST_CASE("mysql migrate: a migration stopped halfway is resumed only by the mod
     my_test::scratch_database scratch;
     auto db = scratch.connect();
     driftless::migrate<mymig::User>(db);
-    driftless::mysql::detail::before_statement_hook() = [](std::size_t i, std::size_t) {
-        if (i == 1) throw driftless::error(driftless::errc::engine, "driftless.test.stop", "stopped");
-    };
-    CHECK_THROWS_AS(driftless::migrate<mymig::UserUnique>(db), driftless::error);  // step 1 adds karma, step 2 the unique key
-    driftless::mysql::detail::before_statement_hook() = nullptr;
+    {
+        const my_test::stop_before stop(1);
+        CHECK_THROWS_AS(driftless::migrate<mymig::UserUnique>(db), driftless::error);  // step 1 adds karma, step 2 the unique key
+    }
     db.execute("UPDATE _driftless_migrations SET state = 'started' WHERE version = 2");
     // Models of the same table that want only karma: their plan is empty, but that does not mean
     // step 2 took effect. Refused, nothing recorded.
@@ -304,15 +302,14 @@ TEST_CASE("mysql migrate: a step that took effect but was not recorded (killed m
         auto db = scratch.connect();
         driftless::migrate<mymig::User, mymig::Note>(db);
         db.execute("INSERT INTO users VALUES (1, 'a@x', 30, 'a')");
-        driftless::mysql::detail::before_statement_hook() = [k](std::size_t i, std::size_t) {
-            if (i == k) throw driftless::error(driftless::errc::engine, "driftless.test.stop", "stopped");
-        };
-        if (k < 6) {
-            CHECK_THROWS_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true})), driftless::error);
-        } else {
-            CHECK(driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true}).applied);
+        {
+            const my_test::stop_before stop(k);
+            if (k < 6) {
+                CHECK_THROWS_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true})), driftless::error);
+            } else {
+                CHECK(driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true}).applied);
+            }
         }
-        driftless::mysql::detail::before_statement_hook() = nullptr;
         // Steps 1..k ran; the record says only k-1 did, and not applied: as if killed between step k
         // and its bookkeeping.
         db.execute("UPDATE _driftless_migrations SET statements_done = " + std::to_string(k - 1) +

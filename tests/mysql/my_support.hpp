@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -58,6 +59,22 @@ public:
 private:
     std::string name_;
     driftless::mysql::connection admin_;
+};
+
+/// While alive, migrations on this process stop before statement `k` (0-based) with
+/// driftless.test.stop, as if the process had stopped there; the hook is cleared on destruction,
+/// also when a check fails.
+class stop_before {
+public:
+    explicit stop_before(std::size_t k) {
+        driftless::mysql::detail::before_statement_hook() = [k](std::size_t i, std::size_t) {
+            if (i == k)
+                throw driftless::error(driftless::errc::engine, "driftless.test.stop", "stopped before step " + std::to_string(i + 1));
+        };
+    }
+    stop_before(const stop_before&) = delete;
+    stop_before& operator=(const stop_before&) = delete;
+    ~stop_before() { driftless::mysql::detail::before_statement_hook() = nullptr; }
 };
 
 /// The one value of a one-row query ("NULL" for NULL).
