@@ -1,4 +1,4 @@
-// C1 (BENCHMARKS.md): one translation unit that reflects every table of S(N) and renders its DDL.
+// C1 (docs/benchmarks.md): a TU that reflects every table of S(N) and renders its DDL.
 // benchmarks/compile_time.sh measures how long it takes to compile, and how much memory.
 #include "schema_specs.hpp"
 

@@ -1,4 +1,4 @@
-// C1 baseline (BENCHMARKS.md): a translation unit that only defines the structs of S(N), with no
+// The C1 baseline (docs/benchmarks.md): a TU that only defines the structs of S(N), with no
 // driftless. benchmarks/compile_time.sh compares the cost of c1_reflect.cpp against this one.
 #include "schema_structs.hpp"
 

@@ -1,4 +1,4 @@
-// B1, B1f and B4 of BENCHMARKS.md on S(DRIFTLESS_BENCH_TABLES), each beside its baseline in the
+// B1, B1f, B4 (docs/benchmarks.md) on S(DRIFTLESS_BENCH_TABLES), each beside its baseline in the
 // same binary. Run with --benchmark_repetitions=N to get medians; ratios are computed from those.
 //
 //   B1   migrate<all>(db, {.verify = true}) on a database already at S(N)  vs  a hand-written read

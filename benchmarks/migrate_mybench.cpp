@@ -1,4 +1,4 @@
-// B1 of BENCHMARKS.md on MySQL / MariaDB: migrate<t0, ..., t99>(db) with full verification (the
+// MySQL/MariaDB B1 (docs/benchmarks.md): migrate<t0, ..., t99>(db) with full verification (the
 // MySQL backend has no fast path) on a database already at S(100), beside a hand-written MariaDB C
 // API catalog read + compare in the same binary. Medians come from --benchmark_repetitions; ratios
 // are computed from those.
@@ -408,7 +408,7 @@ const std::string scale_source = "S(N)";
 bench_database& scaled_database(int n) {
     const driftless::schema schema = bench::scaled_schema(n);
     return bench_database_for("driftless_bench_s" + std::to_string(n), schema, [&](const driftless::mysql::connection& db) {
-        return driftless::mysql::migrate_schema(db, schema, {}, scale_source);
+        return driftless::migrate_schema(db, schema, {}, scale_source);
     });
 }
 
@@ -587,7 +587,7 @@ void B1_scale(benchmark::State& state) {
     const int n = static_cast<int>(state.range(0));
     bench_database* d = guarded(state, [n]() -> bench_database& { return scaled_database(n); });
     if (d == nullptr) return;
-    const auto migrate = [d] { return driftless::mysql::migrate_schema(d->db, d->schema, {}, scale_source); };
+    const auto migrate = [d] { return driftless::migrate_schema(d->db, d->schema, {}, scale_source); };
     count_wire(state, d->db, [&] { expect_no_op(state, migrate()); });
     for (auto _ : state) {
         const auto r = migrate();

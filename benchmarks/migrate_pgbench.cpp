@@ -1,4 +1,4 @@
-// B5 of BENCHMARKS.md: migrate<t0, ..., t99>(db) with full verification (the PostgreSQL backend has
+// B5 (docs/benchmarks.md): migrate<t0, ..., t99>(db), fully verified (the PostgreSQL backend has
 // no fast path) on a database already at S(100), beside a hand-written libpq catalog read + compare
 // in the same binary. Medians come from --benchmark_repetitions; ratios are computed from those.
 //
@@ -350,7 +350,7 @@ bench_database& scaled_database(int n) {
     if (!slot) {
         const std::string name = "driftless_bench_s" + std::to_string(n);
         slot = std::make_unique<bench_database>(bench_database{name, bench::scaled_schema(n), fresh_database(name), nullptr});
-        if (!driftless::postgresql::migrate_schema(slot->db, slot->schema, {}, scale_source).applied)
+        if (!driftless::migrate_schema(slot->db, slot->schema, {}, scale_source).applied)
             throw std::runtime_error("creating S(n) applied nothing");
         slot->baseline = std::make_unique<libpq_baseline>(name, slot->schema);
     }
@@ -511,7 +511,7 @@ void B5_scale(benchmark::State& state) {
     const int n = static_cast<int>(state.range(0));
     bench_database* d = guarded(state, [n]() -> bench_database& { return scaled_database(n); });
     if (d == nullptr) return;
-    const auto migrate = [d] { return driftless::postgresql::migrate_schema(d->db, d->schema, {}, scale_source); };
+    const auto migrate = [d] { return driftless::migrate_schema(d->db, d->schema, {}, scale_source); };
     count_wire(state, d->db.handle(), [&] { expect_no_op(state, migrate()); });
     for (auto _ : state) {
         const auto r = migrate();

@@ -1,4 +1,4 @@
-// B2 and B3 of BENCHMARKS.md, each beside its baseline in the same binary:
+// B2 and B3 (docs/benchmarks.md), each beside its baseline in the same binary:
 //
 //   B2  change one column's type on a 1,000,000-row, 12-column table with 2 indexes (the 12-step
 //       rebuild), file database re-created for each run, only the migration timed  vs  the same

@@ -1,4 +1,4 @@
-// B1 of BENCHMARKS.md across N = 10, 100, 1000: migrate with full verification on a file database
+// B1 (docs/benchmarks.md) for N = 10, 100, 1000: migrate, fully verified, on a file database
 // already at S(N), against the hand-written catalog read (catalog_baseline.hpp) in the same binary.
 //
 // migrate<Ts...>() computes its schema once from the models and then calls the non-template
@@ -40,7 +40,7 @@ const scale_db& database(int n) {
         slot->path = (std::filesystem::temp_directory_path() / ("driftless_scale_" + std::to_string(n) + ".db")).string();
         std::filesystem::remove(slot->path);
         slot->db = driftless::sqlite::open(slot->path);
-        driftless::sqlite::migrate_schema(slot->db, slot->schema, {}, "S(N)", slot->fingerprint);
+        driftless::migrate_schema(slot->db, slot->schema, {}, "S(N)", slot->fingerprint);
     }
     return *slot;
 }
@@ -48,7 +48,7 @@ const scale_db& database(int n) {
 void B1_verified(benchmark::State& state) {
     const scale_db& s = database(static_cast<int>(state.range(0)));
     for (auto _ : state) {
-        const auto r = driftless::sqlite::migrate_schema(s.db, s.schema, {.verify = true}, "S(N)", s.fingerprint);
+        const auto r = driftless::migrate_schema(s.db, s.schema, {.verify = true}, "S(N)", s.fingerprint);
         if (r.applied || r.fast_path) state.SkipWithError("expected a verified no-op");
         benchmark::DoNotOptimize(r);
     }
@@ -66,9 +66,9 @@ void B1_baseline_catalog_read(benchmark::State& state) {
 
 void B1f_fast_path(benchmark::State& state) {
     const scale_db& s = database(static_cast<int>(state.range(0)));
-    driftless::sqlite::migrate_schema(s.db, s.schema, {}, "S(N)", s.fingerprint);
+    driftless::migrate_schema(s.db, s.schema, {}, "S(N)", s.fingerprint);
     for (auto _ : state) {
-        const auto r = driftless::sqlite::migrate_schema(s.db, s.schema, {}, "S(N)", s.fingerprint);
+        const auto r = driftless::migrate_schema(s.db, s.schema, {}, "S(N)", s.fingerprint);
         if (!r.fast_path) state.SkipWithError("expected the fast path");
         benchmark::DoNotOptimize(r);
     }

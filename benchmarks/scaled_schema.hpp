@@ -1,4 +1,4 @@
-// S(n) of BENCHMARKS.md as a run-time schema value, for any n, from the shape of the generated
+// S(n) (docs/benchmarks.md) as a run-time schema value, for any n, from the shape of the generated
 // tables t0 and t1 (schema_specs.hpp): t{i} is t1 renamed, its index names and its foreign key
 // following the table's name. migrate<t0, ..., t{n-1}>() computes exactly this value and then
 // calls the non-template migrate_schema(); building it here spares the build the compile time of

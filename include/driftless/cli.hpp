@@ -350,62 +350,17 @@ auto with_database(const settings& s, open_mode mode, bool* missing, F&& f) {
     return f(sqlite::open(u.target));
 }
 
-// The backend's functions under one name each, for the command bodies written once.
-inline migrate_result migrate_schema(const sqlite::connection& db, const schema& desired, const migrate_options& o,
-                                     const std::string& source) {
-    return sqlite::migrate_schema(db, desired, o, source);
-}
-inline generate_result generate_schema(const sqlite::connection& db, const schema& desired, const std::string& source,
-                                       const std::filesystem::path& dir, const generate_options& o) {
-    return sqlite::generate_schema(db, desired, source, dir, o);
-}
-inline std::int64_t rollback_table(const sqlite::connection& db, const std::string& table, bool allow_data_loss) {
-    sqlite::rollback_options o;
+// The command bodies are written once: the library's templates take any backend's connection.
+template <class Db>
+std::int64_t rollback_table(const Db& db, const std::string& table, bool allow_data_loss) {
+    rollback_options o;
     o.allow_data_loss = allow_data_loss;
-    return sqlite::rollback_table(db, table, o);
+    return driftless::rollback_table(db, table, o);
 }
-inline verify_report verify_files(const sqlite::connection& db, const std::filesystem::path& dir) {
-    return sqlite::verify_files(db, dir);
-}
-#if DRIFTLESS_CLI_POSTGRESQL
-inline migrate_result migrate_schema(const postgresql::connection& db, const schema& desired, const migrate_options& o,
-                                     const std::string& source) {
-    return postgresql::migrate_schema(db, desired, o, source);
-}
-inline generate_result generate_schema(const postgresql::connection& db, const schema& desired, const std::string& source,
-                                       const std::filesystem::path& dir, const generate_options& o) {
-    return postgresql::generate_schema(db, desired, source, dir, o);
-}
-inline std::int64_t rollback_table(const postgresql::connection& db, const std::string& table, bool allow_data_loss) {
-    postgresql::rollback_options o;
-    o.allow_data_loss = allow_data_loss;
-    return postgresql::rollback_table(db, table, o);
-}
-inline verify_report verify_files(const postgresql::connection& db, const std::filesystem::path& dir) {
-    return postgresql::verify_files(db, dir);
-}
-#endif
-#if DRIFTLESS_CLI_MYSQL
-inline migrate_result migrate_schema(const mysql::connection& db, const schema& desired, const migrate_options& o,
-                                     const std::string& source) {
-    return mysql::migrate_schema(db, desired, o, source);
-}
-inline generate_result generate_schema(const mysql::connection& db, const schema& desired, const std::string& source,
-                                       const std::filesystem::path& dir, const generate_options& o) {
-    return mysql::generate_schema(db, desired, source, dir, o);
-}
-inline std::int64_t rollback_table(const mysql::connection& db, const std::string& table, bool allow_data_loss) {
-    mysql::rollback_options o;
-    o.allow_data_loss = allow_data_loss;
-    return mysql::rollback_table(db, table, o);
-}
-inline verify_report verify_files(const mysql::connection& db, const std::filesystem::path& dir) {
-    return mysql::verify_files(db, dir);
-}
-#endif
 
 inline exit_code code_of(const error& e) {
-    if (e.id().rfind("driftless.cli.", 0) == 0 || e.id() == "driftless.files.read" || e.id() == "driftless.files.name")
+    if (e.id().rfind("driftless.cli.", 0) == 0 || e.id() == "driftless.files.read" || e.id() == "driftless.files.name" ||
+        e.id() == "driftless.files.nul")
         return exit_code::usage;
     switch (e.code()) {
         case errc::lossy_step:
@@ -707,7 +662,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                                                {"applied_at", r.applied_at},
                                                {"execution_ms", r.execution_ms},
                                                {"rolled_back", r.rolled_back()},
-                                               {"rolled_back_at", r.rolled_back_at ? json(*r.rolled_back_at) : json()}});
+                                               {"rolled_back_at", r.rolled_back_at ? json(*r.rolled_back_at) : json()},
+                                               {"state", r.state}});
                 text += version_text(r.version) + "  " + r.applied_at + "  " + r.kind + "  " +
                         (r.description.empty() ? r.source : r.description) +
                         (r.rolled_back() ? "  (rolled back " + *r.rolled_back_at + ")" : "") + "\n";
@@ -736,7 +692,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             const auto mode = plan->parsed() || dry_run ? detail::open_mode::plan : detail::open_mode::create;
             const migrate_result r = detail::with_database(s, mode, &missing, [&](const auto& db) {
                 const auto progress = detail::progress_for(db, "migrate");
-                return detail::migrate_schema(db, desired, o, source);
+                return driftless::migrate_schema(db, desired, o, source);
             });
             out.fields = {{"applied", r.applied},
                           {"database_exists", !missing},
@@ -765,7 +721,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.allow_data_loss = allow_data_loss;
             const std::filesystem::path dir = output_dir.empty() ? s.migrations : std::filesystem::path(output_dir);
             const generate_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
-                return detail::generate_schema(db, desired, source, dir, o);
+                return driftless::generate_schema(db, desired, source, dir, o);
             });
             out.fields = {{"written", r.written},
                           {"path", r.path.string()},
@@ -809,14 +765,14 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.text = version != 0 ? "rolled back version " + std::to_string(version) + "\n" : "nothing to roll back\n";
         } else if (verify->parsed()) {
             const verify_report report = detail::with_database(s, detail::open_mode::plan, nullptr, [&](const auto& db) {
-                verify_report v = detail::verify_files(db, s.migrations);
+                verify_report v = driftless::verify_files(db, s.migrations);
                 if (models != nullptr && !models->models.empty()) {
                     migrate_options o;
                     o.dry_run = true;
                     o.verify = true;
                     std::string source;
                     const schema desired = detail::chosen(*models, {}, source);
-                    v.schema = driftless::detail::drift_lines(detail::migrate_schema(db, desired, o, source).plan);
+                    v.schema = driftless::detail::drift_lines(driftless::migrate_schema(db, desired, o, source).plan);
                 }
                 return v;
             });

@@ -51,4 +51,19 @@
 #endif
 #endif
 
+/// Header-only (the default), or compiled once: with DRIFTLESS_COMPILED_RUNTIME defined (the CMake
+/// target driftless::runtime defines it for its users) the headers only declare the runner and
+/// the backends' engines, and the driftless::runtime library defines them, so that a program's
+/// translation units do not compile them again. Every translation unit of a program must agree.
+#if defined(DRIFTLESS_COMPILED_RUNTIME) && !defined(DRIFTLESS_RUNTIME_SOURCE)
+#define DRIFTLESS_DEFINE_RUNTIME 0
+#else
+#define DRIFTLESS_DEFINE_RUNTIME 1
+#endif
+#if defined(DRIFTLESS_COMPILED_RUNTIME)
+#define DRIFTLESS_RUNTIME_INLINE
+#else
+#define DRIFTLESS_RUNTIME_INLINE inline
+#endif
+
 #endif  // DRIFTLESS_CONFIG_HPP

@@ -40,6 +40,7 @@
 #include <driftless/detail/sql_split.hpp>
 #include <driftless/error.hpp>
 #include <driftless/history.hpp>
+#include <driftless/migrate.hpp>
 #include <driftless/plan.hpp>
 
 namespace driftless {
@@ -333,13 +334,9 @@ struct apply_options {
     bool allow_data_loss = false;  ///< run files that drop tables or columns holding data (a file can
                                    ///< also say so itself: "-- driftless:allow-data-loss")
     bool dry_run = false;          ///< say what would run; change nothing
-};
-
-/// How file operations on a server wait for the migration lock (as migrate_options::lock_timeout
-/// and lock_retries; apply_options has no lock settings).
-struct file_lock_options {
-    std::chrono::milliseconds lock_timeout{5000};
-    int lock_retries = 2;
+    std::chrono::milliseconds lock_timeout{5000};  ///< as migrate_options::lock_timeout
+    int lock_retries = 2;                          ///< as migrate_options::lock_retries
+    statement_observer observer{};                 ///< sees every statement the files run
 };
 
 /// What apply_migration_file() or apply_migrations() did.
@@ -449,6 +446,8 @@ struct generate_options {
     std::string description{};     ///< a comment in the file, and the history row's description
     bool apply = false;            ///< apply the file right after writing it
     bool allow_data_loss = false;  ///< write steps that discard data (the file then says so)
+    std::chrono::milliseconds lock_timeout{5000};  ///< as migrate_options::lock_timeout
+    int lock_retries = 2;                          ///< as migrate_options::lock_retries
 };
 
 /// What generate() did.

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <driftless/schema.hpp>
 
@@ -31,13 +33,14 @@ struct migration_record {
     std::optional<std::string> rolled_back_at{};
     std::string state{};               ///< "applied"; "started" while a non-transactional run is under way
     std::int64_t statements_done = 0;  ///< for engines without transactional DDL
+    std::string models_checksum{};     ///< MySQL: SHA-256 of the models a model migration was planned for
 
     [[nodiscard]] bool rolled_back() const { return rolled_back_at.has_value(); }
     friend bool operator==(const migration_record&, const migration_record&) = default;
 };
 
 /// CREATE TABLE IF NOT EXISTS for the tracking table on `d`. Created only after the migration
-/// lock is taken (RELIABILITY.md rule 8). On MySQL it also has models_checksum: SHA-256 of the
+/// lock is taken, so that two processes never race to create it. On MySQL it also has models_checksum: SHA-256 of the
 /// models a model migration was planned for, so that only the same models resume it.
 inline std::string history_table_sql(dialect d) {
     const bool my = d == dialect::mysql;
@@ -82,6 +85,84 @@ migration_record read_history_row(Text&& text, Integer&& integer, IsNull&& is_nu
     r.state = text(11);
     r.statements_done = integer(12);
     return r;
+}
+
+/// A statement on the tracking table with its values as parameters (never spliced into the text):
+/// what the one history writer below builds and an engine runs (engine::execute_with).
+struct history_statement {
+    std::string sql;
+    std::vector<std::optional<std::string>> params;  ///< nullopt: NULL
+};
+
+/// The placeholder of parameter `i` (1-based) in `d`: ?1 (SQLite), $1 (PostgreSQL), ? (MySQL,
+/// where the engine puts each value in as a literal, in order).
+inline std::string history_placeholder(dialect d, std::size_t i) {
+    switch (d) {
+        case dialect::sqlite: return "?" + std::to_string(i);
+        case dialect::postgresql: return "$" + std::to_string(i);
+        case dialect::mysql: break;
+    }
+    return "?";
+}
+
+/// INSERT of history row `r` into `table` (quoted, qualified as the engine needs). The MySQL
+/// table also has models_checksum (NULL when empty).
+inline history_statement history_insert(const migration_record& r, dialect d, std::string_view table) {
+    history_statement out;
+    out.sql = "INSERT INTO " + std::string(table) + " (" + std::string(history_columns);
+    if (d == dialect::mysql) out.sql += ", models_checksum";
+    out.sql += ") VALUES (";
+    out.params = {std::to_string(r.version), r.description, r.kind, r.source, r.checksum,
+                  r.checksum_algorithm.empty() ? std::string("sha256") : r.checksum_algorithm, r.up_sql, r.down_sql,
+                  r.applied_at, std::to_string(r.execution_ms), r.rolled_back_at,
+                  r.state.empty() ? std::string("applied") : r.state, std::to_string(r.statements_done)};
+    if (d == dialect::mysql)
+        out.params.push_back(r.models_checksum.empty() ? std::nullopt : std::optional<std::string>(r.models_checksum));
+    for (std::size_t i = 1; i <= out.params.size(); ++i) out.sql += (i == 1 ? "" : ", ") + history_placeholder(d, i);
+    out.sql += ")";
+    return out;
+}
+
+/// UPDATE of the row of `version`: each column set to its value (nullopt: NULL).
+inline history_statement history_update(
+    dialect d, std::string_view table, std::int64_t version,
+    const std::vector<std::pair<std::string_view, std::optional<std::string>>>& sets) {
+    history_statement out;
+    out.sql = "UPDATE " + std::string(table) + " SET ";
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        out.sql += (i == 0 ? "" : ", ") + std::string(sets[i].first) + " = " + history_placeholder(d, i + 1);
+        out.params.push_back(sets[i].second);
+    }
+    out.sql += " WHERE version = " + history_placeholder(d, sets.size() + 1);
+    out.params.emplace_back(std::to_string(version));
+    return out;
+}
+
+/// DELETE of the row of `version`; only when it was rolled back, with `rolled_back_only`.
+inline history_statement history_delete(dialect d, std::string_view table, std::int64_t version, bool rolled_back_only) {
+    return {"DELETE FROM " + std::string(table) + " WHERE version = " + history_placeholder(d, 1) +
+                (rolled_back_only ? " AND rolled_back_at IS NOT NULL" : ""),
+            {std::to_string(version)}};
+}
+
+/// Every row of a result of SELECT history_columns (PostgreSQL's and MySQL's result classes:
+/// rows(), text(i, c), integer(i, c), is_null(i, c)).
+template <class Result>
+std::vector<migration_record> history_rows(const Result& r) {
+    std::vector<migration_record> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        out.push_back(read_history_row([&](int c) { return r.text(i, c); }, [&](int c) { return r.integer(i, c); },
+                                       [&](int c) { return r.is_null(i, c); }));
+    }
+    return out;
+}
+
+/// The first `n` integers of a result's first row (zeros when it has none).
+template <class Result>
+std::vector<std::int64_t> first_row(const Result& r, std::size_t n) {
+    std::vector<std::int64_t> out(n, 0);
+    for (std::size_t i = 0; i < n && r.rows() != 0; ++i) out[i] = r.is_null(0, static_cast<int>(i)) ? 0 : r.integer(0, static_cast<int>(i));
+    return out;
 }
 
 /// Now, in UTC, as history rows record it: "YYYY-MM-DDTHH:MM:SSZ".

@@ -1,10 +1,13 @@
-// driftless — what migrate() takes and returns; the backends (e.g. <driftless/sqlite.hpp>)
-// provide migrate<Ts...>(connection&, options) on top of diff, render and the tracking table.
+// driftless — what migrate(), rollback() and the lock take and return; the runner
+// (<driftless/run.hpp>) implements them once over every backend's engine (<driftless/engine.hpp>).
 #ifndef DRIFTLESS_MIGRATE_HPP
 #define DRIFTLESS_MIGRATE_HPP
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -12,6 +15,32 @@
 #include <driftless/reflect.hpp>
 
 namespace driftless {
+
+/// How an operation waits for the migration lock: `timeout` per attempt (PostgreSQL and MySQL;
+/// SQLite waits for the connection's busy timeout), then `retries` more attempts, each from
+/// scratch, before it gives up with errc::busy.
+struct lock_options {
+    std::chrono::milliseconds timeout{5000};
+    int retries = 2;
+};
+
+/// One statement of a migration as the statement executor reports it: before it runs (started),
+/// after it ran (finished, with the rows it changed where the engine says so, otherwise -1), or
+/// when it failed.
+struct statement_event {
+    enum class phase { started, finished, failed };
+    phase at = phase::started;
+    std::string_view sql{};
+    std::size_t index = 0;  ///< 0-based, among the statements of this run (a plan, a file, a down section)
+    std::size_t count = 0;  ///< how many statements the run has
+    std::int64_t rows = -1;
+    std::chrono::nanoseconds elapsed{};
+};
+
+/// Called for every statement of a migration, a file or a rollback (not for driftless's own
+/// bookkeeping): for progress, logs and tests. An exception it throws at `started` stops the run
+/// before that statement, as if the process had stopped there.
+using statement_observer = std::function<void(const statement_event&)>;
 
 /// Options of migrate().
 struct migrate_options {
@@ -27,6 +56,15 @@ struct migrate_options {
     /// PostgreSQL: build new indexes of existing tables with CREATE INDEX CONCURRENTLY after the
     /// migration commits, so that writes to the table are not blocked while they build.
     bool concurrent_indexes = false;
+    statement_observer observer{};  ///< sees every statement the migration runs
+};
+
+/// Options of rollback().
+struct rollback_options {
+    bool allow_data_loss = false;                  ///< drop tables and columns that hold data
+    std::chrono::milliseconds lock_timeout{5000};  ///< as migrate_options::lock_timeout
+    int lock_retries = 2;                          ///< as migrate_options::lock_retries
+    statement_observer observer{};                 ///< sees every statement of the down section
 };
 
 /// What migrate() did.
@@ -41,6 +79,12 @@ struct migrate_result {
 };
 
 namespace detail {
+
+/// The lock settings of any options struct that has lock_timeout and lock_retries.
+template <class Options>
+lock_options lock_of(const Options& o) {
+    return {o.lock_timeout, o.lock_retries};
+}
 
 /// 1234567 -> "1,234,567".
 inline std::string thousands(std::int64_t n) {

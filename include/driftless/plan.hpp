@@ -199,6 +199,15 @@ inline std::string describe(const migration_plan& p) {
 
 namespace detail {
 
+/// The steps of plan `p` of kind `k` on the table of `tc`, in the plan's order.
+inline std::vector<const step*> steps_of(const migration_plan& p, const table_change& tc, step_kind k) {
+    std::vector<const step*> v;
+    for (const step& s : p.steps) {
+        if (s.table == tc.name && s.kind == k) v.push_back(&s);
+    }
+    return v;
+}
+
 /// The database's name of a column the plan calls `column` in `table` (renames undone).
 inline std::string actual_column(const migration_plan& p, const std::string& table, const std::string& column) {
     for (const step& s : p.steps) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -15,6 +16,7 @@
 #include <driftless/config.hpp>
 #include <driftless/detail/text.hpp>
 #include <driftless/error.hpp>
+#include <driftless/plan.hpp>
 #include <driftless/schema.hpp>
 #include <driftless/table.hpp>
 
@@ -302,6 +304,37 @@ inline std::string foreign_key_clause(const foreign_key_info& fk, dialect d) {
         s += detail::action_sql(action);
     }
     return s;
+}
+
+/// ALTER TABLE ... DROP for each foreign key `p` drops from a table that already exists, onto `sql`
+/// (MySQL says DROP FOREIGN KEY, the others DROP CONSTRAINT).
+inline void drop_foreign_keys_sql(const migration_plan& p, dialect d, std::vector<std::string>& sql) {
+    for (const table_change& tc : p.tables) {
+        if (tc.created) continue;
+        for (const step& s : p.steps) {
+            if (s.table == tc.name && s.kind == step_kind::drop_foreign_key)
+                sql.push_back("ALTER TABLE " + quote_identifier(tc.before.name, d) +
+                              (d == dialect::mysql ? " DROP FOREIGN KEY " : " DROP CONSTRAINT ") + quote_identifier(s.subject, d));
+        }
+    }
+}
+
+/// ALTER TABLE ... ADD for each foreign key `p` adds to a table that already exists, in the plan's
+/// order, onto `sql`; those `skip(table, name)` says are added elsewhere are left out.
+inline void add_foreign_keys_sql(const migration_plan& p, dialect d, std::vector<std::string>& sql,
+                                 const std::function<bool(const std::string&, const std::string&)>& skip = {}) {
+    for (const table_change& tc : p.tables) {
+        if (tc.created) continue;
+        for (const step& s : p.steps) {
+            if (s.table != tc.name || s.kind != step_kind::add_foreign_key || (skip && skip(tc.name, s.subject))) continue;
+            for (const foreign_key_info& fk : tc.after.foreign_keys) {
+                if (fk.name == s.subject) {
+                    sql.push_back("ALTER TABLE " + quote_identifier(tc.name, d) + " ADD " + foreign_key_clause(fk, d));
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// One column definition inside CREATE TABLE.

@@ -140,6 +140,15 @@ inline std::string fit_name(std::string name) {
     return name;
 }
 
+/// A referential action as catalogs spell it: "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT",
+/// anything else NO ACTION. `restrict_as`: what RESTRICT means (InnoDB checks both at once).
+inline fk_action parse_fk_action(std::string_view s, fk_action restrict_as = fk_action::restrict) {
+    if (s == "CASCADE") return fk_action::cascade;
+    if (s == "SET NULL") return fk_action::set_null;
+    if (s == "SET DEFAULT") return fk_action::set_default;
+    return s == "RESTRICT" ? restrict_as : fk_action::no_action;
+}
+
 /// The element of `list` (uniques, indexes, foreign keys, checks) named `name`, or nullptr.
 template <class List>
 const typename List::value_type* by_name(const List& list, std::string_view name) {

@@ -12,6 +12,7 @@
 
 #include "../mysql/my_support.hpp"
 #include "cli_support.hpp"
+#include "concurrent_files.hpp"
 
 using cli_test::run;
 using cli_test::tool;
@@ -75,4 +76,14 @@ TEST_CASE("cli on MariaDB: migrate, status, plan, generate --apply, verify, roll
     CHECK(r.json()["applied"].empty());
 
     CHECK(run(dir, tool, {"status", "--database", "mysql://nobody@localhost/none?socket=/nonexistent.sock"}).code == 4);
+}
+
+TEST_CASE("cli on MariaDB: 16 processes running upgrade at once: no false report of an unfinished migration") {
+    my_test::scratch_database scratch;
+    cli_test::upgrade_and_rollback_race(cli_test::scratch("my_upgrade_race"), scratch.url(), 16, 2, true);
+}
+
+TEST_CASE("cli on MariaDB: 10 processes running upgrade or rollback at once, 5 rounds: the history never has a hole") {
+    my_test::scratch_database scratch;
+    cli_test::upgrade_and_rollback_race(cli_test::scratch("my_upgrade_rollback_race"), scratch.url(), 10, 5);
 }

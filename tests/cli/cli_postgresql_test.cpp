@@ -11,6 +11,7 @@
 
 #include "../postgresql/pg_support.hpp"
 #include "cli_support.hpp"
+#include "concurrent_files.hpp"
 
 namespace {
 
@@ -76,4 +77,26 @@ TEST_CASE("cli on PostgreSQL: migrate, status, generate --apply, verify, rollbac
     // A database that does not exist is a database error.
     r = run(dir, tool, {"status", "--json", "--database", "postgresql:///no_such_database_driftless" + url.substr(url.find('?'))});
     CHECK(r.code == 4);
+}
+
+TEST_CASE("cli on PostgreSQL: 10 processes running upgrade or rollback at once, 5 rounds: the history never has a hole") {
+    pg_test::scratch_database scratch;
+    cli_test::upgrade_and_rollback_race(cli_test::scratch("pg_upgrade_rollback_race"), scratch.uri(), 10, 5);
+}
+
+TEST_CASE("cli on PostgreSQL: a migration file with a NUL byte in a statement is refused (exit 2), nothing applied") {
+    pg_test::scratch_database scratch;
+    const fs::path dir = cli_test::scratch("pg_nul_file");
+    fs::create_directories(dir / "migrations");
+    std::ofstream(dir / "migrations" / "0001_acct.sql") << "CREATE TABLE acct (id INTEGER PRIMARY KEY, bal INTEGER);\n"
+                                                           "INSERT INTO acct VALUES (1, 10), (2, 20);\n";
+    REQUIRE(run(dir, tool, {"upgrade", "--database", scratch.uri()}).code == 0);
+    std::ofstream(dir / "migrations" / "0002_zero.sql", std::ios::binary)
+        << std::string("SELECT 1;\nUPDATE acct SET bal = 0\0 WHERE id = 2;\n", 49);
+    const auto r = run(dir, tool, {"upgrade", "--database", scratch.uri()});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("0002_zero.sql' (line 2)") != std::string::npos);
+    auto db = driftless::postgresql::connect(scratch.url());
+    CHECK(db.execute("SELECT string_agg(bal::text, ',' ORDER BY id) FROM acct").text(0, 0) == "10,20");
+    CHECK(db.execute("SELECT count(*) FROM _driftless_migrations").integer(0, 0) == 1);
 }

@@ -19,6 +19,7 @@
 #include <driftless/sqlite.hpp>
 
 #include "cli_support.hpp"
+#include "concurrent_files.hpp"
 
 namespace {
 
@@ -302,4 +303,28 @@ TEST_CASE("cli: 16 processes running upgrade at the same instant apply each file
     REQUIRE(st.step());
     CHECK(st.text(0) == "1,2,3");
     CHECK(st.integer(1) == 3);
+}
+
+TEST_CASE("cli: 10 processes running upgrade or rollback at once, 5 rounds: the history never has a hole") {
+    const fs::path dir = scratch("upgrade_rollback_race");
+    cli_test::upgrade_and_rollback_race(dir, "sqlite:app.db", 10, 5);
+}
+
+TEST_CASE("cli: a migration file with a NUL byte in a statement is refused (exit 2), nothing applied") {
+    const fs::path dir = scratch("nul_file");
+    fs::create_directories(dir / "migrations");
+    std::ofstream(dir / "migrations" / "0001_acct.sql") << "CREATE TABLE acct (id INTEGER PRIMARY KEY, bal INTEGER);\n"
+                                                           "INSERT INTO acct VALUES (1, 10), (2, 20);\n";
+    REQUIRE(run(dir, tool, {"upgrade", "--database", "sqlite:app.db"}).code == 0);
+    std::ofstream(dir / "migrations" / "0002_zero.sql", std::ios::binary)
+        << std::string("UPDATE acct SET bal = 0\0 WHERE id = 2;\n", 39);
+    const auto r = run(dir, tool, {"upgrade", "--database", "sqlite:app.db"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("0002_zero.sql' (line 1)") != std::string::npos);
+    CHECK(r.err.find("NUL") != std::string::npos);
+    auto db = driftless::sqlite::open((dir / "app.db").string());
+    auto st = db.prepare("SELECT (SELECT group_concat(bal) FROM acct), (SELECT count(*) FROM _driftless_migrations)");
+    REQUIRE(st.step());
+    CHECK(st.text(0) == "10,20");
+    CHECK(st.integer(1) == 1);
 }

@@ -1,4 +1,4 @@
-// RELIABILITY.md test 1: kill -9 at random moments during the 12-step rebuild of a 1,000,000-row
+// docs/reliability.md, test 1: kill -9 at random moments in the 12-step rebuild of a 1,000,000-row
 // table with two indexes, in the DELETE and the WAL journal mode. A program of its own with its own
 // main(): it forks, execs itself (--child) and kills the child. Exit status 0 when every check
 // passed; each failure is printed with its kill point.

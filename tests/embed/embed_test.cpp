@@ -172,9 +172,9 @@ TEST_CASE("apply_migrations: embedded migrations, with no files present") {
     CHECK(status[0].checksum == driftless::migration_checksum(app_migrations[0].text));
     CHECK(status[1].down_sql == "ALTER TABLE users DROP COLUMN karma;\n");
     CHECK(driftless::apply_migrations(db, app_migrations).applied.empty());
-    CHECK_THROWS_WITH_AS(driftless::sqlite::rollback_table(db, "", {}),
+    CHECK_THROWS_WITH_AS(driftless::rollback_table(db, "", {}),
                          doctest::Contains("dropping column users.karma would discard 1 non-null values"), driftless::error);
-    CHECK(driftless::sqlite::rollback_table(db, "", {.allow_data_loss = true}) == 2);
+    CHECK(driftless::rollback_table(db, "", {.allow_data_loss = true}) == 2);
     db.execute("DELETE FROM users");  // 0002 inserts this row again
     CHECK(driftless::apply_migrations(db, app_migrations).applied == std::vector<std::string>{"0002_add_karma.sql"});
 }

@@ -1,4 +1,4 @@
-// RELIABILITY.md test 2, first half: the I/O-error sweep.
+// docs/reliability.md, test 2, first half: the I/O-error sweep.
 //
 // For N = 1, 2, ... the test VFS (fault_vfs.hpp) fails the Nth xWrite/xSync/xTruncate call,
 // counted together over every file, from the start of migrate<ItemV2, Tag> until the connection

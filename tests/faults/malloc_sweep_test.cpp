@@ -1,4 +1,4 @@
-// RELIABILITY.md test 2, second half: the allocation-failure sweep.
+// docs/reliability.md, test 2, second half: the allocation-failure sweep.
 //
 // SQLite's allocator is wrapped (fault_malloc.hpp) so that the Nth allocation (xMalloc or
 // xRealloc, counted together) made during migrate<ItemV2, Tag> returns NULL: "once" only that one,

@@ -87,10 +87,10 @@ TEST_CASE("mysql files: generate -> apply -> status -> generate again -> rollbac
     CHECK(driftless::verify<myfl::User>(db, dir).schema.size() == 2);
 
     // The down section drops karma, whose values are defaults: counted before anything runs.
-    CHECK_THROWS_WITH_AS(driftless::mysql::rollback_table(db, ""),
+    CHECK_THROWS_WITH_AS(driftless::rollback_table(db, ""),
                          doctest::Contains("dropping column user.karma would discard 2 non-null values"), driftless::error);
     CHECK(one(db, "SELECT count(karma) FROM `user`") == "2");
-    CHECK(driftless::mysql::rollback_table(db, "", {.allow_data_loss = true}) == 2);
+    CHECK(driftless::rollback_table(db, "", {.allow_data_loss = true}) == 2);
     CHECK(schema_text(db) == v1);
     CHECK(one(db, "SELECT count(*) FROM `user`") == "2");
     status = driftless::migration_status(db);
@@ -98,7 +98,7 @@ TEST_CASE("mysql files: generate -> apply -> status -> generate again -> rollbac
     CHECK(status[1].rolled_back());
     CHECK(status[1].state == "applied");
     // The rolled-back file is pending again, and applies again.
-    CHECK(driftless::mysql::verify_files(db, dir).pending == std::vector<std::string>{"0002_user_v2.sql"});
+    CHECK(driftless::verify_files(db, dir).pending == std::vector<std::string>{"0002_user_v2.sql"});
     CHECK(driftless::apply_migrations(db, dir).applied == std::vector<std::string>{"0002_user_v2.sql"});
     CHECK(driftless::plan<myfl::UserV2>(db).plan.empty());
 }
@@ -252,7 +252,7 @@ TEST_CASE("mysql files: a file failing at step k is dirty there, blocks every ru
     CHECK_THROWS_WITH_AS(driftless::apply_migration_file(db, dir / "0002_b.sql"), doctest::Contains("SET state = 'resume'"),
                          driftless::error);
     CHECK_THROWS_WITH_AS(driftless::migrate<myfl::User>(db), doctest::Contains("driftless.mysql.dirty"), driftless::error);
-    CHECK_THROWS_WITH_AS(driftless::mysql::rollback_table(db, ""), doctest::Contains("driftless.mysql.dirty"), driftless::error);
+    CHECK_THROWS_WITH_AS(driftless::rollback_table(db, ""), doctest::Contains("driftless.mysql.dirty"), driftless::error);
     CHECK_THROWS_WITH_AS(driftless::baseline(db, 5), doctest::Contains("driftless.mysql.dirty"), driftless::error);
     // Repaired by hand and marked: only steps 3 and 4 run, in the same row.
     db.execute("UPDATE a SET email = 'other' WHERE id = 2");
@@ -282,7 +282,7 @@ TEST_CASE("mysql rollback: a down section failing halfway is recorded 'rollback 
           "-- driftless:up\nCREATE TABLE a (id INT);\nCREATE TABLE b (id INT);\n"
           "-- driftless:down\nDROP TABLE b;\nDROP TABLE nowhere;\nDROP TABLE a;\n");
     driftless::apply_migrations(db, dir);
-    CHECK_THROWS_WITH_AS(driftless::mysql::rollback_table(db, ""),
+    CHECK_THROWS_WITH_AS(driftless::rollback_table(db, ""),
                          doctest::Contains("the rollback of migration version 1 stopped at step 2 of 3"), driftless::error);
     auto status = driftless::migration_status(db);
     REQUIRE(status.size() == 1);

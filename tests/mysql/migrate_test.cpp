@@ -133,8 +133,7 @@ TEST_CASE("mysql migrate: stopped after each step k, the next run resumes at k+1
         driftless::migrate<mymig::User, mymig::Note>(db);
         db.execute("INSERT INTO users VALUES (1, 'a@x', 30, 'a')");
         {
-            const my_test::stop_before stop(k);
-            CHECK_THROWS_WITH_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true})),
+            CHECK_THROWS_WITH_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, my_test::stop_before(k, {.allow_data_loss = true}))),
                                  doctest::Contains("stopped before step"), driftless::error);
         }
         auto status = driftless::migration_status(db);
@@ -246,8 +245,7 @@ TEST_CASE("mysql migrate: a migration stopped halfway is resumed only by the mod
     auto db = scratch.connect();
     driftless::migrate<mymig::User>(db);
     {
-        const my_test::stop_before stop(1);
-        CHECK_THROWS_AS(driftless::migrate<mymig::UserUnique>(db), driftless::error);  // step 1 adds karma, step 2 the unique key
+        CHECK_THROWS_AS(driftless::migrate<mymig::UserUnique>(db, my_test::stop_before(1)), driftless::error);  // step 1 adds karma, step 2 the unique key
     }
     db.execute("UPDATE _driftless_migrations SET state = 'started' WHERE version = 2");
     // Models of the same table that want only karma: their plan is empty, but that does not mean
@@ -303,11 +301,11 @@ TEST_CASE("mysql migrate: a step that took effect but was not recorded (killed m
         driftless::migrate<mymig::User, mymig::Note>(db);
         db.execute("INSERT INTO users VALUES (1, 'a@x', 30, 'a')");
         {
-            const my_test::stop_before stop(k);
             if (k < 6) {
-                CHECK_THROWS_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true})), driftless::error);
+                CHECK_THROWS_AS((driftless::migrate<mymig::UserV2, mymig::Note>(db, my_test::stop_before(k, {.allow_data_loss = true}))),
+                                driftless::error);
             } else {
-                CHECK(driftless::migrate<mymig::UserV2, mymig::Note>(db, {.allow_data_loss = true}).applied);
+                CHECK(driftless::migrate<mymig::UserV2, mymig::Note>(db, my_test::stop_before(k, {.allow_data_loss = true})).applied);
             }
         }
         // Steps 1..k ran; the record says only k-1 did, and not applied: as if killed between step k

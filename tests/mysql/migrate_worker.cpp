@@ -20,7 +20,7 @@
 
 namespace {
 
-void arm_kill(std::string_view how) {
+void arm_kill(std::string_view how, driftless::migrate_options& options) {
     const bool during = how.rfind("kill-during=", 0) == 0;
     if (!during && how.rfind("kill-before=", 0) != 0) {
         std::fprintf(stderr, "my_migrate_worker: unknown option %.*s\n", static_cast<int>(how.size()), how.data());
@@ -29,8 +29,8 @@ void arm_kill(std::string_view how) {
     const std::string spec(how.substr(how.find('=') + 1));
     const std::size_t at = std::stoul(spec);
     const long delay = during ? std::stol(spec.substr(spec.find(':') + 1)) : 0;
-    driftless::mysql::detail::before_statement_hook() = [at, delay, during](std::size_t i, std::size_t) {
-        if (i != at) return;
+    options.observer = [at, delay, during](const driftless::statement_event& e) {
+        if (e.at != driftless::statement_event::phase::started || e.index != at) return;
         if (!during) std::raise(SIGKILL);
         std::thread([delay] {
             std::this_thread::sleep_for(std::chrono::milliseconds(delay));
@@ -47,9 +47,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        if (argc == 4) arm_kill(argv[3]);
-        auto db = driftless::mysql::connect(argv[1]);
         driftless::migrate_options options;
+        if (argc == 4) arm_kill(argv[3], options);
+        auto db = driftless::mysql::connect(argv[1]);
         options.lock_timeout = std::chrono::seconds(60);  // every replica queues on the migration lock
         options.description = argv[2];
         if (std::string_view(argv[2]) == "v1") {

@@ -61,21 +61,15 @@ private:
     driftless::mysql::connection admin_;
 };
 
-/// While alive, migrations on this process stop before statement `k` (0-based) with
-/// driftless.test.stop, as if the process had stopped there; the hook is cleared on destruction,
-/// also when a check fails.
-class stop_before {
-public:
-    explicit stop_before(std::size_t k) {
-        driftless::mysql::detail::before_statement_hook() = [k](std::size_t i, std::size_t) {
-            if (i == k)
-                throw driftless::error(driftless::errc::engine, "driftless.test.stop", "stopped before step " + std::to_string(i + 1));
-        };
-    }
-    stop_before(const stop_before&) = delete;
-    stop_before& operator=(const stop_before&) = delete;
-    ~stop_before() { driftless::mysql::detail::before_statement_hook() = nullptr; }
-};
+/// Options whose observer stops a migration before statement `k` (0-based) with
+/// driftless.test.stop, as if the process had stopped there.
+inline driftless::migrate_options stop_before(std::size_t k, driftless::migrate_options options = {}) {
+    options.observer = [k](const driftless::statement_event& e) {
+        if (e.at == driftless::statement_event::phase::started && e.index == k)
+            throw driftless::error(driftless::errc::engine, "driftless.test.stop", "stopped before step " + std::to_string(k + 1));
+    };
+    return options;
+}
 
 /// The one value of a one-row query ("NULL" for NULL).
 inline std::string one(const driftless::mysql::connection& db, const std::string& sql) {

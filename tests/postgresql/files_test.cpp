@@ -76,9 +76,9 @@ TEST_CASE("postgresql files: generate -> apply -> status -> generate again -> ro
     CHECK(driftless::verify<pgfl::User>(db, dir).schema.size() == 2);
 
     // The newest migration's down section; karma's values are defaults, and dropping them is a loss.
-    CHECK_THROWS_WITH_AS(driftless::postgresql::rollback_table(db, ""),
+    CHECK_THROWS_WITH_AS(driftless::rollback_table(db, ""),
                          doctest::Contains("dropping column user.karma would discard 2 non-null values"), driftless::error);
-    CHECK(driftless::postgresql::rollback_table(db, "", {.allow_data_loss = true}) == 2);
+    CHECK(driftless::rollback_table(db, "", {.allow_data_loss = true}) == 2);
     CHECK(schema_text(db) == v1);
     CHECK(one(db, "SELECT count(*) FROM \"user\"") == "2");
     // The rolled-back file is pending again.
@@ -96,7 +96,7 @@ TEST_CASE("postgresql files: a changed file is refused; a failing file leaves no
     write(dir / "0001_a.sql", "-- driftless:up\nCREATE TABLE a (id BIGINT PRIMARY KEY, v TEXT);\n-- driftless:down\nDROP TABLE a;\n");
     CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir), doctest::Contains("changed after it was applied as version 1"),
                          driftless::error);
-    CHECK(driftless::postgresql::verify_files(db, dir).changed.size() == 1);
+    CHECK(driftless::verify_files(db, dir).changed.size() == 1);
     write(dir / "0001_a.sql", "-- driftless:up\nCREATE TABLE a (id INT PRIMARY KEY, v TEXT);\n-- driftless:down\nDROP TABLE a;\n");
 
     const std::string before = schema_text(db);

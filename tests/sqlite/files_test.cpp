@@ -196,12 +196,12 @@ TEST_CASE("generate: the next number, the down section, apply = true, and rollba
         CHECK(one(db, "SELECT group_concat(typeof(email) || ':' || email || ':' || karma) FROM user") == "integer:10:7,integer:20:0");
         CHECK_FALSE(driftless::migrate<fl::UserV3>(db).applied);  // the file brought it exactly to the models
 
-        CHECK(driftless::sqlite::rollback_table(db, "", {}) == 3);
+        CHECK(driftless::rollback_table(db, "", {}) == 3);
         CHECK(one(db, "SELECT group_concat(typeof(email) || ':' || email || ':' || karma) FROM user") == "text:10:7,text:20:0");
         CHECK(driftless::sqlite::introspect(db) == after_v2);
-        CHECK_THROWS_WITH_AS(driftless::sqlite::rollback_table(db, "", {}),
+        CHECK_THROWS_WITH_AS(driftless::rollback_table(db, "", {}),
                              doctest::Contains("dropping column user.karma would discard 2 non-null values"), driftless::error);
-        CHECK(driftless::sqlite::rollback_table(db, "", {.allow_data_loss = true}) == 2);
+        CHECK(driftless::rollback_table(db, "", {.allow_data_loss = true}) == 2);
         CHECK(driftless::sqlite::introspect(db) == before);
         CHECK(one(db, "PRAGMA foreign_keys") == "1");
 
@@ -308,9 +308,9 @@ TEST_CASE("apply_migrations: order, checksums, duplicates, out of order, lossy f
     SUBCASE("rollback of a model's migration is refused behind a newer file") {
         write(dir / "0003_t.sql", "CREATE TABLE t (x);\n-- driftless:down\nDROP TABLE t;\n");
         driftless::apply_migrations(db, dir);
-        CHECK_THROWS_WITH_AS(driftless::sqlite::rollback_table(db, "a", {}), doctest::Contains("driftless.rollback.newer_file"),
+        CHECK_THROWS_WITH_AS(driftless::rollback_table(db, "a", {}), doctest::Contains("driftless.rollback.newer_file"),
                              driftless::error);
-        CHECK(driftless::sqlite::rollback_table(db, "", {}) == 3);
+        CHECK(driftless::rollback_table(db, "", {}) == 3);
     }
     SUBCASE("transaction control is refused; a failing statement rolls the whole file back") {
         write(dir / "0003_tx.sql", "BEGIN;\nCREATE TABLE t (x);\nCOMMIT;\n");
@@ -360,6 +360,6 @@ TEST_CASE("baseline and verify with models") {
     CHECK(driftless::apply_migrations(db, dir).applied == std::vector<std::string>{"0002_more.sql"});
     CHECK(driftless::migration_status(db)[0].kind == "baseline");
     CHECK_THROWS_WITH_AS(driftless::baseline(db, 2), doctest::Contains("driftless.baseline.behind"), driftless::error);
-    CHECK_THROWS_WITH_AS(driftless::sqlite::rollback_table(db, "", {}), doctest::Contains("driftless.rollback.no_down"),
+    CHECK_THROWS_WITH_AS(driftless::rollback_table(db, "", {}), doctest::Contains("driftless.rollback.no_down"),
                          driftless::error);
 }

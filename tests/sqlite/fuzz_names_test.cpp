@@ -1,4 +1,4 @@
-// Identifier and literal fuzz (RELIABILITY.md test 9, rules 9-10). Runtime schemas whose table,
+// Identifier and literal fuzz (docs/reliability.md test 9, rules 9-10). Runtime schemas whose table,
 // column, index and constraint names and text defaults are drawn from nasty material (SQL
 // keywords, quotes, backticks, brackets, ';', comments, whitespace, Unicode, ASCII and non-ASCII
 // case variants, backslashes, parameters, names around the 63/64 limits and far beyond) go
@@ -1147,7 +1147,7 @@ std::vector<std::string> check_valid(const schema& s, bool foreign_keys) {
     if (foreign_keys) db.execute("PRAGMA foreign_keys = ON");
     try {
         observer watch(h);
-        const auto first = driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+        const auto first = driftless::migrate_schema(db, s, {}, "fuzz");
         if (!first.applied) problems.push_back("the first migrate_schema applied nothing");
         if (std::any_of(first.plan.steps.begin(), first.plan.steps.end(),
                         [](const driftless::step& st) { return st.kind != driftless::step_kind::create_table; }))
@@ -1160,7 +1160,7 @@ std::vector<std::string> check_valid(const schema& s, bool foreign_keys) {
 
         const std::string before = snapshot(h);
         watch.clear();
-        const auto second = driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+        const auto second = driftless::migrate_schema(db, s, {}, "fuzz");
         expectations read_only = expect_schema(s);
         read_only.creates = false;
         check_events(watch.events, read_only, problems);  // CREATE TABLE only of driftless's own, IF NOT EXISTS
@@ -1171,7 +1171,7 @@ std::vector<std::string> check_valid(const schema& s, bool foreign_keys) {
         if (snapshot(h) != before) problems.push_back("the second migrate_schema changed the database");
 
         check_defaults(h, s, problems);
-        const auto third = driftless::sqlite::migrate_schema(db, s, {.verify = true}, "fuzz");
+        const auto third = driftless::migrate_schema(db, s, {.verify = true}, "fuzz");
         if (!third.plan.empty()) problems.push_back("with rows, migrate_schema plans: " + show(driftless::describe(third.plan)));
         if (one(h, "PRAGMA integrity_check") != "t:ok") problems.push_back("integrity_check fails");
         if (!rows(h, "PRAGMA foreign_key_check").empty()) problems.push_back("foreign_key_check reports rows");
@@ -1465,7 +1465,7 @@ std::vector<std::string> invalid_case(std::uint64_t seed, schema* shown) {
     std::string where;
     corruption bad;
     if (existing) {
-        driftless::sqlite::migrate_schema(db, base, {}, "fuzz");
+        driftless::migrate_schema(db, base, {}, "fuzz");
         std::vector<std::string> ignored;
         check_defaults(h, base, ignored);  // a row in every table
         bad = add_bad_object(g, desired, where);
@@ -1478,7 +1478,7 @@ std::vector<std::string> invalid_case(std::uint64_t seed, schema* shown) {
     const std::string before = snapshot(h);
     try {
         observer watch(h);
-        driftless::sqlite::migrate_schema(db, desired, {}, "fuzz");
+        driftless::migrate_schema(db, desired, {}, "fuzz");
         problems.push_back("accepted the invalid " + what);
     } catch (const driftless::error& e) {
         if (e.code() != bad.code) problems.push_back(what + ": wrong errc: " + error_text(e));
@@ -1490,7 +1490,7 @@ std::vector<std::string> invalid_case(std::uint64_t seed, schema* shown) {
     if (snapshot(h) != before) problems.push_back(what + ": the database changed");
     if (existing) {
         try {
-            const auto again = driftless::sqlite::migrate_schema(db, base, {}, "fuzz");
+            const auto again = driftless::migrate_schema(db, base, {}, "fuzz");
             if (!again.plan.empty()) problems.push_back("afterwards the valid schema plans " + show(driftless::describe(again.plan)));
         } catch (const driftless::error& e) {
             problems.push_back("afterwards the valid schema throws " + error_text(e));
@@ -1662,7 +1662,7 @@ std::vector<std::string> rename_case(std::uint64_t seed, schema* shown) {
                q(t.name) + " ORDER BY 1";
     };
     try {
-        driftless::sqlite::migrate_schema(db, v1, {}, "fuzz");
+        driftless::migrate_schema(db, v1, {}, "fuzz");
         for (int i = 1; i <= 4; ++i) {
             insert_row(h,
                        "INSERT INTO " + q(p.name) + " (" + q(p.columns[0].name) + ", " + q(p.columns[1].name) + ", " +
@@ -1683,7 +1683,7 @@ std::vector<std::string> rename_case(std::uint64_t seed, schema* shown) {
         const auto c_rows = rows(h, select_c(ch));
 
         observer watch(h);
-        const auto result = driftless::sqlite::migrate_schema(db, v2, {}, "fuzz");
+        const auto result = driftless::migrate_schema(db, v2, {}, "fuzz");
         expectations ex;
         for (const schema* s : {&v1, &v2}) {
             for (const auto& t : s->tables) {
@@ -1704,7 +1704,7 @@ std::vector<std::string> rename_case(std::uint64_t seed, schema* shown) {
         if (rows(h, select_p(p2)) != p_rows) problems.push_back("the rows of " + show(p2.name) + " changed");
         if (rows(h, select_c(ch2)) != c_rows) problems.push_back("the rows of " + show(ch2.name) + " changed");
         compare_introspection(v2, driftless::sqlite::introspect(db), problems);
-        const auto again = driftless::sqlite::migrate_schema(db, v2, {}, "fuzz");
+        const auto again = driftless::migrate_schema(db, v2, {}, "fuzz");
         if (!again.plan.empty()) problems.push_back("the second migrate_schema plans: " + show(driftless::describe(again.plan)));
         if (one(h, "PRAGMA integrity_check") != "t:ok") problems.push_back("integrity_check fails");
         if (!rows(h, "PRAGMA foreign_key_check").empty()) problems.push_back("foreign_key_check reports rows");
@@ -2018,7 +2018,7 @@ std::vector<std::string> case_folding_case(std::uint64_t seed, schema* shown) {
     auto db = driftless::sqlite::open(":memory:");
     const std::string before = snapshot(db.handle());
     try {
-        driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+        driftless::migrate_schema(db, s, {}, "fuzz");
         problems.push_back(what + " named " + show(name) + " and " + show(case_variant(name)) + " were accepted");
     } catch (const driftless::error&) {
         // SQLite's own "already exists" / "duplicate column name", or an earlier refusal: both fine
@@ -2139,7 +2139,7 @@ TEST_CASE("migrate_schema: fuzzed table names in driftless's reserved _driftless
         s.tables.push_back(fuzz::small_table(name));
         const std::string before = fuzz::snapshot(db.handle());
         try {
-            driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+            driftless::migrate_schema(db, s, {}, "fuzz");
         } catch (const driftless::error& e) {
             if (e.code() != driftless::errc::invalid_name || fuzz::snapshot(db.handle()) != before) {
                 if (++failed <= 3)
@@ -2148,7 +2148,7 @@ TEST_CASE("migrate_schema: fuzzed table names in driftless's reserved _driftless
             continue;
         }
         try {
-            const auto again = driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+            const auto again = driftless::migrate_schema(db, s, {}, "fuzz");
             if (!again.plan.empty() && ++failed <= 3)
                 FAIL_CHECK("table " << fuzz::show(name) << ": accepted, but the second migrate plans " << driftless::describe(again.plan));
         } catch (const driftless::error& e) {
@@ -2177,7 +2177,7 @@ TEST_CASE("migrate_schema: fuzzed names beyond SQLite's length limits fail the w
         sqlite3_limit(db.handle(), SQLITE_LIMIT_SQL_LENGTH, 3500);  // the second table's DDL is longer
         const std::string before = fuzz::snapshot(db.handle());
         try {
-            driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+            driftless::migrate_schema(db, s, {}, "fuzz");
             FAIL_CHECK("a statement over the limit ran");
         } catch (const driftless::error& e) {
             CHECK(e.code() == driftless::errc::engine);
@@ -2193,7 +2193,7 @@ TEST_CASE("migrate_schema: fuzzed names beyond SQLite's length limits fail the w
         sqlite3_limit(db.handle(), SQLITE_LIMIT_LENGTH, 6000);  // every statement fits, up_sql does not
         const std::string before = fuzz::snapshot(db.handle());
         try {
-            driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+            driftless::migrate_schema(db, s, {}, "fuzz");
             FAIL_CHECK("a value over the limit was stored");
         } catch (const driftless::error& e) {
             CHECK(e.code() == driftless::errc::engine);
@@ -2201,7 +2201,7 @@ TEST_CASE("migrate_schema: fuzzed names beyond SQLite's length limits fail the w
         }
         CHECK(fuzz::snapshot(db.handle()) == before);
         sqlite3_limit(db.handle(), SQLITE_LIMIT_LENGTH, 1000000);
-        CHECK(driftless::sqlite::migrate_schema(db, s, {}, "fuzz").applied);
+        CHECK(driftless::migrate_schema(db, s, {}, "fuzz").applied);
         CHECK(fuzz::check_valid(s, false).empty());
     }
 }
@@ -2267,7 +2267,7 @@ void expect_stable(const driftless::sqlite::connection& db, const driftless::sch
     for (const auto& p : problems) FAIL_CHECK(p);
     if (!kept.empty()) CHECK(fuzz::one(db.handle(), "SELECT count(*) FROM " + fuzz::q(s.tables[0].name)) == kept);
     try {
-        const auto again = driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+        const auto again = driftless::migrate_schema(db, s, {}, "fuzz");
         CHECK_MESSAGE(again.plan.empty(), "the second migrate plans " << driftless::describe(again.plan));
     } catch (const driftless::error& e) {
         FAIL_CHECK("the second migrate_schema threw " << fuzz::error_text(e));
@@ -2277,7 +2277,7 @@ void expect_stable(const driftless::sqlite::connection& db, const driftless::sch
 /// Migrates `db` to `s`, then expect_stable.
 void expect_round_trip(const driftless::sqlite::connection& db, const driftless::schema& s, const std::string& kept = {}) {
     try {
-        driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+        driftless::migrate_schema(db, s, {}, "fuzz");
     } catch (const driftless::error& e) {
         FAIL_CHECK("migrate_schema threw " << fuzz::error_text(e));
         return;
@@ -2315,7 +2315,7 @@ TEST_CASE("migrate_schema: minimal cases found by the fuzz") {
         t.name = "_driftless_x";
         s.tables = {t};
         try {
-            driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+            driftless::migrate_schema(db, s, {}, "fuzz");
         } catch (const driftless::error& e) {
             CHECK(e.code() == driftless::errc::invalid_name);  // refused up front: fine
             return;
@@ -2325,7 +2325,7 @@ TEST_CASE("migrate_schema: minimal cases found by the fuzz") {
     SUBCASE("a table renamed to the same name in another case") {
         t.name = "T";
         s.tables = {t};
-        driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+        driftless::migrate_schema(db, s, {}, "fuzz");
         db.execute("INSERT INTO T (id) VALUES (1)");
         s.tables[0].name = "t";
         s.tables[0].previous_name = "T";
@@ -2338,7 +2338,7 @@ TEST_CASE("migrate_schema: minimal cases found by the fuzz") {
     SUBCASE("a rebuild renames a column to NULL, a word of an index predicate") {
         t.indexes.push_back({"i", {"b"}, false, "\"b\" IS NOT NULL"});
         s.tables = {t};
-        driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+        driftless::migrate_schema(db, s, {}, "fuzz");
         db.execute("INSERT INTO t (id, a, b) VALUES (1, 'x', 'y')");
         auto& v2 = s.tables[0];
         v2.columns[1].name = "NULL";
@@ -2349,7 +2349,7 @@ TEST_CASE("migrate_schema: minimal cases found by the fuzz") {
     SUBCASE("a rebuild renames a column to length, a function of a check") {
         t.checks.push_back({"c", "length(\"a\") >= 0"});
         s.tables = {t};
-        driftless::sqlite::migrate_schema(db, s, {}, "fuzz");
+        driftless::migrate_schema(db, s, {}, "fuzz");
         db.execute("INSERT INTO t (id, a, b) VALUES (1, 'x', 'y')");
         auto& v2 = s.tables[0];
         v2.columns[1].name = "length";

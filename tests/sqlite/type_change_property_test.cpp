@@ -1,4 +1,4 @@
-// RELIABILITY.md, test 8: values of every supported type survive every allowed type change
+// docs/reliability.md, test 8: values of every supported type survive every allowed type change
 // (property test).
 //
 // For every ordered pair (A, B) of field types, a table t (id, v A) is filled with deterministic

@@ -52,12 +52,7 @@ inline std::string catalog_queries(const std::string& database) {
 
 /// InnoDB's RESTRICT and NO ACTION are the same (checked at once); both read as no_action, and
 /// as_stored() writes a model's restrict the same way.
-inline fk_action parse_rule(std::string_view rule) {
-    if (rule == "CASCADE") return fk_action::cascade;
-    if (rule == "SET NULL") return fk_action::set_null;
-    if (rule == "SET DEFAULT") return fk_action::set_default;
-    return fk_action::no_action;
-}
+inline fk_action parse_rule(std::string_view rule) { return driftless::detail::parse_fk_action(rule, fk_action::no_action); }
 
 /// A default as information_schema reports it, in the spelling driftless renders: MariaDB's
 /// "NULL" (no default), current_timestamp() -> CURRENT_TIMESTAMP, current_timestamp(3) ->

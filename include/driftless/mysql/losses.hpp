@@ -23,6 +23,7 @@
 
 #include <driftless/detail/sql_tokens.hpp>
 #include <driftless/detail/text.hpp>
+#include <driftless/engine.hpp>
 #include <driftless/error.hpp>
 #include <driftless/migrate.hpp>
 #include <driftless/render.hpp>
@@ -33,8 +34,6 @@ namespace driftless::mysql::detail {
 
 using driftless::detail::is_keyword;
 using driftless::detail::is_symbol;
-using driftless::detail::same_name;
-using driftless::detail::thousands;
 using driftless::detail::token;
 
 inline std::int64_t count(const connection& db, const std::string& sql) {
@@ -166,12 +165,7 @@ inline std::optional<altered_values> probe_type_change(const connection& db, con
     return out;
 }
 
-/// What a script would discard (`problems`: refused unless allowed) and what cannot succeed
-/// whatever the options (`impossible`: NOT NULL over NULLs).
-struct predicted_losses {
-    std::vector<std::string> problems;
-    std::vector<std::string> impossible;
-};
+using driftless::predicted_losses;
 
 /// Words after ALTER TABLE ... ADD / DROP that name something other than a column.
 inline constexpr std::string_view not_columns[] = {"INDEX",     "KEY",    "PRIMARY",  "FOREIGN", "CONSTRAINT", "CHECK",
@@ -202,13 +196,13 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
     }
     const auto find = [&](std::string_view name) -> table* {
         for (table& t : tables) {
-            if (same_name(t.now, name)) return &t;
+            if (driftless::detail::same_name(t.now, name)) return &t;
         }
         return nullptr;
     };
     const auto find_column = [](table& t, std::string_view name) -> column* {
         for (column& c : t.columns) {
-            if (same_name(c.now, name)) return &c;
+            if (driftless::detail::same_name(c.now, name)) return &c;
         }
         return nullptr;
     };
@@ -220,8 +214,8 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
         if (!t->original.empty()) {
             const std::int64_t n = count(db, "SELECT count(*) FROM " + q(t->original));
             if (n != 0)
-                out.problems.push_back(truncate ? "removing " + thousands(n) + " of " + thousands(n) + " rows of " + t->original
-                                                : "dropping table " + t->original + " would discard " + thousands(n) + " rows");
+                out.problems.push_back(truncate ? "removing " + driftless::detail::thousands(n) + " of " + driftless::detail::thousands(n) + " rows of " + t->original
+                                                : "dropping table " + t->original + " would discard " + driftless::detail::thousands(n) + " rows");
         }
         if (truncate) {
             t->original.clear();  // what is left in it was written by the script
@@ -346,7 +340,7 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                     const std::string where = i < t.size() ? " " + sql.substr(t[i].begin) : std::string();
                     const std::int64_t total = count(db, "SELECT count(*) FROM " + q(e->original));
                     const std::int64_t n = where.empty() ? total : count(db, "SELECT count(*) FROM " + q(e->original) + where);
-                    if (n != 0) out.problems.push_back("removing " + thousands(n) + " of " + thousands(total) + " rows of " + e->original);
+                    if (n != 0) out.problems.push_back("removing " + driftless::detail::thousands(n) + " of " + driftless::detail::thousands(total) + " rows of " + e->original);
                 } catch (const error& x) {
                     uncountable(what + " (counting it failed: " + std::string(x.what()) + ")");
                 }
@@ -396,8 +390,8 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                 for (std::size_t a = 0; a < assignments.size() && r.rows() == 1; ++a) {
                     const std::int64_t cleared = r.integer(0, static_cast<int>(2 * a));
                     if (cleared != 0)
-                        out.problems.push_back("clearing " + thousands(cleared) + " of " +
-                                               thousands(r.integer(0, static_cast<int>(2 * a + 1))) + " non-null values of " +
+                        out.problems.push_back("clearing " + driftless::detail::thousands(cleared) + " of " +
+                                               driftless::detail::thousands(r.integer(0, static_cast<int>(2 * a + 1))) + " non-null values of " +
                                                e->original + "." + assignments[a].first);
                 }
             } catch (const error& x) {
@@ -465,7 +459,7 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                                     const std::int64_t n = count(db, "SELECT count(" + q(c->original) + ") FROM " + q(e->original));
                                     if (n != 0)
                                         out.problems.push_back("dropping column " + e->original + "." + c->original + " would discard " +
-                                                               thousands(n) + " non-null values");
+                                                               driftless::detail::thousands(n) + " non-null values");
                                 }
                                 e->columns.erase(e->columns.begin() + (c - e->columns.data()));
                             }
@@ -502,7 +496,7 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                         try {
                             if (const auto altered = probe_type_change(db, e->original, c->original, type, is_text_type(c->type)))
                                 out.problems.push_back("changing " + where + " to " + type + " would alter " +
-                                                       thousands(altered->altered) + " of " + thousands(altered->total) +
+                                                       driftless::detail::thousands(altered->altered) + " of " + driftless::detail::thousands(altered->total) +
                                                        " non-null values (e.g. " + altered->example + ")");
                         } catch (const error& x) {
                             out.problems.push_back("changing " + where + " to " + type + " could not be checked value by value (" +
@@ -513,11 +507,11 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                                 count(db, "SELECT count(*) FROM " + q(e->original) + " WHERE " + q(c->original) + " IS NULL");
                             // After the script changed the rows, the NULLs counted now may be gone by then.
                             if (n != 0 && e->data_changed)
-                                out.problems.push_back(where + " holds " + thousands(n) + " NULLs now, before the statements that "
+                                out.problems.push_back(where + " holds " + driftless::detail::thousands(n) + " NULLs now, before the statements that "
                                                        "change its rows; NOT NULL fails, or in a non-strict sql_mode turns any "
                                                        "left into zeros or empty strings");
                             else if (n != 0)
-                                out.impossible.push_back(thousands(n) + " NULLs block NOT NULL on " + where);
+                                out.impossible.push_back(driftless::detail::thousands(n) + " NULLs block NOT NULL on " + where);
                         }
                     }
                     if (c != nullptr && !renamed.empty()) c->now = renamed;

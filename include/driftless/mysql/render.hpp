@@ -31,8 +31,6 @@ inline std::string column_definition(const column_info& c) {
     return out;
 }
 
-inline std::string foreign_key_clause(const foreign_key_info& fk) { return driftless::foreign_key_clause(fk, dialect::mysql); }
-
 using driftless::detail::by_name;
 
 }  // namespace detail
@@ -45,18 +43,8 @@ inline std::vector<std::string> render_plan(const migration_plan& p) {
     using detail::q;
     constexpr dialect my = dialect::mysql;
     std::vector<std::string> sql;
-    const auto steps_of = [&](const table_change& tc, step_kind k) {
-        std::vector<const step*> v;
-        for (const step& s : p.steps) {
-            if (s.table == tc.name && s.kind == k) v.push_back(&s);
-        }
-        return v;
-    };
-    for (const table_change& tc : p.tables) {
-        if (tc.created) continue;
-        for (const step* s : steps_of(tc, step_kind::drop_foreign_key))
-            sql.push_back("ALTER TABLE " + q(tc.before.name) + " DROP FOREIGN KEY " + q(s->subject));
-    }
+    const auto steps_of = [&](const table_change& tc, step_kind k) { return driftless::detail::steps_of(p, tc, k); };
+    driftless::drop_foreign_keys_sql(p, my, sql);
     for (const table_change& tc : p.tables) {
         if (tc.created) {
             for (auto& s : create_table_statements(tc.after, my)) sql.push_back(std::move(s));
@@ -118,13 +106,7 @@ inline std::vector<std::string> render_plan(const migration_plan& p) {
             if (const index_info* x = detail::by_name(tc.after.indexes, s->subject)) sql.push_back(render_create_index(tc.after, *x, my));
         }
     }
-    for (const table_change& tc : p.tables) {
-        if (tc.created) continue;
-        for (const step* s : steps_of(tc, step_kind::add_foreign_key)) {
-            if (const foreign_key_info* fk = detail::by_name(tc.after.foreign_keys, s->subject))
-                sql.push_back("ALTER TABLE " + q(tc.name) + " ADD " + detail::foreign_key_clause(*fk));
-        }
-    }
+    driftless::add_foreign_keys_sql(p, my, sql);
     return sql;
 }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -164,11 +165,39 @@ public:
     [[nodiscard]] PGconn* handle() const noexcept { return conn_; }
     [[nodiscard]] const connect_options& options() const noexcept { return options_; }
 
-    /// Run one statement (or several, separated by ';', returning the last result). Throws
+    /// Run an application's statement or script (several, separated by ';', returning the last
+    /// result) over the simple protocol. driftless runs migrations through execute_one(). Throws
     /// driftless::error carrying the SQLSTATE and the statement.
     result execute(std::string_view sql) const {
         const std::string text(sql);
         PGresult* r = PQexec(conn_, text.c_str());
+        if (r == nullptr || !detail::ok(r)) detail::fail(conn_, r, sql);
+        return result(r);
+    }
+
+    /// Run exactly one statement over the extended protocol, which refuses a text holding a second
+    /// statement (whatever the session's quoting rules make of it), and a NUL byte before anything
+    /// is sent. The rows it changed (or returned). Throws driftless::error with the SQLSTATE.
+    std::int64_t execute_one(std::string_view sql) const {
+        if (sql.find('\0') != std::string_view::npos)
+            throw error(errc::usage, "driftless.sql.nul", "the statement holds a NUL byte, which libpq would cut it at; nothing was run",
+                        std::string(sql.substr(0, sql.find('\0'))));
+        const std::string text(sql);
+        PGresult* r = PQexecParams(conn_, text.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+        if (r == nullptr || !detail::ok(r)) detail::fail(conn_, r, sql);
+        const result owned(r);
+        const char* n = PQcmdTuples(r);
+        return n != nullptr && *n != '\0' ? std::strtoll(n, nullptr, 10) : -1;
+    }
+
+    /// Run one statement with text parameters $1, $2, ...; nullopt is NULL.
+    result query_nullable(std::string_view sql, const std::vector<std::optional<std::string>>& params) const {
+        const std::string text(sql);
+        std::vector<const char*> values;
+        values.reserve(params.size());
+        for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+        PGresult* r = PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                                   nullptr, 0);
         if (r == nullptr || !detail::ok(r)) detail::fail(conn_, r, sql);
         return result(r);
     }

@@ -80,13 +80,7 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
     constexpr dialect pg = dialect::postgresql;
     rendered_plan out;
     std::vector<std::string>& sql = out.statements;
-    const auto steps_of = [&](const table_change& tc, step_kind k) {
-        std::vector<const step*> v;
-        for (const step& s : p.steps) {
-            if (s.table == tc.name && s.kind == k) v.push_back(&s);
-        }
-        return v;
-    };
+    const auto steps_of = [&](const table_change& tc, step_kind k) { return driftless::detail::steps_of(p, tc, k); };
 
     // 1. Foreign keys that go, under the tables' names before the plan; and foreign keys that
     // depend on a primary key or unique constraint the plan drops (PostgreSQL refuses to drop it
@@ -143,11 +137,7 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
             }
         }
     }
-    for (const table_change& tc : p.tables) {
-        if (tc.created) continue;
-        for (const step* s : steps_of(tc, step_kind::drop_foreign_key))
-            sql.push_back("ALTER TABLE " + q(tc.before.name) + " DROP CONSTRAINT " + q(s->subject));
-    }
+    driftless::drop_foreign_keys_sql(p, pg, sql);
 
     // 2. Per table, in foreign-key order.
     for (const table_change& tc : p.tables) {
@@ -245,17 +235,10 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
 
     // 3. Foreign keys that come, once every table and key is in place.
     for (const dependent_fk& d : come_back) sql.push_back("ALTER TABLE " + q(d.table) + " ADD " + detail::foreign_key_clause(d.fk));
-    for (const table_change& tc : p.tables) {
-        if (tc.created) continue;
-        for (const step* s : steps_of(tc, step_kind::add_foreign_key)) {
-            const bool already = std::any_of(come_back.begin(), come_back.end(), [&](const dependent_fk& d) {
-                return d.table == tc.name && d.fk.name == s->subject;
-            });
-            if (already) continue;
-            if (const foreign_key_info* fk = detail::by_name(tc.after.foreign_keys, s->subject))
-                sql.push_back("ALTER TABLE " + q(tc.name) + " ADD " + detail::foreign_key_clause(*fk));
-        }
-    }
+    driftless::add_foreign_keys_sql(p, pg, sql, [&](const std::string& table, const std::string& name) {
+        return std::any_of(come_back.begin(), come_back.end(),
+                           [&](const dependent_fk& d) { return d.table == table && d.fk.name == name; });
+    });
     return out;
 }
 

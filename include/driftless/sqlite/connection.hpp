@@ -96,25 +96,102 @@ public:
     /// Prepare one statement.
     [[nodiscard]] statement prepare(std::string_view sql) const { return statement(db_, sql); }
 
-    /// Run one or more statements that return no rows. Throws driftless::error carrying SQLite's
-    /// extended result code and the statement.
-    void execute(std::string_view sql) const {
-        std::string text(sql);
-        char* message = nullptr;
-        const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
-        if (rc != SQLITE_OK) {
-            std::string what = message != nullptr ? message : sqlite3_errstr(rc);
-            sqlite3_free(message);
-            const int extended = sqlite3_extended_errcode(db_);
-            throw error(errc::engine, "driftless.sqlite.execute", what + " (SQLite " + std::to_string(extended) + ")",
-                        std::move(text), extended);
+    /// Run exactly one statement, stepping through any rows it returns; the rows it changed.
+    /// Anything after it but blanks and comments is refused before it runs
+    /// (driftless.sqlite.statements), and so is a NUL byte (driftless.sql.nul): SQLite would cut
+    /// the text there. Throws driftless::error carrying SQLite's extended result code and the statement.
+    std::int64_t execute_one(std::string_view sql) const {
+        refuse_nul(sql);
+        sqlite3_stmt* st = nullptr;
+        const char* tail = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, &tail) != SQLITE_OK)
+            fail("driftless.sqlite.execute", sql);
+        const char* end = sql.data() + sql.size();
+        if (tail != nullptr && tail < end) {
+            sqlite3_stmt* next = nullptr;
+            const int rc = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &next, nullptr);
+            const bool more = rc != SQLITE_OK || next != nullptr;
+            sqlite3_finalize(next);
+            if (more) {
+                sqlite3_finalize(st);
+                throw error(errc::usage, "driftless.sqlite.statements",
+                            "the text holds more than one statement ('" + std::string(tail, static_cast<std::size_t>(end - tail)) +
+                                "' follows the first); driftless runs exactly one statement at a time, nothing was run",
+                            std::string(sql));
+            }
         }
+        const sqlite3_int64 before = sqlite3_total_changes64(db_);
+        step_all(st, sql);
+        return sqlite3_total_changes64(db_) - before;
+    }
+
+    /// Run the statements of `sql` one after another, for an application's own scripts; stepping
+    /// through any rows they return. A NUL byte is refused. Throws driftless::error carrying
+    /// SQLite's extended result code and the statement.
+    void execute(std::string_view sql) const {
+        refuse_nul(sql);
+        const char* pos = sql.data();
+        const char* end = sql.data() + sql.size();
+        while (pos < end) {
+            if (*pos == ' ' || *pos == '\t' || *pos == '\n' || *pos == '\r' || *pos == '\f' || *pos == '\v') {
+                ++pos;  // as sqlite3_exec: the next statement's text starts at its first word
+                continue;
+            }
+            sqlite3_stmt* st = nullptr;
+            const char* tail = nullptr;
+            if (sqlite3_prepare_v2(db_, pos, static_cast<int>(end - pos), &st, &tail) != SQLITE_OK)
+                fail("driftless.sqlite.execute", std::string_view(pos, static_cast<std::size_t>(end - pos)));
+            step_all(st, std::string_view(pos, static_cast<std::size_t>((tail != nullptr ? tail : end) - pos)));
+            if (tail == nullptr || tail <= pos) break;
+            pos = tail;
+        }
+    }
+
+    /// Run one of the library's own statements, ignoring its outcome; false when it failed.
+    bool try_execute(const char* sql) const noexcept {
+        sqlite3_stmt* st = nullptr;
+        bool ok = sqlite3_prepare_v2(db_, sql, -1, &st, nullptr) == SQLITE_OK && st != nullptr;
+        if (ok) {
+            int rc = SQLITE_ROW;
+            while (rc == SQLITE_ROW) rc = sqlite3_step(st);
+            ok = rc == SQLITE_DONE;
+        }
+        sqlite3_finalize(st);
+        return ok;
     }
 
 private:
     void close() noexcept {
         if (db_ != nullptr && owned_) sqlite3_close_v2(db_);
         db_ = nullptr;
+    }
+
+    static void refuse_nul(std::string_view sql) {
+        if (sql.find('\0') != std::string_view::npos)
+            throw error(errc::usage, "driftless.sql.nul",
+                        "the statement holds a NUL byte, which SQLite would cut it at; nothing was run",
+                        std::string(sql.substr(0, sql.find('\0'))));
+    }
+
+    [[noreturn]] void fail(std::string_view id, std::string_view sql) const {
+        const int extended = sqlite3_extended_errcode(db_);
+        throw error(errc::engine, id, std::string(sqlite3_errmsg(db_)) + " (SQLite " + std::to_string(extended) + ")",
+                    std::string(sql), extended);
+    }
+
+    /// Step `st` to its end and finalise it (nullptr: an empty statement); throws on an error.
+    void step_all(sqlite3_stmt* st, std::string_view sql) const {
+        if (st == nullptr) return;
+        int rc = SQLITE_ROW;
+        while (rc == SQLITE_ROW) rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE) {
+            const int extended = sqlite3_extended_errcode(db_);
+            std::string what = sqlite3_errmsg(db_);
+            sqlite3_finalize(st);
+            throw error(errc::engine, "driftless.sqlite.execute", what + " (SQLite " + std::to_string(extended) + ")",
+                        std::string(sql), extended);
+        }
+        sqlite3_finalize(st);
     }
 
     sqlite3* db_ = nullptr;

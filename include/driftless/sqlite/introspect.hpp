@@ -212,13 +212,7 @@ inline std::string default_sql(std::string_view reported) {
     return literal ? std::string(reported) : "(" + std::string(reported) + ")";
 }
 
-inline fk_action parse_action(std::string_view s) {
-    if (s == "CASCADE") return fk_action::cascade;
-    if (s == "SET NULL") return fk_action::set_null;
-    if (s == "SET DEFAULT") return fk_action::set_default;
-    if (s == "RESTRICT") return fk_action::restrict;
-    return fk_action::no_action;
-}
+inline fk_action parse_action(std::string_view s) { return driftless::detail::parse_fk_action(s); }
 
 inline bool same_columns(const std::vector<std::string>& a, const std::vector<std::string>& b) { return a == b; }
 
@@ -435,7 +429,7 @@ inline schema introspect(const connection& db, const introspect_options& options
         if (own_transaction) db.execute("COMMIT");
         return out;
     } catch (...) {
-        if (own_transaction) sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        if (own_transaction) db.try_execute("ROLLBACK");
         throw;
     }
 }

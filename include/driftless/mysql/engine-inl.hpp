@@ -1,0 +1,302 @@
+// driftless — definitions of the MySQL / MariaDB engine (see <driftless/engine.hpp>): GET_LOCK with a timeout
+// and bounded retries, lock_wait_timeout for the session; every DDL statement commits on its own,
+// so the runner records progress statement by statement and resumes; the tracking table is
+// created under the lock, and only when something is recorded. Statements of a migration run with
+// multi-statement mode off; what a script would discard is counted before it runs.
+#ifndef DRIFTLESS_MYSQL_ENGINE_INL_HPP
+#define DRIFTLESS_MYSQL_ENGINE_INL_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <driftless/checksum.hpp>
+#include <driftless/detail/losses.hpp>
+#include <driftless/detail/memo.hpp>
+#include <driftless/diff.hpp>
+#include <driftless/engine.hpp>
+#include <driftless/history.hpp>
+#include <driftless/migrate.hpp>
+#include <driftless/mysql/connection.hpp>
+#include <driftless/mysql/introspect.hpp>
+#include <driftless/mysql/losses.hpp>
+#include <driftless/mysql/render.hpp>
+#include <driftless/plan.hpp>
+#include <driftless/render.hpp>
+#include <driftless/run.hpp>
+#include <driftless/mysql/engine.hpp>
+#include <driftless/schema.hpp>
+
+namespace driftless::mysql {
+
+
+inline constexpr std::string_view migration_lock_name = "driftless_migrate";
+
+namespace detail {
+
+
+/// Holds GET_LOCK for the migration and a session lock_wait_timeout; released (and restored) on
+/// destruction. Waits `timeout` per attempt, `retries` more attempts, then errc::busy.
+class migration_lock {
+public:
+    migration_lock(const connection& db, std::chrono::milliseconds timeout, int retries, std::string_view what) : db_(db) {
+        const long long seconds = std::max<long long>(1, (timeout.count() + 999) / 1000);
+        const std::string get_lock =
+            "SELECT GET_LOCK(" + quote_text(migration_lock_name, dialect::mysql) + ", " + std::to_string(seconds) + ")";
+        for (int attempt = 0;; ++attempt) {
+            bool acquired = false;
+            try {
+                // The first attempt in the same round trip as the session setting; the previous
+                // value is kept in a session variable, so that it can be restored whatever failed.
+                std::vector<result> r = db_.batch(
+                    attempt == 0 ? "SET @driftless_wait = @@SESSION.lock_wait_timeout, SESSION lock_wait_timeout = " +
+                                       std::to_string(seconds) + "; " + get_lock
+                                 : get_lock);
+                acquired = r.back().rows() == 1 && r.back().view(0, 0) == "1";
+            } catch (const error& e) {
+                if (e.native_code() != 1213) {  // 1213: GET_LOCK chose this session to break a deadlock; not acquired
+                    restore();
+                    throw;
+                }
+            }
+            if (acquired) break;
+            if (attempt >= retries) {
+                restore();
+                throw error(errc::busy, "driftless.mysql.busy",
+                            std::string(what) + " gave up after " + std::to_string(attempt + 1) + " attempts of " +
+                                std::to_string(seconds) + " s each: another process holds the migration lock (GET_LOCK('" +
+                                std::string(migration_lock_name) + "')); nothing was changed, try again when it is released");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50 * (attempt + 1)));
+        }
+    }
+    migration_lock(const migration_lock&) = delete;
+    migration_lock& operator=(const migration_lock&) = delete;
+    ~migration_lock() {
+        try {  // one round trip
+            db_.batch("SELECT RELEASE_LOCK(" + quote_text(migration_lock_name, dialect::mysql) +
+                      "); SET SESSION lock_wait_timeout = @driftless_wait");
+            return;
+        } catch (...) {  // the lock goes with the session anyway
+        }
+        restore();
+    }
+
+private:
+    void restore() noexcept {
+        try {
+            db_.execute("SET SESSION lock_wait_timeout = @driftless_wait");
+        } catch (...) {
+        }
+    }
+
+    const connection& db_;
+};
+
+/// Whether the history table exists.
+inline bool history_exists(const connection& db) {
+    return db.execute("SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+                      "TABLE_NAME = '_driftless_migrations'")
+               .integer(0, 0) != 0;
+}
+
+/// After a plan ran: remember how MySQL spells what the models wrote.
+inline void remember_expressions(const connection& db, const schema& desired, const migration_plan& p) {
+    db.execute(driftless::detail::memo_table_sql(dialect::mysql));
+    std::vector<std::string> tables;
+    const auto rows = driftless::detail::memo_rows(desired, introspect(db), p, dialect::mysql, tables);
+    const std::string sql = driftless::detail::memo_write_sql("`_driftless_expressions`", tables, rows, dialect::mysql);
+    if (!sql.empty()) db.batch(sql);
+}
+
+/// The newest migration not fully applied: a run that stopped between two statements, of a model
+/// migration or file ('started': the process stopped; 'dirty': a statement failed; 'resume': a
+/// person repaired it and asks the next apply to go on), or of a rollback ('rollback started',
+
+/// The newest migration not fully applied: a run that stopped between two statements ('started':
+/// the process stopped; 'dirty': a statement failed; 'resume': a person repaired it and asks the
+/// next apply to go on; 'rollback started' / 'rollback dirty': the same for a rollback).
+inline constexpr std::string_view unfinished_query =
+    "SELECT version, kind, state, source, up_sql, down_sql, statements_done, models_checksum, checksum FROM _driftless_migrations "
+    "WHERE state <> 'applied' AND rolled_back_at IS NULL ORDER BY version DESC LIMIT 1";
+
+inline std::optional<migration_record> unfinished_from(const result& r) {
+    if (r.rows() == 0) return std::nullopt;
+    migration_record u;
+    u.version = r.integer(0, 0);
+    u.kind = r.text(0, 1);
+    u.state = r.text(0, 2);
+    u.source = r.text(0, 3);
+    u.up_sql = r.text(0, 4);
+    u.down_sql = r.text(0, 5);
+    u.statements_done = r.integer(0, 6);
+    if (!r.is_null(0, 7)) u.models_checksum = r.text(0, 7);
+    u.checksum = r.text(0, 8);
+    return u;
+}
+
+/// SHA-256 of the CREATE statements of `desired` (as stored): which models a migration was planned for.
+inline std::string models_checksum(const schema& desired) {
+    return migration_checksum(join_statements(render_plan(diff(desired, schema{}, dialect::mysql))));
+}
+
+/// What migrate reads before it plans: the catalog with what driftless remembered put back (see
+/// detail/memo.hpp) and the unfinished migration if any, in two round trips: the catalog (which
+/// also shows driftless's own tables), then the memo and the unfinished row together.
+struct database_state {
+    schema actual;
+    std::optional<migration_record> left;
+};
+
+inline database_state read_state(const connection& db) {
+    database_state out;
+    introspect_options options;
+    options.include_driftless_tables = true;
+    out.actual = introspect(db, options);
+    bool memo_exists = false;
+    bool history_exists = false;
+    std::erase_if(out.actual.tables, [&](const table_info& t) {
+        if (t.name == "_driftless_migrations") history_exists = true;
+        if (t.name == "_driftless_expressions") memo_exists = true;
+        return t.name.rfind("_driftless_", 0) == 0;
+    });
+    std::string sql;
+    if (memo_exists) sql = "SELECT table_name, kind, name, catalog_sql, model_sql FROM _driftless_expressions";
+    if (history_exists) sql += (sql.empty() ? "" : "; ") + std::string(unfinished_query);
+    if (sql.empty()) return out;
+    const std::vector<result> r = db.batch(sql);
+    if (memo_exists) {
+        const result& m = r.front();
+        std::vector<driftless::detail::memo_row> rows;
+        for (int i = 0; i < m.rows(); ++i) rows.push_back({m.text(i, 0), m.text(i, 1), m.text(i, 2), m.text(i, 3), m.text(i, 4)});
+        driftless::detail::apply_memo(out.actual, rows);
+    }
+    if (history_exists) out.left = unfinished_from(r.back());
+    return out;
+}
+
+/// GET_LOCK held until released; nothing to commit (each statement committed on its own).
+class my_lock final : public engine_lock {
+public:
+    my_lock(const connection& db, const lock_options& lock, std::string_view what)
+        : held_(db, lock.timeout, lock.retries, what) {}
+    void commit() override {}
+    void roll_back() override {}
+
+private:
+    migration_lock held_;
+};
+
+}  // namespace detail
+
+/// MySQL and MariaDB for the runner (see <driftless/engine.hpp>).
+class mysql_engine final : public driftless::engine {
+public:
+    explicit mysql_engine(const connection& db) : engine("mysql", dialect::mysql, false), db_(db) {}
+
+    [[nodiscard]] std::string history_name() const override { return "_driftless_migrations"; }
+
+    std::int64_t execute_one(std::string_view sql) override {
+        db_.execute(sql);
+        return static_cast<std::int64_t>(mysql_affected_rows(db_.handle()));
+    }
+    void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) override {
+        std::string text;
+        std::size_t next = 0;
+        for (char c : sql) {
+            if (c == '?' && next < params.size()) {
+                text += params[next] ? quote_text(*params[next], dialect::mysql) : std::string("NULL");
+                ++next;
+            } else {
+                text += c;
+            }
+        }
+        db_.execute(text);
+    }
+    std::vector<std::int64_t> count_row(const std::string& sql, std::size_t n) override {
+        return driftless::detail::first_row(db_.execute(sql), n);
+    }
+
+    std::unique_ptr<engine_lock> lock(const lock_options& lock, std::string_view what, operation) override {
+        return std::make_unique<detail::my_lock>(db_, lock, what);
+    }
+    [[nodiscard]] bool retryable(const error&) const noexcept override { return false; }
+    [[nodiscard]] error busy(const error& last, int, const lock_options&, std::string_view) const override { return last; }
+    [[nodiscard]] bool statement_retryable(const error& e) const noexcept override {
+        return e.native_code() == 1205 || e.native_code() == 1213;  // a metadata-lock wait or a deadlock: no effect
+    }
+
+    schema read_catalog() override { return introspect(db_); }
+    std::vector<migration_record> read_history() override {
+        if (!detail::history_exists(db_)) return {};
+        const result r = db_.execute("SELECT " + std::string(driftless::detail::history_columns) +
+                                     ", models_checksum FROM _driftless_migrations ORDER BY version");
+        std::vector<migration_record> out = driftless::detail::history_rows(r);
+        for (int i = 0; i < r.rows(); ++i) {
+            if (!r.is_null(i, 13)) out[static_cast<std::size_t>(i)].models_checksum = r.text(i, 13);
+        }
+        return out;
+    }
+    void create_history() override { db_.execute(history_table_sql(dialect::mysql)); }
+    std::optional<migration_record> find_unfinished() override {
+        if (!detail::history_exists(db_)) return std::nullopt;
+        return detail::unfinished_from(db_.execute(detail::unfinished_query));
+    }
+
+    [[nodiscard]] model_set prepare_models(const schema& models, std::string source) const override {
+        check_model_fragments(models, dialect::mysql);
+        model_set m{as_stored(models), std::move(source), {}, {}};
+        m.models_checksum = detail::models_checksum(m.desired);
+        return m;
+    }
+    planned_migration plan_migration(const model_set& m, const migrate_options&) override {
+        planned_migration out;
+        detail::database_state state = detail::read_state(db_);
+        out.unfinished = std::move(state.left);
+        reconcile_uniques(state.actual, m.desired);
+        out.plan = diff(m.desired, state.actual, dialect::mysql);
+        out.statements = render_plan(out.plan);
+        return out;
+    }
+    /// A type change: each value stored in a column of the new type; what does not come back equal is altered.
+    void check_step(const migration_plan&, const table_change& tc, const step& s, const std::string& column,
+                    std::vector<std::string>& problems, std::vector<std::string>&) override {
+        const column_info* after = s.kind == step_kind::change_type ? tc.after.find_column(s.subject) : nullptr;
+        const auto altered = after == nullptr ? std::nullopt
+                                              : detail::probe_type_change(db_, tc.before.name, column,
+                                                                          render_type(after->type, dialect::mysql),
+                                                                          detail::is_text_type(s.from));
+        if (altered)
+            problems.push_back("changing " + tc.before.name + "." + column + " from " + s.from + " to " + s.to + " would alter " +
+                               driftless::detail::thousands(altered->altered) + " of " +
+                               driftless::detail::thousands(altered->total) + " non-null values (e.g. " + altered->example + ")");
+    }
+    std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool) override {
+        return render_plan(diff(driftless::detail::reverse_target(p), desired, dialect::mysql));
+    }
+    void remember(const model_set& m, const migration_plan& p) override { detail::remember_expressions(db_, m.desired, p); }
+    predicted_losses predict_losses(const std::vector<std::string>& statements) override {
+        const schema current = introspect(db_);
+        const single_statements one_at_a_time(db_);  // the script's text, also inside the counting queries
+        return detail::predict_losses(db_, current, statements);
+    }
+    [[nodiscard]] std::shared_ptr<void> one_statement_mode() override { return std::make_shared<single_statements>(db_); }
+
+private:
+    const connection& db_;
+};
+
+/// The engine of a MySQL / MariaDB connection (found by driftless's public templates through ADL).
+DRIFTLESS_RUNTIME_INLINE std::unique_ptr<driftless::engine> make_engine(const connection& db) { return std::make_unique<mysql_engine>(db); }
+
+}  // namespace driftless::mysql
+
+#endif  // DRIFTLESS_MYSQL_ENGINE_INL_HPP

@@ -1,0 +1,443 @@
+// driftless — definitions of the PostgreSQL engine (see <driftless/engine.hpp>): one transaction per migration
+// under pg_advisory_xact_lock with SET LOCAL lock_timeout (bounded retries by the runner), or a
+// lease row where a PG-wire engine's advisory locks do not exclude; the tracking tables created
+// under the lock; statements sent one at a time over the extended protocol, which refuses a
+// second statement; type changes, new checks and unique keys checked on the rows already there.
+#ifndef DRIFTLESS_POSTGRESQL_ENGINE_INL_HPP
+#define DRIFTLESS_POSTGRESQL_ENGINE_INL_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <driftless/checksum.hpp>
+#include <driftless/detail/losses.hpp>
+#include <driftless/detail/memo.hpp>
+#include <driftless/diff.hpp>
+#include <driftless/engine.hpp>
+#include <driftless/history.hpp>
+#include <driftless/migrate.hpp>
+#include <driftless/plan.hpp>
+#include <driftless/postgresql/connection.hpp>
+#include <driftless/postgresql/introspect.hpp>
+#include <driftless/postgresql/render.hpp>
+#include <driftless/render.hpp>
+#include <driftless/run.hpp>
+#include <driftless/postgresql/engine.hpp>
+#include <driftless/schema.hpp>
+
+#include <unistd.h>
+
+namespace driftless::postgresql {
+
+
+/// The key of the migration lock (pg_advisory_xact_lock): the bytes of "driftles" as a bigint.
+/// Every driftless process, whatever its models, takes the same key for one database.
+inline constexpr std::int64_t migration_lock_key = 0x6472696674'6c6573;
+
+/// The lease table (lock_method::lease): one row, owner and expiry.
+inline constexpr std::string_view lease_table = "_driftless_lease";
+
+
+namespace detail {
+
+
+/// A lease on the migration (lock_method::lease): a row in _driftless_lease naming this process
+/// as owner until an expiry, taken and renewed through a session of its own (so that renewals
+/// commit while the migration's transaction is open), released on destruction.
+class lease {
+public:
+    /// Take the lease, waiting at most `wait`; a lease whose holder let it expire is taken over.
+    /// Throws driftless::error with SQLSTATE 55P03 when another holder keeps it (as a lock wait).
+    lease(const connection& db, std::chrono::milliseconds wait, std::chrono::seconds duration)
+        : session_(connect(db.conninfo(), db.options())), duration_(duration) {
+        std::random_device random;
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        owner_ = std::string(host) + " pid " + std::to_string(::getpid()) + " token " + std::to_string(random()) +
+                 std::to_string(random());
+        table_ = own_table(session_, lease_table);
+        session_.execute("SET client_min_messages = warning");
+        try {  // two sessions creating it at once: one fails on the catalog's unique index
+            session_.execute("CREATE TABLE IF NOT EXISTS " + table_ +
+                             " (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, "
+                             "expires_at TIMESTAMPTZ NOT NULL)");
+        } catch (const error& e) {
+            if (e.sqlstate() != "23505" && e.sqlstate() != "42P07") throw;
+        }
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        const std::string seconds = std::to_string(duration_.count());
+        for (;;) {
+            const result r = session_.query(
+                "INSERT INTO " + table_ + " (id, owner, expires_at) VALUES (1, $1, now() + make_interval(secs => $2)) "
+                "ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE " +
+                    table_ + ".expires_at < now() RETURNING owner",
+                {owner_, seconds});
+            if (r.rows() == 1) break;
+            if (std::chrono::steady_clock::now() >= deadline) {
+                const result holder = session_.execute("SELECT owner, expires_at FROM " + table_);
+                const std::string who = holder.rows() == 1 ? holder.text(0, 0) + " until " + holder.text(0, 1) : "unknown";
+                throw error(errc::engine, "driftless.postgresql.lease",
+                            "the migration lease is held by " + who + " (table " + table_ + ")", {}, 0, "55P03");
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        renewer_ = std::thread([this] { renew(); });
+    }
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    ~lease() {
+        {
+            const std::lock_guard<std::mutex> hold(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        if (renewer_.joinable()) renewer_.join();
+        try {
+            session_.query("DELETE FROM " + table_ + " WHERE id = 1 AND owner = $1", {owner_});
+        } catch (...) {  // the lease expires on its own
+        }
+    }
+
+    /// Renews the lease now and throws when it was lost (it expired and another process took it
+    /// over): the migration must not commit. Call right before COMMIT.
+    void check() {
+        bool held = false;
+        {
+            const std::lock_guard<std::mutex> hold(mutex_);
+            try {
+                held = !lost_ && renew_now();
+            } catch (const error&) {
+                held = false;
+            }
+        }
+        if (!held)
+            throw error(errc::busy, "driftless.postgresql.lease_lost",
+                        "the migration lease could not be renewed before committing (it expired and another process "
+                        "may have taken it over); nothing was committed. Raise connect_options::lease_duration if "
+                        "renewals cannot keep up");
+    }
+
+private:
+    /// One renewal; the caller holds mutex_. True when this process still holds the lease.
+    bool renew_now() {
+        const result r = session_.query("UPDATE " + table_ + " SET expires_at = now() + make_interval(secs => $2) "
+                                        "WHERE id = 1 AND owner = $1 RETURNING 1",
+                                        {owner_, std::to_string(duration_.count())});
+        return r.rows() == 1;
+    }
+
+    void renew() {
+        const auto period = std::max(std::chrono::milliseconds(100),
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(duration_) / 3);
+        std::unique_lock<std::mutex> hold(mutex_);
+        while (!wake_.wait_for(hold, period, [this] { return stop_; })) {
+            try {
+                if (!renew_now()) lost_ = true;
+            } catch (...) {  // try again at the next tick; check() renews once more before COMMIT
+            }
+        }
+    }
+
+    connection session_;
+    std::chrono::seconds duration_;
+    std::string owner_;
+    std::string table_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    bool lost_ = false;
+    std::thread renewer_;
+};
+
+/// True when a second session cannot take the transaction-level advisory lock that this one
+/// holds: the lock really excludes (PG-wire engines may implement it as a stub). Never throws.
+inline bool probe_advisory_lock(const connection& db) noexcept {
+    try {
+        const std::string key = std::to_string(migration_lock_key + 1);
+        connection other = connect(db.conninfo(), db.options());
+        db.batch("BEGIN; SELECT pg_catalog.pg_advisory_xact_lock(" + key + ")");
+        const bool excluded = !other.execute("SELECT pg_catalog.pg_try_advisory_xact_lock(" + key + ")").boolean(0, 0);
+        db.execute("ROLLBACK");
+        return excluded;
+    } catch (...) {
+        if (db.in_transaction()) PQclear(PQexec(db.handle(), "ROLLBACK"));
+        return false;
+    }
+}
+
+/// Whether migrations on `db` exclude each other with a lease rather than the advisory lock.
+inline bool uses_lease(const connection& db) {
+    switch (db.options().lock) {
+        case lock_method::advisory: return false;
+        case lock_method::lease: return true;
+        case lock_method::automatic: break;
+    }
+    if (db.server_engine() == engine::postgresql) return false;
+    if (db.advisory_lock_probe() < 0) db.advisory_lock_probe() = probe_advisory_lock(db) ? 1 : 0;
+    return db.advisory_lock_probe() == 0;
+}
+
+/// What the start of a locked transaction found, and the lease when there is one.
+struct locked_state {
+    bool history_existed = false;
+    bool expressions_existed = false;
+    lease* held = nullptr;
+
+    /// Call right before COMMIT.
+    void check() const {
+        if (held != nullptr) held->check();
+    }
+};
+
+/// BEGIN; SET LOCAL lock_timeout, quiet notices, the schema first on the search_path (before
+/// pg_temp); take the
+/// migration lock (unless a lease stands in for it); create the tracking tables when missing.
+/// One round trip when they exist.
+inline locked_state begin_locked(const connection& db, std::chrono::milliseconds lock_timeout, bool advisory) {
+    const std::string& schema_name = db.options().schema;
+    std::string sql = "BEGIN;\nSET LOCAL lock_timeout = " + std::to_string(lock_timeout.count()) +
+                      ";\nSET LOCAL client_min_messages = warning;\n";
+    // The schema first, then pg_temp (searched first when not named), then the rest: a temporary
+    // table of this session can never stand in for a table of the schema.
+    const std::string schema_sql = schema_name.empty() ? std::string("pg_catalog.current_schema()")
+                                                       : quote_text(schema_name, dialect::postgresql);
+    sql += "SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident(" + schema_sql +
+           ") || ', pg_temp, ' || pg_catalog.current_setting('search_path'), true);\n";
+    sql += "SELECT " + (advisory ? "pg_catalog.pg_advisory_xact_lock(" + std::to_string(migration_lock_key) + ")" : "NULL") +
+           ", to_regclass(" +
+           quote_text(own_table(db, history_table), dialect::postgresql) + ") IS NOT NULL, to_regclass(" +
+           quote_text(own_table(db, expressions_table), dialect::postgresql) + ") IS NOT NULL";
+    std::vector<result> r = db.batch(sql);
+    locked_state state;
+    state.history_existed = r.back().boolean(0, 1);
+    state.expressions_existed = r.back().boolean(0, 2);
+    if (!state.history_existed) db.execute(history_table_sql(dialect::postgresql));
+    if (!state.expressions_existed) db.execute(expressions_table_sql());
+    return state;
+}
+
+/// Roll back whatever is open; never throws.
+inline void roll_back(const connection& db) noexcept {
+    if (!db.in_transaction()) return;
+    PGresult* r = PQexec(db.handle(), "ROLLBACK");
+    PQclear(r);
+}
+
+inline bool lock_timed_out(const error& e) { return e.sqlstate() == "55P03"; }
+
+inline std::int64_t count(const connection& db, const std::string& sql) {
+    const result r = db.query(sql, {});
+    return r.rows() != 0 && !r.is_null(0, 0) ? r.integer(0, 0) : 0;
+}
+
+/// The policy's checks of one step that are this engine's own (see engine::check_step).
+inline void check_step(const connection& db, const migration_plan& p, const table_change& tc, const step& s,
+                       const std::string& column, std::vector<std::string>& problems, std::vector<std::string>& impossible) {
+    using driftless::detail::thousands;
+    const std::string table = quote_identifier(tc.before.name, dialect::postgresql);
+    const std::string where = tc.before.name + "." + column;
+    const std::string col = quote_identifier(column, dialect::postgresql);
+    const bool renames_columns = std::any_of(p.steps.begin(), p.steps.end(), [&](const step& other) {
+        return other.table == tc.name && other.kind == step_kind::rename_column;
+    });
+    if (s.kind == step_kind::change_type) {
+        // Convert each value there and back, as ALTER ... USING would: what does not come
+        // back equal is altered. A value the new type cannot hold fails the cast.
+        const std::string there = convert(col, s.from, s.to);
+        const std::string back = convert(there, s.to, s.from);
+        db.execute("SAVEPOINT driftless_check");
+        try {
+            const result r = db.query("SELECT count(" + col + "), count(*) FILTER (WHERE " + back +
+                                        " IS DISTINCT FROM " + col + "), (SELECT " + col + "::text FROM " + table +
+                                        " WHERE " + back + " IS DISTINCT FROM " + col + " ORDER BY 1 LIMIT 1) FROM " +
+                                        table + " WHERE " + col + " IS NOT NULL",
+                                      {});
+            db.execute("RELEASE SAVEPOINT driftless_check");
+            const std::int64_t altered = r.integer(0, 1);
+            if (altered != 0) {
+                std::string example = r.text(0, 2);
+                if (example.size() > 40) example = example.substr(0, 37) + "...";
+                problems.push_back("changing " + where + " from " + s.from + " to " + s.to + " would alter " +
+                                   thousands(altered) + " of " + thousands(r.integer(0, 0)) +
+                                   " non-null values (e.g. " + example + ")");
+            }
+        } catch (const error& e) {
+            db.batch("ROLLBACK TO SAVEPOINT driftless_check; RELEASE SAVEPOINT driftless_check");
+            if (lock_timed_out(e)) throw;
+            // Class 22 (data exception): a value the new type cannot hold; the ALTER would fail.
+            if (e.sqlstate().rfind("22", 0) == 0) {
+                impossible.push_back("changing " + where + " from " + s.from + " to " + s.to +
+                                     " fails for values already there: " + e.what());
+            } else {
+                problems.push_back("changing " + where + " from " + s.from + " to " + s.to +
+                                   " could not be checked value by value: " + e.what());
+            }
+        }
+    } else if ((s.kind == step_kind::add_check || s.kind == step_kind::add_unique) && !renames_columns) {
+        // What the new constraint would refuse among the rows already there (a value an
+        // enum no longer names, duplicates): the ALTER would fail on them.
+        std::string sql;
+        if (s.kind == step_kind::add_check) {
+            sql = "SELECT count(*) FROM " + table + " WHERE NOT (" + s.to + ")";
+        } else if (const unique_info* u = by_name(tc.after.uniques, s.subject)) {
+            std::string cols, present;
+            for (const auto& c : u->columns) {
+                const std::string qc = quote_identifier(c, dialect::postgresql);
+                cols += (cols.empty() ? "" : ", ") + qc;
+                present += (present.empty() ? "" : " AND ") + qc + " IS NOT NULL";  // NULLs never collide
+            }
+            sql = "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM " + table + " WHERE " + present +
+                  " GROUP BY " + cols + " HAVING count(*) > 1) d";
+        }
+        if (sql.empty()) return;
+        db.execute("SAVEPOINT driftless_check");
+        try {
+            const auto n = count(db, sql);
+            db.execute("RELEASE SAVEPOINT driftless_check");
+            if (n != 0)
+                impossible.push_back(thousands(n) + " rows of " + tc.before.name +
+                                     (s.kind == step_kind::add_check ? " do not satisfy the new check " + s.subject + " (" + s.to + ")"
+                                                                     : " share a value of the new unique key " + s.subject));
+        } catch (const error& e) {
+            db.batch("ROLLBACK TO SAVEPOINT driftless_check; RELEASE SAVEPOINT driftless_check");
+            if (lock_timed_out(e)) throw;
+        }
+    }
+}
+
+/// Remember, for each table of `desired`, how the catalog now spells the defaults, checks and
+/// index predicates the models wrote (see expressions_table). Replaces the rows of those tables
+/// and of the names they had before the plan.
+inline void remember_expressions(const connection& db, const schema& desired, const migration_plan& p) {
+    std::vector<std::string> tables;
+    const std::vector<driftless::detail::memo_row> rows =
+        driftless::detail::memo_rows(desired, read_catalog(db, {}, false, true).tables, p, dialect::postgresql, tables);
+    const std::string sql = driftless::detail::memo_write_sql(own_table(db, expressions_table), tables, rows, dialect::postgresql);
+    if (!sql.empty()) db.batch(sql);
+}
+
+
+/// The advisory lock's transaction (or the lease's), rolled back unless committed.
+class pg_lock final : public engine_lock {
+public:
+    pg_lock(const connection& db, std::optional<lease>& held) : db_(db), held_(held) {}
+    ~pg_lock() override {
+        roll_back_quietly();
+        held_.reset();  // released after the transaction ends, never before
+    }
+    void commit() override {
+        if (held_) held_->check();
+        db_.execute("COMMIT");
+    }
+    void roll_back() override { db_.execute("ROLLBACK"); }
+
+private:
+    void roll_back_quietly() noexcept { detail::roll_back(db_); }
+
+    const connection& db_;
+    std::optional<lease>& held_;
+};
+
+}  // namespace detail
+
+/// PostgreSQL (and PG-wire engines) for the runner (see <driftless/engine.hpp>).
+class postgresql_engine final : public driftless::engine {
+public:
+    explicit postgresql_engine(const connection& db) : engine("postgresql", dialect::postgresql, true), db_(db) {}
+
+    [[nodiscard]] std::string history_name() const override { return detail::own_table(db_, history_table); }
+
+    std::int64_t execute_one(std::string_view sql) override { return db_.execute_one(sql); }
+    void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) override {
+        db_.query_nullable(sql, params);
+    }
+    std::vector<std::int64_t> count_row(const std::string& sql, std::size_t n) override {
+        return driftless::detail::first_row(db_.query(sql, {}), n);
+    }
+
+    std::unique_ptr<engine_lock> lock(const lock_options& lock, std::string_view what, operation) override {
+        if (db_.in_transaction())
+            throw error(errc::usage, "driftless.postgresql.in_transaction",
+                        std::string(what) + " runs its own transaction (under the migration lock); call it outside yours");
+        const bool lease_it = detail::uses_lease(db_);
+        lease_.reset();
+        auto held = std::make_unique<detail::pg_lock>(db_, lease_);
+        if (lease_it) lease_.emplace(db_, lock.timeout, db_.options().lease_duration);
+        held->history_existed = detail::begin_locked(db_, lock.timeout, !lease_it).history_existed;
+        return held;
+    }
+    [[nodiscard]] bool retryable(const error& e) const noexcept override {
+        return detail::lock_timed_out(e) || e.sqlstate() == "26000";  // 26000: prepared statements lost; prepare again
+    }
+    [[nodiscard]] error busy(const error& e, int attempts, const lock_options& lock, std::string_view what) const override {
+        return error(errc::busy, "driftless.postgresql.busy",
+                     std::string(what) + " gave up after " + std::to_string(attempts) + " attempts of " +
+                         std::to_string(lock.timeout.count()) +
+                         " ms each: another session held a lock it needs (the migration lock, or a lock on a table being "
+                         "altered); nothing was changed, try again when it is released. Last error: " + e.what(),
+                     e.statement(), 0, e.sqlstate());
+    }
+
+    schema read_catalog() override { return postgresql::read_catalog(db_, {}, true).tables; }
+    std::vector<migration_record> read_history() override {
+        const std::string table = detail::own_table(db_, history_table);
+        const result exists = db_.execute("SELECT to_regclass(" + quote_text(table, dialect::postgresql) + ") IS NOT NULL");
+        if (!exists.boolean(0, 0)) return {};
+        return driftless::detail::history_rows(
+            db_.execute("SELECT " + std::string(driftless::detail::history_columns) + " FROM " + table + " ORDER BY version"));
+    }
+    void create_history() override { db_.execute(history_table_sql(dialect::postgresql)); }
+
+    [[nodiscard]] model_set prepare_models(const schema& models, std::string source) const override {
+        check_model_fragments(models, dialect::postgresql);
+        return {models, std::move(source), {}, {}};
+    }
+    planned_migration plan_migration(const model_set& m, const migrate_options& options) override {
+        planned_migration out;
+        before_ = postgresql::read_catalog(db_, {}, true);
+        out.plan = diff(m.desired, before_.tables, dialect::postgresql);
+        if (out.plan.empty()) return out;
+        rendered_plan rendered = render_plan(out.plan, before_, {.concurrent_indexes = options.concurrent_indexes});
+        out.statements = std::move(rendered.statements);
+        out.after_commit = std::move(rendered.after_commit);
+        return out;
+    }
+    void check_step(const migration_plan& p, const table_change& tc, const step& s, const std::string& column,
+                    std::vector<std::string>& problems, std::vector<std::string>& impossible) override {
+        detail::check_step(db_, p, tc, s, column, problems, impossible);
+    }
+    std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool live) override {
+        catalog after;
+        if (live) {
+            after = postgresql::read_catalog(db_, {}, true);
+        } else {
+            after.tables = desired;
+        }
+        return render_plan(diff(driftless::detail::reverse_target(p), after.tables, dialect::postgresql), after).statements;
+    }
+    void remember(const model_set& m, const migration_plan& p) override { detail::remember_expressions(db_, m.desired, p); }
+
+private:
+    const connection& db_;
+    std::optional<detail::lease> lease_;
+    catalog before_{};
+};
+
+/// The engine of a PostgreSQL connection (found by driftless's public templates through ADL).
+DRIFTLESS_RUNTIME_INLINE std::unique_ptr<driftless::engine> make_engine(const connection& db) { return std::make_unique<postgresql_engine>(db); }
+
+}  // namespace driftless::postgresql
+
+#endif  // DRIFTLESS_POSTGRESQL_ENGINE_INL_HPP

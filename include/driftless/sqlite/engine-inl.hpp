@@ -1,0 +1,395 @@
+// driftless — definitions of the SQLite engine (see <driftless/engine.hpp>): BEGIN IMMEDIATE as the
+// cross-process lock (a SAVEPOINT inside the caller's transaction), the catalog through PRAGMAs,
+// the 12-step rebuild with foreign keys off outside the transaction and foreign_key_check before
+// COMMIT, type changes checked value by value, and the start-up fast path.
+#ifndef DRIFTLESS_SQLITE_ENGINE_INL_HPP
+#define DRIFTLESS_SQLITE_ENGINE_INL_HPP
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <driftless/checksum.hpp>
+#include <driftless/detail/losses.hpp>
+#include <driftless/detail/sql_split.hpp>
+#include <driftless/diff.hpp>
+#include <driftless/engine.hpp>
+#include <driftless/history.hpp>
+#include <driftless/migrate.hpp>
+#include <driftless/render.hpp>
+#include <driftless/run.hpp>
+#include <driftless/sqlite/engine.hpp>
+#include <driftless/schema.hpp>
+#include <driftless/sqlite/connection.hpp>
+#include <driftless/sqlite/introspect.hpp>
+#include <driftless/sqlite/render.hpp>
+
+namespace driftless::sqlite {
+
+
+namespace detail {
+
+inline std::int64_t count(const connection& db, const std::string& sql) {
+    auto st = db.prepare(sql);
+    return st.step() ? st.integer(0) : 0;
+}
+
+inline bool has_table(const connection& db, std::string_view name) {
+    auto st = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+    st.bind(1, name);
+    const bool found = st.step();
+    while (found && st.step()) {
+    }
+    return found;
+}
+
+/// Take the write lock: BEGIN IMMEDIATE (or a SAVEPOINT inside the caller's transaction). When
+/// another connection keeps it past the connection's busy timeout, a driftless::error with
+/// errc::busy says so.
+inline void take_lock(const connection& db, const char* sql, std::string_view what) {
+    try {
+        db.execute(sql);
+    } catch (const error& e) {
+        if ((e.native_code() & 0xff) != SQLITE_BUSY && (e.native_code() & 0xff) != SQLITE_LOCKED) throw;
+        throw error(errc::busy, "driftless.sqlite.busy",
+                    std::string(what) + " needs the database's write lock, and another connection kept it past this "
+                    "connection's busy timeout (open_options::busy_timeout_ms); nothing was changed, try again",
+                    sql, e.native_code());
+    }
+}
+
+/// Turn foreign-key enforcement on or off and read it back (SQLite changes the flag while
+/// preparing the PRAGMA, so a failure can leave it either way); a few tries. Never throws.
+inline bool set_foreign_keys(const connection& db, bool on) noexcept {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        db.try_execute(on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+        sqlite3_stmt* st = nullptr;
+        const bool read = sqlite3_prepare_v2(db.handle(), "PRAGMA foreign_keys", -1, &st, nullptr) == SQLITE_OK &&
+                          sqlite3_step(st) == SQLITE_ROW;
+        const bool now_on = read && sqlite3_column_int(st, 0) == 1;
+        sqlite3_finalize(st);
+        if (read && now_on == on) return true;
+    }
+    return false;
+}
+
+/// Roll back what driftless opened (the transaction, or its savepoint inside the caller's), a few
+/// tries; true when it is gone. Never throws.
+inline bool roll_back(const connection& db, bool savepoint) noexcept {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (savepoint) {
+            if (db.try_execute("ROLLBACK TO driftless_migrate") && db.try_execute("RELEASE driftless_migrate")) return true;
+        } else {
+            db.try_execute("ROLLBACK");
+            if (sqlite3_get_autocommit(db.handle()) != 0) return true;
+        }
+    }
+    return false;
+}
+
+inline error foreign_keys_left_off(std::string_view what) {
+    return error(errc::engine, "driftless.sqlite.foreign_keys",
+                 std::string(what) + ", but foreign_keys could not be turned back on for this connection (out of "
+                 "memory?); run PRAGMA foreign_keys = ON or reopen the connection");
+}
+
+/// What copying a column into a column of another declared type would do to its values.
+struct conversion_check {
+    std::int64_t non_null = 0;
+    std::int64_t altered = 0;  ///< values that would not keep their value (see check_conversion)
+    std::string example;       ///< the least such value as SQL's quote() writes it (deterministic)
+};
+
+/// Counts the values of `table`.`column` (both quoted) that a rebuild copying them as they are
+/// (no CAST) into a column declared `to` would alter. SQLite applies the new column's affinity on
+/// insert, so the values go through a scratch table with the old and the new declared types, which
+/// lets SQLite itself decide: a value is kept when, stored under the new type, it has the storage
+/// class that type stands for (INTEGER, REAL, TEXT; INTEGER or REAL for NUMERIC; anything for
+/// BLOB) and, stored back under the old type, equals the original in type and value. So 42 -> '42'
+/// and '42' -> 42 are kept; 'abc' -> INTEGER, 1.5 -> INTEGER, a blob -> TEXT and an integer beyond
+/// 2^53 -> REAL are altered.
+inline conversion_check check_conversion(const connection& db, const std::string& table, const std::string& column,
+                                         const std::string& from, const std::string& to) {
+    using driftless::detail::sqlite_affinity;
+    db.execute("CREATE TEMP TABLE _driftless_probe (old " + from + ", new " + to + ", back " + from + ")");
+    conversion_check out;
+    try {
+        db.execute("INSERT INTO temp._driftless_probe (old, new) SELECT " + column + ", " + column + " FROM " + table +
+                   " WHERE " + column + " IS NOT NULL");
+        db.execute("UPDATE temp._driftless_probe SET back = new");
+        std::string fits;
+        switch (sqlite_affinity(to)) {
+            case 'I': fits = "typeof(new) = 'integer'"; break;
+            case 'R': fits = "typeof(new) = 'real'"; break;
+            case 'T': fits = "typeof(new) = 'text'"; break;
+            case 'N':
+                fits = "typeof(new) IN ('integer', 'real')";
+                // DATE and TIMESTAMP columns hold ISO-8601 text (driftless's defaults write it, and
+                // SQLite's date functions read it): such text fits when it is a real date or time.
+                if (driftless::detail::normalize_sql(to) == "date") {
+                    fits += " OR (typeof(new) = 'text' AND new IS date(new, '+0 days'))";
+                } else if (driftless::detail::normalize_sql(to) == "timestamp") {
+                    fits += " OR (typeof(new) = 'text' AND substr(new, 1, 19) IS datetime(substr(new, 1, 19), '+0 days') AND "
+                            "(length(new) = 19 OR (substr(new, 20, 1) = '.' AND length(new) BETWEEN 21 AND 29 AND "
+                            "substr(new, 21) NOT GLOB '*[^0-9]*')))";
+                }
+                break;
+            default: fits = "true"; break;
+        }
+        const std::string altered = "NOT ((" + fits + ") AND typeof(back) = typeof(old) AND back = old)";
+        auto st = db.prepare("SELECT count(*), sum(" + altered + "), (SELECT quote(old) FROM temp._driftless_probe WHERE " +
+                             altered + " ORDER BY 1 LIMIT 1) FROM temp._driftless_probe");
+        if (st.step()) {
+            out.non_null = st.integer(0);
+            out.altered = st.integer(1);
+            out.example = st.text(2);
+            if (out.example.size() > 40) out.example = out.example.substr(0, 37) + "...";
+        }
+    } catch (...) {
+        db.try_execute("DROP TABLE IF EXISTS temp._driftless_probe");
+        throw;
+    }
+    db.execute("DROP TABLE temp._driftless_probe");
+    return out;
+}
+
+
+/// The fast-path record: the database's schema_version and the models' fingerprint as of the last
+/// time driftless verified that they match. Row changes do not move schema_version; any DDL does.
+inline constexpr std::string_view state_table_sql =
+    "CREATE TABLE IF NOT EXISTS _driftless_state (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), "
+    "schema_version INTEGER NOT NULL, fingerprint TEXT NOT NULL)";
+
+/// True when the record says the database was verified against these very models and no DDL has
+/// run since. One statement; false when there is no record.
+inline bool fast_path_holds(const connection& db, std::string_view fingerprint) {
+    sqlite3_stmt* st = nullptr;
+    constexpr std::string_view sql =
+        "SELECT s.schema_version = f.schema_version AND f.fingerprint = ?1 FROM pragma_schema_version AS s, "
+        "_driftless_state AS f WHERE f.id = 1";
+    if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &st, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return false;  // no record yet
+    }
+    sqlite3_bind_text(st, 1, fingerprint.data(), static_cast<int>(fingerprint.size()), SQLITE_STATIC);
+    const bool holds = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+    sqlite3_finalize(st);
+    return holds;
+}
+
+/// Store the record, inside the caller's transaction, after its DDL.
+inline void record_fast_path(const connection& db, std::string_view fingerprint) {
+    auto st = db.prepare(
+        "INSERT INTO _driftless_state (id, schema_version, fingerprint) SELECT 1, schema_version, ?1 FROM "
+        "pragma_schema_version WHERE true ON CONFLICT (id) DO UPDATE SET schema_version = excluded.schema_version, "
+        "fingerprint = excluded.fingerprint");
+    st.bind(1, fingerprint);
+    st.step();
+}
+
+inline std::vector<std::string> flatten(const std::vector<table_statements>& rendered) {
+    std::vector<std::string> out;
+    for (const auto& t : rendered) out.insert(out.end(), t.statements.begin(), t.statements.end());
+    return out;
+}
+
+inline bool drops_a_table(const std::vector<std::string>& statements) {
+    return std::any_of(statements.begin(), statements.end(), [](const std::string& s) {
+        const std::vector<token> t = tokenize(s);
+        return t.size() >= 2 && is_keyword(t[0], "DROP") && is_keyword(t[1], "TABLE");
+    });
+}
+
+/// The statements of a SQLite script (see driftless::detail::split_sql, which agrees with
+/// sqlite3_complete on where statements end).
+inline std::vector<std::string> split_statements(std::string_view script) {
+    return runner::texts(driftless::detail::split_sql(script, dialect::sqlite));
+}
+
+/// BEGIN IMMEDIATE (or the savepoint), rolled back unless committed.
+class sqlite_lock final : public engine_lock {
+public:
+    sqlite_lock(const connection& db, bool savepoint) : db_(db), savepoint_(savepoint) {}
+    ~sqlite_lock() override {
+        if (open_) detail::roll_back(db_, savepoint_);
+    }
+    void commit() override {
+        db_.execute(savepoint_ ? "RELEASE driftless_migrate" : "COMMIT");
+        open_ = false;
+    }
+    void roll_back() override {
+        if (!detail::roll_back(db_, savepoint_))
+            throw error(errc::engine, "driftless.sqlite.rollback", "could not end driftless's transaction");
+        open_ = false;
+    }
+
+private:
+    const connection& db_;
+    bool savepoint_;
+    bool open_ = true;
+};
+
+}  // namespace detail
+
+/// What the fast path compares: SHA-256 of the models' SQLite DDL (and of the format's version).
+DRIFTLESS_RUNTIME_INLINE std::string fingerprint(const schema& desired) {
+    std::string all = "driftless-fast-path-1\n";
+    for (const auto& t : desired.tables) all += create_table_sql(t, dialect::sqlite);
+    return sha256_hex(all);
+}
+
+/// SQLite for the runner (see <driftless/engine.hpp>).
+class sqlite_engine final : public driftless::engine {
+public:
+    explicit sqlite_engine(const connection& db) : engine("sqlite", dialect::sqlite, true), db_(db) {}
+
+    [[nodiscard]] std::string history_name() const override { return std::string(history_table); }
+
+    std::int64_t execute_one(std::string_view sql) override { return db_.execute_one(sql); }
+    void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) override {
+        auto st = db_.prepare(sql);
+        for (std::size_t i = 0; i < params.size(); ++i) {
+            if (params[i]) st.bind(static_cast<int>(i + 1), *params[i]);
+        }
+        st.step();
+    }
+    std::vector<std::int64_t> count_row(const std::string& sql, std::size_t n) override {
+        auto st = db_.prepare(sql);
+        std::vector<std::int64_t> out(n, 0);
+        if (st.step()) {
+            for (std::size_t i = 0; i < n; ++i) out[i] = st.integer(static_cast<int>(i));
+        }
+        while (st.step()) {
+        }
+        return out;
+    }
+
+    std::unique_ptr<engine_lock> lock(const lock_options&, std::string_view what, operation op) override {
+        const bool caller_transaction = sqlite3_get_autocommit(db_.handle()) == 0;
+        caller_transaction_ = caller_transaction;
+        if (caller_transaction && op == operation::apply_file)
+            throw error(errc::usage, "driftless.files.in_transaction",
+                        "apply_migration_file runs its own transaction; call it outside yours");
+        const bool savepoint = caller_transaction && (op == operation::migrate || op == operation::generate);
+        detail::take_lock(db_, savepoint ? "SAVEPOINT driftless_migrate" : "BEGIN IMMEDIATE",
+                          op == operation::apply_file ? std::string_view("applying a migration file") : what);
+        auto held = std::make_unique<detail::sqlite_lock>(db_, savepoint);
+        if (op == operation::migrate) {
+            held->history_existed = detail::has_table(db_, "_driftless_state");
+            db_.execute(history_table_sql(dialect::sqlite));
+            db_.execute(detail::state_table_sql);
+        } else if (op == operation::apply_file || op == operation::baseline) {
+            db_.execute(history_table_sql(dialect::sqlite));
+        }
+        return held;
+    }
+    [[nodiscard]] bool retryable(const error&) const noexcept override { return false; }
+    [[nodiscard]] error busy(const error& last, int, const lock_options&, std::string_view) const override { return last; }
+
+    schema read_catalog() override { return introspect(db_); }
+    std::vector<migration_record> read_history() override {
+        if (!detail::has_table(db_, history_table)) return {};
+        auto st = db_.prepare("SELECT " + std::string(driftless::detail::history_columns) +
+                              " FROM _driftless_migrations ORDER BY version");
+        std::vector<migration_record> out;
+        while (st.step()) {
+            out.push_back(driftless::detail::read_history_row([&](int i) { return st.text(i); }, [&](int i) { return st.integer(i); },
+                                                              [&](int i) { return st.is_null(i); }));
+        }
+        return out;
+    }
+    void create_history() override { db_.execute(history_table_sql(dialect::sqlite)); }
+
+    [[nodiscard]] model_set prepare_models(const schema& models, std::string source) const override {
+        return {models, std::move(source), {}, {}};
+    }
+    [[nodiscard]] std::string fingerprint(const schema& desired) const override { return sqlite::fingerprint(desired); }
+    planned_migration plan_migration(const model_set& m, const migrate_options&) override {
+        planned_migration out;
+        out.plan = diff(m.desired, introspect(db_), dialect::sqlite);
+        if (out.plan.empty()) return out;
+        // Dependents matter only for tables that already exist.
+        const bool alters = std::any_of(out.plan.tables.begin(), out.plan.tables.end(),
+                                        [](const table_change& tc) { return !tc.created; });
+        const auto rendered = render_plan(out.plan, alters ? read_dependents(db_) : std::vector<dependent_object>{},
+                                          {.sqlite_version = sqlite3_libversion_number()});
+        out.statements = detail::flatten(rendered);
+        out.rebuild = std::any_of(rendered.begin(), rendered.end(), [](const table_statements& t) { return t.rebuild; });
+        return out;
+    }
+    void check_step(const migration_plan&, const table_change& tc, const step& s, const std::string& column,
+                    std::vector<std::string>& problems, std::vector<std::string>&) override {
+        if (s.kind != step_kind::change_type || s.level != safety::lossy) return;
+        const detail::conversion_check c = detail::check_conversion(db_, quote_identifier(tc.before.name, dialect::sqlite),
+                                                                    quote_identifier(column, dialect::sqlite), s.from, s.to);
+        if (c.altered != 0)
+            problems.push_back("changing " + tc.before.name + "." + column + " from " + s.from + " to " + s.to + " would alter " +
+                               driftless::detail::thousands(c.altered) + " of " + driftless::detail::thousands(c.non_null) +
+                               " non-null values (e.g. " + c.example + ")");
+    }
+    std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool live) override {
+        const migration_plan back = diff(driftless::detail::reverse_target(p), live ? introspect(db_) : desired, dialect::sqlite);
+        return detail::flatten(render_plan(back, read_dependents(db_)));
+    }
+
+    bool fast_path_holds(std::string_view fingerprint) override { return detail::fast_path_holds(db_, fingerprint); }
+    bool note_verified(const model_set& m, bool changed, const engine_lock& held) override {
+        if (m.fingerprint.empty()) return false;
+        if (!changed && (!held.history_existed || detail::fast_path_holds(db_, m.fingerprint))) return false;
+        detail::record_fast_path(db_, m.fingerprint);  // rows only: no DDL
+        return true;
+    }
+    bool needs_preparation(operation op, const std::vector<std::string>& statements, bool rebuild) override {
+        // Under the lock the transaction is driftless's own; whether the caller had one was seen before it.
+        const bool caller_transaction = caller_transaction_.value_or(sqlite3_get_autocommit(db_.handle()) == 0);
+        if (op == operation::rollback && caller_transaction)
+            throw error(errc::usage, "driftless.rollback.in_transaction", "rollback runs its own transaction; call it outside yours");
+        const bool needed = op == operation::rollback || (op == operation::migrate && rebuild) ||
+                            (op == operation::apply_file && detail::drops_a_table(statements));
+        if (!needed || fk_turned_off_ || detail::count(db_, "PRAGMA foreign_keys") != 1) return false;
+        if (caller_transaction)
+            throw error(errc::usage, "driftless.migrate.in_transaction",
+                        "the plan rebuilds a table, which needs foreign_keys off, and SQLite cannot turn foreign keys off "
+                        "inside the transaction the caller opened; migrate outside it");
+        return true;
+    }
+    void prepare() override {
+        // Inside a transaction PRAGMA foreign_keys silently does nothing: the runner has ended its
+        // transaction before this, and the flag must really be off before the statements run.
+        fk_turned_off_ = true;  // before: SQLite flips the flag while preparing the PRAGMA
+        if (!detail::set_foreign_keys(db_, false))
+            throw error(errc::engine, "driftless.sqlite.foreign_keys", "could not turn foreign_keys off; nothing was changed");
+    }
+    void restore(std::string_view what_happened) override {
+        if (fk_turned_off_ && detail::set_foreign_keys(db_, true)) fk_turned_off_ = false;
+        if (fk_turned_off_) throw detail::foreign_keys_left_off(what_happened);
+    }
+    void restore_quietly() noexcept override {
+        if (fk_turned_off_ && detail::set_foreign_keys(db_, true)) fk_turned_off_ = false;
+    }
+    void check_after(operation op, std::string_view after, bool rebuild) override {
+        if (op == operation::migrate && !rebuild) return;
+        if (op == operation::apply_file && !fk_turned_off_ && detail::count(db_, "PRAGMA foreign_keys") != 1) return;
+        auto check = db_.prepare("PRAGMA foreign_key_check");
+        if (check.step())
+            throw error(errc::engine, "driftless.sqlite.foreign_key_check",
+                        "after " + std::string(after) + ", table " + check.text(0) + " has a row (rowid " + check.text(1) +
+                            ") whose foreign key to " + check.text(2) + " has no match; nothing was changed");
+    }
+
+private:
+    const connection& db_;
+    bool fk_turned_off_ = false;
+    std::optional<bool> caller_transaction_;  ///< seen when the lock was taken
+};
+
+/// The engine of a SQLite connection (found by driftless's public templates through ADL).
+DRIFTLESS_RUNTIME_INLINE std::unique_ptr<driftless::engine> make_engine(const connection& db) { return std::make_unique<sqlite_engine>(db); }
+
+}  // namespace driftless::sqlite
+
+#endif  // DRIFTLESS_SQLITE_ENGINE_INL_HPP
