@@ -520,7 +520,7 @@ void B1_part_bookkeeping(benchmark::State& state) {
     if (d == nullptr) return;
     for (auto _ : state) {
         benchmark::DoNotOptimize(d->db.batch("SELECT table_name, kind, name, catalog_sql, model_sql FROM _driftless_expressions; " +
-                                             std::string(my::detail::unfinished_query)));
+                                             my::detail::history_query(true)));
     }
 }
 

@@ -3,10 +3,12 @@
 #ifndef DRIFTLESS_MIGRATE_HPP
 #define DRIFTLESS_MIGRATE_HPP
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string_view>
 #include <string>
 #include <vector>
@@ -97,20 +99,28 @@ inline std::string thousands(std::int64_t n) {
     return n < 0 ? "-" + out : out;
 }
 
+/// The names joined with `separator`.
+inline std::string join_names(std::span<const std::string_view> names, std::string_view separator) {
+    std::string s;
+    for (const std::string_view n : names) {
+        if (!s.empty()) s += separator;
+        s += n;
+    }
+    return s;
+}
+
 /// "users, posts": the models' tables, as history rows record their source.
 template <table_type... Ts>
 std::string table_names() {
-    std::string s;
-    ((s += (s.empty() ? "" : ", ") + std::string(table_v<Ts>.name)), ...);
-    return s;
+    const std::array<std::string_view, sizeof...(Ts)> names{table_v<Ts>.name...};
+    return join_names(names, ", ");
 }
 
 /// "user_post": the models' type names, snake_cased, as generate() names a file by default.
 template <table_type... Ts>
 std::string type_names() {
-    std::string s;
-    ((s += (s.empty() ? "" : "_") + std::string(default_table_name<Ts>)), ...);
-    return s;
+    const std::array<std::string_view, sizeof...(Ts)> names{std::string_view(default_table_name<Ts>)...};
+    return join_names(names, "_");
 }
 
 }  // namespace detail

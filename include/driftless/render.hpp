@@ -466,6 +466,25 @@ inline std::vector<std::string> create_table_statements(const table_info& table,
     return out;
 }
 
+/// A created table of a plan: its CREATE TABLE and CREATE INDEX statements appended to `sql`, and
+/// true. An altered table: nothing appended, false (the dialect renders its steps).
+inline bool created_table_sql(const table_change& tc, dialect d, std::vector<std::string>& sql) {
+    if (!tc.created) return false;
+    for (auto& s : create_table_statements(tc.after, d)) sql.push_back(std::move(s));
+    return true;
+}
+
+/// The ALTERs of an altered table that PostgreSQL and MySQL spell alike, in the order both run
+/// them (after renaming the table): RENAME COLUMN, then DROP CONSTRAINT of the dropped checks.
+inline void rename_columns_drop_checks_sql(const migration_plan& p, const table_change& tc, dialect d,
+                                           std::vector<std::string>& sql) {
+    const std::string alter = "ALTER TABLE " + quote_identifier(tc.name, d) + " ";
+    for (const step* s : detail::steps_of(p, tc, step_kind::rename_column))
+        sql.push_back(alter + "RENAME COLUMN " + quote_identifier(s->from, d) + " TO " + quote_identifier(s->to, d));
+    for (const step* s : detail::steps_of(p, tc, step_kind::drop_check))
+        sql.push_back(alter + "DROP CONSTRAINT " + quote_identifier(s->subject, d));
+}
+
 /// The statements joined into one script, each ending in ";\n".
 inline std::string join_statements(const std::vector<std::string>& statements) {
     std::string out;

@@ -2,7 +2,9 @@
 #ifndef DRIFTLESS_SCHEMA_HPP
 #define DRIFTLESS_SCHEMA_HPP
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -192,8 +194,36 @@ inline column_type to_column_type(const type_def& t) {
     return c;
 }
 
-/// The runtime table a descriptor describes, with every generated name filled in.
-inline table_info to_table_info(const table_def& t) {
+/// The runtime table a descriptor describes, with every generated name filled in. (Like the
+/// runner, compiled once in driftless::runtime when a program links it.)
+DRIFTLESS_RUNTIME_INLINE table_info to_table_info(const table_def& t);
+
+namespace detail {
+/// The schema of these tables, in this order.
+DRIFTLESS_RUNTIME_INLINE schema schema_of(std::span<const table_def* const> defs);
+}  // namespace detail
+
+/// The table T's model describes.
+template <table_type T>
+table_info to_table_info() {
+    static_assert(detail::require_valid<T>());
+    return to_table_info(table_v<T>);
+}
+
+/// The schema a set of models describes, tables in the order given.
+template <table_type... Ts>
+schema to_schema() {
+    static_assert((detail::require_valid<Ts>() && ...));
+    const std::array<const table_def*, sizeof...(Ts)> defs{&table_v<Ts>...};  // may be empty
+    return detail::schema_of(defs);
+}
+
+}  // namespace driftless
+
+#if DRIFTLESS_DEFINE_RUNTIME
+namespace driftless {
+
+DRIFTLESS_RUNTIME_INLINE table_info to_table_info(const table_def& t) {
     table_info out;
     out.name = t.name;
     out.previous_name = t.previous_name;
@@ -252,23 +282,18 @@ inline table_info to_table_info(const table_def& t) {
     return out;
 }
 
-/// The table T's model describes.
-template <table_type T>
-table_info to_table_info() {
-    static_assert(detail::require_valid<T>());
-    return to_table_info(table_v<T>);
-}
+namespace detail {
 
-/// The schema a set of models describes, tables in the order given.
-template <table_type... Ts>
-schema to_schema() {
-    static_assert((detail::require_valid<Ts>() && ...));
+DRIFTLESS_RUNTIME_INLINE schema schema_of(std::span<const table_def* const> defs) {
     schema s;
-    s.tables.reserve(sizeof...(Ts));
-    (s.tables.push_back(to_table_info(table_v<Ts>)), ...);
+    s.tables.reserve(defs.size());
+    for (const table_def* d : defs) s.tables.push_back(to_table_info(*d));
     return s;
 }
 
+}  // namespace detail
+
 }  // namespace driftless
+#endif
 
 #endif  // DRIFTLESS_SCHEMA_HPP

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <driftless/mysql.hpp>
+#include <driftless/mysql/losses.hpp>
 
 #include "../support/files.hpp"
 #include "my_support.hpp"

@@ -117,30 +117,29 @@ inline void remember_expressions(const connection& db, const schema& desired, co
     if (!sql.empty()) db.batch(sql);
 }
 
-/// The newest migration not fully applied: a run that stopped between two statements, of a model
-/// migration or file ('started': the process stopped; 'dirty': a statement failed; 'resume': a
-/// person repaired it and asks the next apply to go on), or of a rollback ('rollback started',
+/// SELECT of every history row, oldest first; with `unfinished`, of the newest migration not fully
+/// applied: a run that stopped between two statements ('started': the process stopped; 'dirty': a
+/// statement failed; 'resume': a person repaired it and asks the next apply to go on; 'rollback
+/// started' / 'rollback dirty': the same for a rollback).
+inline std::string history_query(bool unfinished) {
+    return "SELECT " + std::string(driftless::detail::history_columns) + ", models_checksum FROM _driftless_migrations " +
+           (unfinished ? "WHERE state <> 'applied' AND rolled_back_at IS NULL ORDER BY version DESC LIMIT 1"
+                       : "ORDER BY version");
+}
 
-/// The newest migration not fully applied: a run that stopped between two statements ('started':
-/// the process stopped; 'dirty': a statement failed; 'resume': a person repaired it and asks the
-/// next apply to go on; 'rollback started' / 'rollback dirty': the same for a rollback).
-inline constexpr std::string_view unfinished_query =
-    "SELECT version, kind, state, source, up_sql, down_sql, statements_done, models_checksum, checksum FROM _driftless_migrations "
-    "WHERE state <> 'applied' AND rolled_back_at IS NULL ORDER BY version DESC LIMIT 1";
+/// The rows of a history_query().
+inline std::vector<migration_record> history_of(const result& r) {
+    std::vector<migration_record> out = driftless::detail::history_rows(r);
+    for (int i = 0; i < r.rows(); ++i) {
+        if (!r.is_null(i, 13)) out[static_cast<std::size_t>(i)].models_checksum = r.text(i, 13);
+    }
+    return out;
+}
 
 inline std::optional<migration_record> unfinished_from(const result& r) {
-    if (r.rows() == 0) return std::nullopt;
-    migration_record u;
-    u.version = r.integer(0, 0);
-    u.kind = r.text(0, 1);
-    u.state = r.text(0, 2);
-    u.source = r.text(0, 3);
-    u.up_sql = r.text(0, 4);
-    u.down_sql = r.text(0, 5);
-    u.statements_done = r.integer(0, 6);
-    if (!r.is_null(0, 7)) u.models_checksum = r.text(0, 7);
-    u.checksum = r.text(0, 8);
-    return u;
+    std::vector<migration_record> rows = history_of(r);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
 }
 
 /// SHA-256 of the CREATE statements of `desired` (as stored): which models a migration was planned for.
@@ -170,7 +169,7 @@ inline database_state read_state(const connection& db) {
     });
     std::string sql;
     if (memo_exists) sql = "SELECT table_name, kind, name, catalog_sql, model_sql FROM _driftless_expressions";
-    if (history_exists) sql += (sql.empty() ? "" : "; ") + std::string(unfinished_query);
+    if (history_exists) sql += (sql.empty() ? "" : "; ") + history_query(true);
     if (sql.empty()) return out;
     const std::vector<result> r = db.batch(sql);
     if (memo_exists) {
@@ -237,18 +236,12 @@ public:
     schema read_catalog() override { return introspect(db_); }
     std::vector<migration_record> read_history() override {
         if (!detail::history_exists(db_)) return {};
-        const result r = db_.execute("SELECT " + std::string(driftless::detail::history_columns) +
-                                     ", models_checksum FROM _driftless_migrations ORDER BY version");
-        std::vector<migration_record> out = driftless::detail::history_rows(r);
-        for (int i = 0; i < r.rows(); ++i) {
-            if (!r.is_null(i, 13)) out[static_cast<std::size_t>(i)].models_checksum = r.text(i, 13);
-        }
-        return out;
+        return detail::history_of(db_.execute(detail::history_query(false)));
     }
     void create_history() override { db_.execute(history_table_sql(dialect::mysql)); }
     std::optional<migration_record> find_unfinished() override {
         if (!detail::history_exists(db_)) return std::nullopt;
-        return detail::unfinished_from(db_.execute(detail::unfinished_query));
+        return detail::unfinished_from(db_.execute(detail::history_query(true)));
     }
 
     [[nodiscard]] model_set prepare_models(const schema& models, std::string source) const override {

@@ -46,15 +46,10 @@ inline std::vector<std::string> render_plan(const migration_plan& p) {
     const auto steps_of = [&](const table_change& tc, step_kind k) { return driftless::detail::steps_of(p, tc, k); };
     driftless::drop_foreign_keys_sql(p, my, sql);
     for (const table_change& tc : p.tables) {
-        if (tc.created) {
-            for (auto& s : create_table_statements(tc.after, my)) sql.push_back(std::move(s));
-            continue;
-        }
+        if (driftless::created_table_sql(tc, my, sql)) continue;
         const std::string alter = "ALTER TABLE " + q(tc.name) + " ";
         for (const step* s : steps_of(tc, step_kind::rename_table)) sql.push_back("RENAME TABLE " + q(s->from) + " TO " + q(s->to));
-        for (const step* s : steps_of(tc, step_kind::rename_column))
-            sql.push_back(alter + "RENAME COLUMN " + q(s->from) + " TO " + q(s->to));
-        for (const step* s : steps_of(tc, step_kind::drop_check)) sql.push_back(alter + "DROP CONSTRAINT " + q(s->subject));
+        driftless::rename_columns_drop_checks_sql(p, tc, my, sql);
         for (const step* s : steps_of(tc, step_kind::drop_unique)) sql.push_back(alter + "DROP INDEX " + q(s->subject));
         for (const step* s : steps_of(tc, step_kind::drop_index)) sql.push_back(alter + "DROP INDEX " + q(s->subject));
         const bool pk_changes = !steps_of(tc, step_kind::change_primary_key).empty();

@@ -8,20 +8,17 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include <driftless/checksum.hpp>
+#include <driftless/detail/lease.hpp>
 #include <driftless/detail/losses.hpp>
 #include <driftless/detail/memo.hpp>
 #include <driftless/diff.hpp>
@@ -37,36 +34,15 @@
 #include <driftless/postgresql/engine.hpp>
 #include <driftless/schema.hpp>
 
-#include <unistd.h>
-
 namespace driftless::postgresql {
-
-
-/// The key of the migration lock (pg_advisory_xact_lock): the bytes of "driftles" as a bigint.
-/// Every driftless process, whatever its models, takes the same key for one database.
-inline constexpr std::int64_t migration_lock_key = 0x6472696674'6c6573;
-
-/// The lease table (lock_method::lease): one row, owner and expiry.
-inline constexpr std::string_view lease_table = "_driftless_lease";
-
 
 namespace detail {
 
-
-/// A lease on the migration (lock_method::lease): a row in _driftless_lease naming this process
-/// as owner until an expiry, taken and renewed through a session of its own (so that renewals
-/// commit while the migration's transaction is open), released on destruction.
-class lease {
+/// The lease row (lock_method::lease, see driftless/detail/lease.hpp) in _driftless_lease, kept
+/// through a session of its own.
+class lease_store final : public driftless::detail::lease_store {
 public:
-    /// Take the lease, waiting at most `wait`; a lease whose holder let it expire is taken over.
-    /// Throws driftless::error with SQLSTATE 55P03 when another holder keeps it (as a lock wait).
-    lease(const connection& db, std::chrono::milliseconds wait, std::chrono::seconds duration)
-        : session_(connect(db.conninfo(), db.options())), duration_(duration) {
-        std::random_device random;
-        char host[256] = {};
-        ::gethostname(host, sizeof host - 1);
-        owner_ = std::string(host) + " pid " + std::to_string(::getpid()) + " token " + std::to_string(random()) +
-                 std::to_string(random());
+    explicit lease_store(const connection& db) : session_(connect(db.conninfo(), db.options())) {
         table_ = own_table(session_, lease_table);
         session_.execute("SET client_min_messages = warning");
         try {  // two sessions creating it at once: one fails on the catalog's unique index
@@ -76,94 +52,34 @@ public:
         } catch (const error& e) {
             if (e.sqlstate() != "23505" && e.sqlstate() != "42P07") throw;
         }
-        const auto deadline = std::chrono::steady_clock::now() + wait;
-        const std::string seconds = std::to_string(duration_.count());
-        for (;;) {
-            const result r = session_.query(
-                "INSERT INTO " + table_ + " (id, owner, expires_at) VALUES (1, $1, now() + make_interval(secs => $2)) "
-                "ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE " +
-                    table_ + ".expires_at < now() RETURNING owner",
-                {owner_, seconds});
-            if (r.rows() == 1) break;
-            if (std::chrono::steady_clock::now() >= deadline) {
-                const result holder = session_.execute("SELECT owner, expires_at FROM " + table_);
-                const std::string who = holder.rows() == 1 ? holder.text(0, 0) + " until " + holder.text(0, 1) : "unknown";
-                throw error(errc::engine, "driftless.postgresql.lease",
-                            "the migration lease is held by " + who + " (table " + table_ + ")", {}, 0, "55P03");
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        renewer_ = std::thread([this] { renew(); });
     }
-    lease(const lease&) = delete;
-    lease& operator=(const lease&) = delete;
-    ~lease() {
-        {
-            const std::lock_guard<std::mutex> hold(mutex_);
-            stop_ = true;
-        }
-        wake_.notify_all();
-        if (renewer_.joinable()) renewer_.join();
-        try {
-            session_.query("DELETE FROM " + table_ + " WHERE id = 1 AND owner = $1", {owner_});
-        } catch (...) {  // the lease expires on its own
-        }
+    bool take(const std::string& owner, std::chrono::seconds duration) override {
+        return session_.query("INSERT INTO " + table_ + " (id, owner, expires_at) VALUES (1, $1, now() + make_interval(secs => $2)) "
+                              "ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at WHERE " +
+                                  table_ + ".expires_at < now() RETURNING owner",
+                              {owner, std::to_string(duration.count())})
+                   .rows() == 1;
     }
-
-    /// Renews the lease now and throws when it was lost (it expired and another process took it
-    /// over): the migration must not commit. Call right before COMMIT.
-    void check() {
-        bool held = false;
-        {
-            const std::lock_guard<std::mutex> hold(mutex_);
-            try {
-                held = !lost_ && renew_now();
-            } catch (const error&) {
-                held = false;
-            }
-        }
-        if (!held)
-            throw error(errc::busy, "driftless.postgresql.lease_lost",
-                        "the migration lease could not be renewed before committing (it expired and another process "
-                        "may have taken it over); nothing was committed. Raise connect_options::lease_duration if "
-                        "renewals cannot keep up");
+    bool renew(const std::string& owner, std::chrono::seconds duration) override {
+        return session_.query("UPDATE " + table_ + " SET expires_at = now() + make_interval(secs => $2) "
+                              "WHERE id = 1 AND owner = $1 RETURNING 1",
+                              {owner, std::to_string(duration.count())})
+                   .rows() == 1;
+    }
+    void release(const std::string& owner) override {
+        session_.query("DELETE FROM " + table_ + " WHERE id = 1 AND owner = $1", {owner});
+    }
+    std::string holder() override {
+        const result r = session_.execute("SELECT owner, expires_at FROM " + table_);
+        return (r.rows() == 1 ? r.text(0, 0) + " until " + r.text(0, 1) : std::string("unknown")) + " (table " + table_ + ")";
     }
 
 private:
-    /// One renewal; the caller holds mutex_. True when this process still holds the lease.
-    bool renew_now() {
-        const result r = session_.query("UPDATE " + table_ + " SET expires_at = now() + make_interval(secs => $2) "
-                                        "WHERE id = 1 AND owner = $1 RETURNING 1",
-                                        {owner_, std::to_string(duration_.count())});
-        return r.rows() == 1;
-    }
-
-    void renew() {
-        const auto period = std::max(std::chrono::milliseconds(100),
-                                     std::chrono::duration_cast<std::chrono::milliseconds>(duration_) / 3);
-        std::unique_lock<std::mutex> hold(mutex_);
-        while (!wake_.wait_for(hold, period, [this] { return stop_; })) {
-            try {
-                if (!renew_now()) lost_ = true;
-            } catch (...) {  // try again at the next tick; check() renews once more before COMMIT
-            }
-        }
-    }
-
     connection session_;
-    std::chrono::seconds duration_;
-    std::string owner_;
     std::string table_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stop_ = false;
-    bool lost_ = false;
-    std::thread renewer_;
 };
 
-/// True when a second session cannot take the transaction-level advisory lock that this one
-/// holds: the lock really excludes (PG-wire engines may implement it as a stub). Never throws.
-inline bool probe_advisory_lock(const connection& db) noexcept {
+DRIFTLESS_RUNTIME_INLINE bool probe_advisory_lock(const connection& db) noexcept {
     try {
         const std::string key = std::to_string(migration_lock_key + 1);
         connection other = connect(db.conninfo(), db.options());
@@ -177,8 +93,7 @@ inline bool probe_advisory_lock(const connection& db) noexcept {
     }
 }
 
-/// Whether migrations on `db` exclude each other with a lease rather than the advisory lock.
-inline bool uses_lease(const connection& db) {
+DRIFTLESS_RUNTIME_INLINE bool uses_lease(const connection& db) {
     switch (db.options().lock) {
         case lock_method::advisory: return false;
         case lock_method::lease: return true;
@@ -189,23 +104,10 @@ inline bool uses_lease(const connection& db) {
     return db.advisory_lock_probe() == 0;
 }
 
-/// What the start of a locked transaction found, and the lease when there is one.
-struct locked_state {
-    bool history_existed = false;
-    bool expressions_existed = false;
-    lease* held = nullptr;
-
-    /// Call right before COMMIT.
-    void check() const {
-        if (held != nullptr) held->check();
-    }
-};
-
 /// BEGIN; SET LOCAL lock_timeout, quiet notices, the schema first on the search_path (before
-/// pg_temp); take the
-/// migration lock (unless a lease stands in for it); create the tracking tables when missing.
-/// One round trip when they exist.
-inline locked_state begin_locked(const connection& db, std::chrono::milliseconds lock_timeout, bool advisory) {
+/// pg_temp); take the migration lock (unless a lease stands in for it); create the tracking tables
+/// when missing. One round trip when they exist. True when the history table existed.
+inline bool begin_locked(const connection& db, std::chrono::milliseconds lock_timeout, bool advisory) {
     const std::string& schema_name = db.options().schema;
     std::string sql = "BEGIN;\nSET LOCAL lock_timeout = " + std::to_string(lock_timeout.count()) +
                       ";\nSET LOCAL client_min_messages = warning;\n";
@@ -220,12 +122,10 @@ inline locked_state begin_locked(const connection& db, std::chrono::milliseconds
            quote_text(own_table(db, history_table), dialect::postgresql) + ") IS NOT NULL, to_regclass(" +
            quote_text(own_table(db, expressions_table), dialect::postgresql) + ") IS NOT NULL";
     std::vector<result> r = db.batch(sql);
-    locked_state state;
-    state.history_existed = r.back().boolean(0, 1);
-    state.expressions_existed = r.back().boolean(0, 2);
-    if (!state.history_existed) db.execute(history_table_sql(dialect::postgresql));
-    if (!state.expressions_existed) db.execute(expressions_table_sql());
-    return state;
+    const bool history_existed = r.back().boolean(0, 1);
+    if (!history_existed) db.execute(history_table_sql(dialect::postgresql));
+    if (!r.back().boolean(0, 2)) db.execute(expressions_table_sql());
+    return history_existed;
 }
 
 /// Roll back whatever is open; never throws.
@@ -332,7 +232,7 @@ inline void remember_expressions(const connection& db, const schema& desired, co
 /// The advisory lock's transaction (or the lease's), rolled back unless committed.
 class pg_lock final : public engine_lock {
 public:
-    pg_lock(const connection& db, std::optional<lease>& held) : db_(db), held_(held) {}
+    pg_lock(const connection& db, std::optional<driftless::detail::lease>& held) : db_(db), held_(held) {}
     ~pg_lock() override {
         roll_back_quietly();
         held_.reset();  // released after the transaction ends, never before
@@ -347,7 +247,7 @@ private:
     void roll_back_quietly() noexcept { detail::roll_back(db_); }
 
     const connection& db_;
-    std::optional<lease>& held_;
+    std::optional<driftless::detail::lease>& held_;
 };
 
 }  // namespace detail
@@ -374,8 +274,8 @@ public:
         const bool lease_it = detail::uses_lease(db_);
         lease_.reset();
         auto held = std::make_unique<detail::pg_lock>(db_, lease_);
-        if (lease_it) lease_.emplace(db_, lock.timeout, db_.options().lease_duration);
-        held->history_existed = detail::begin_locked(db_, lock.timeout, !lease_it).history_existed;
+        if (lease_it) lease_.emplace(std::make_unique<detail::lease_store>(db_), lock.timeout, db_.options().lease_duration, name());
+        held->history_existed = detail::begin_locked(db_, lock.timeout, !lease_it);
         return held;
     }
     [[nodiscard]] bool retryable(const error& e) const noexcept override {
@@ -431,7 +331,7 @@ public:
 
 private:
     const connection& db_;
-    std::optional<detail::lease> lease_;
+    std::optional<driftless::detail::lease> lease_;
     catalog before_{};
 };
 

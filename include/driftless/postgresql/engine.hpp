@@ -5,8 +5,10 @@
 #ifndef DRIFTLESS_POSTGRESQL_ENGINE_HPP
 #define DRIFTLESS_POSTGRESQL_ENGINE_HPP
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <driftless/config.hpp>
 #include <driftless/engine.hpp>
@@ -17,6 +19,21 @@
 namespace driftless::postgresql {
 
 using driftless::rollback_options;
+
+/// The key of the migration lock (pg_advisory_xact_lock): the bytes of "driftles" as a bigint.
+/// Every driftless process, whatever its models, takes the same key for one database.
+inline constexpr std::int64_t migration_lock_key = 0x6472696674'6c6573;
+
+/// The lease table (lock_method::lease): one row, owner and expiry.
+inline constexpr std::string_view lease_table = "_driftless_lease";
+
+namespace detail {
+/// True when a second session cannot take the transaction-level advisory lock that this one
+/// holds: the lock really excludes (PG-wire engines may implement it as a stub). Never throws.
+DRIFTLESS_RUNTIME_INLINE bool probe_advisory_lock(const connection& db) noexcept;
+/// Whether migrations on `db` exclude each other with a lease rather than the advisory lock.
+DRIFTLESS_RUNTIME_INLINE bool uses_lease(const connection& db);
+}  // namespace detail
 
 /// The engine of a connection (found by driftless's public templates through ADL).
 DRIFTLESS_RUNTIME_INLINE std::unique_ptr<driftless::engine> make_engine(const connection& db);

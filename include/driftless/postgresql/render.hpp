@@ -141,17 +141,12 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
 
     // 2. Per table, in foreign-key order.
     for (const table_change& tc : p.tables) {
-        if (tc.created) {
-            for (auto& s : create_table_statements(tc.after, pg)) sql.push_back(std::move(s));
-            continue;
-        }
+        if (driftless::created_table_sql(tc, pg, sql)) continue;
         const std::string t = q(tc.name);
         const std::string alter = "ALTER TABLE " + t + " ";
         for (const step* s : steps_of(tc, step_kind::rename_table))
             sql.push_back("ALTER TABLE " + q(s->from) + " RENAME TO " + q(s->to));
-        for (const step* s : steps_of(tc, step_kind::rename_column))
-            sql.push_back(alter + "RENAME COLUMN " + q(s->from) + " TO " + q(s->to));
-        for (const step* s : steps_of(tc, step_kind::drop_check)) sql.push_back(alter + "DROP CONSTRAINT " + q(s->subject));
+        driftless::rename_columns_drop_checks_sql(p, tc, pg, sql);
         for (const step* s : steps_of(tc, step_kind::drop_unique)) sql.push_back(alter + "DROP CONSTRAINT " + q(s->subject));
         for (const step* s : steps_of(tc, step_kind::drop_index)) sql.push_back("DROP INDEX " + q(s->subject));
         const bool pk_changes = !steps_of(tc, step_kind::change_primary_key).empty();

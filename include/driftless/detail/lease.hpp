@@ -1,0 +1,129 @@
+// driftless — a lease on the migration, for engines whose locks do not exclude every other
+// migrator (a PG-wire engine whose advisory locks are stubs; a multi-primary cluster whose locks
+// are node-local). The lease is one row naming its owner until an expiry, kept by the engine on a
+// session of its own (so that renewals commit while a migration's transaction is open). This file
+// holds what does not depend on the engine: the owner's name, waiting to take the lease, a thread
+// renewing it every third of its duration, the check before a commit, and the release.
+#ifndef DRIFTLESS_DETAIL_LEASE_HPP
+#define DRIFTLESS_DETAIL_LEASE_HPP
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include <unistd.h>
+
+#include <driftless/error.hpp>
+
+namespace driftless::detail {
+
+/// How one engine keeps the lease row: each call is one statement on the lease's own session.
+class lease_store {
+public:
+    lease_store() = default;
+    lease_store(const lease_store&) = delete;
+    lease_store& operator=(const lease_store&) = delete;
+    virtual ~lease_store() = default;
+
+    /// Take the lease for `owner` until now + `duration`: insert the row, or take it over when its
+    /// holder let it expire. True when `owner` holds it now.
+    virtual bool take(const std::string& owner, std::chrono::seconds duration) = 0;
+    /// Move the expiry of `owner`'s lease to now + `duration`; false when `owner` no longer holds it.
+    virtual bool renew(const std::string& owner, std::chrono::seconds duration) = 0;
+    /// Delete the row when `owner` holds it.
+    virtual void release(const std::string& owner) = 0;
+    /// Who holds it and until when, and where the row is, for the error when it cannot be taken.
+    virtual std::string holder() = 0;
+};
+
+/// A lease held from construction to destruction; renewed by a thread of its own meanwhile.
+class lease {
+public:
+    /// Take the lease through `store`, waiting at most `wait`; `engine_name` makes the error ids
+    /// ("driftless.postgresql.lease"). Throws a driftless::error with SQLSTATE 55P03 (a lock wait,
+    /// which the runner retries) when another holder keeps it.
+    lease(std::unique_ptr<lease_store> store, std::chrono::milliseconds wait, std::chrono::seconds duration,
+          std::string_view engine_name)
+        : store_(std::move(store)), duration_(duration), engine_(engine_name) {
+        std::random_device random;
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        owner_ = std::string(host) + " pid " + std::to_string(::getpid()) + " token " + std::to_string(random()) +
+                 std::to_string(random());
+        const auto deadline = std::chrono::steady_clock::now() + wait;
+        while (!store_->take(owner_, duration_)) {
+            if (std::chrono::steady_clock::now() >= deadline)
+                throw error(errc::engine, "driftless." + engine_ + ".lease",
+                            "the migration lease is held by " + store_->holder(), {}, 0, "55P03");
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        renewer_ = std::thread([this] { renew_periodically(); });
+    }
+    lease(const lease&) = delete;
+    lease& operator=(const lease&) = delete;
+    ~lease() {
+        {
+            const std::lock_guard<std::mutex> hold(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        if (renewer_.joinable()) renewer_.join();
+        try {
+            store_->release(owner_);
+        } catch (...) {  // the lease expires on its own
+        }
+    }
+
+    /// Renews the lease now and throws when it was lost (it expired and another process took it
+    /// over): the migration must not commit, nor run its next statement. Call right before either.
+    void check() {
+        bool held = false;
+        {
+            const std::lock_guard<std::mutex> hold(mutex_);
+            try {
+                held = !lost_ && store_->renew(owner_, duration_);
+            } catch (const error&) {
+                held = false;
+            }
+        }
+        if (!held)
+            throw error(errc::busy, "driftless." + engine_ + ".lease_lost",
+                        "the migration lease could not be renewed before committing (it expired and another process "
+                        "may have taken it over); nothing was committed. Raise connect_options::lease_duration if "
+                        "renewals cannot keep up");
+    }
+
+private:
+    void renew_periodically() {
+        const auto period = std::max(std::chrono::milliseconds(100),
+                                     std::chrono::duration_cast<std::chrono::milliseconds>(duration_) / 3);
+        std::unique_lock<std::mutex> hold(mutex_);
+        while (!wake_.wait_for(hold, period, [this] { return stop_; })) {
+            try {
+                if (!store_->renew(owner_, duration_)) lost_ = true;
+            } catch (...) {  // try again at the next tick; check() renews once more before COMMIT
+            }
+        }
+    }
+
+    std::unique_ptr<lease_store> store_;
+    std::chrono::seconds duration_;
+    std::string engine_;
+    std::string owner_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    bool lost_ = false;
+    std::thread renewer_;
+};
+
+}  // namespace driftless::detail
+
+#endif  // DRIFTLESS_DETAIL_LEASE_HPP
