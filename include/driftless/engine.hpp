@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <driftless/error.hpp>
@@ -43,6 +44,37 @@ public:
     virtual void roll_back() = 0;
 
     bool history_existed = false;  ///< the tracking table existed when the lock was taken
+};
+
+/// A lock held by a transaction the engine opened: commit() and roll_back() run the engine's
+/// actions; destruction runs `close(still_open)`, which must not throw (it rolls back what is
+/// still open and releases what else the lock holds).
+class transaction_lock final : public engine_lock {
+public:
+    transaction_lock(std::function<void()> commit, std::function<void()> roll_back, std::function<void(bool)> close)
+        : commit_(std::move(commit)), roll_back_(std::move(roll_back)), close_(std::move(close)) {}
+    ~transaction_lock() override { close_(open_); }
+    void commit() override {
+        commit_();
+        open_ = false;
+    }
+    void roll_back() override {
+        roll_back_();
+        open_ = false;
+    }
+
+private:
+    std::function<void()> commit_, roll_back_;
+    std::function<void(bool)> close_;
+    bool open_ = true;
+};
+
+/// What a type change would do to a column's values, as an engine's probe measured it: `altered`
+/// of its `total` non-null values would not come back equal; `example` is one of them.
+struct altered_values {
+    std::int64_t altered = 0;
+    std::int64_t total = 0;
+    std::string example;
 };
 
 /// A migration plan as an engine renders it.
@@ -105,10 +137,14 @@ public:
     /// Take the migration lock (and open the transaction where DDL is transactional); waits as
     /// `lock` says. `what` names the operation in errors.
     virtual std::unique_ptr<engine_lock> lock(const lock_options& lock, std::string_view what, operation op) = 0;
-    /// True when `e` means that this attempt lost a wait (a lock timeout) and may start again.
-    [[nodiscard]] virtual bool retryable(const error& e) const noexcept = 0;
+    /// True when `e` means that this attempt lost a wait (a lock timeout) and may start again; by
+    /// default nothing is retried.
+    [[nodiscard]] virtual bool retryable(const error& /*e*/) const noexcept { return false; }
     /// The errc::busy error after `attempts` attempts that all ended in retryable errors.
-    [[nodiscard]] virtual error busy(const error& last, int attempts, const lock_options& lock, std::string_view what) const = 0;
+    [[nodiscard]] virtual error busy(const error& last, int /*attempts*/, const lock_options& /*lock*/,
+                                     std::string_view /*what*/) const {
+        return last;
+    }
 
     // -- catalog and history
     /// The live schema, normalised, without driftless's own tables.
@@ -116,7 +152,7 @@ public:
     /// Every history row, oldest first; empty when the tracking table does not exist.
     virtual std::vector<migration_record> read_history() = 0;
     /// CREATE TABLE IF NOT EXISTS for the tracking table (under the lock).
-    virtual void create_history() = 0;
+    virtual void create_history() { execute_one(history_table_sql(sql_dialect())); }
 
     // -- models and plans
     /// Check models for this engine and put them in the form its catalog will report.
@@ -133,6 +169,13 @@ public:
     virtual void check_step(const migration_plan& /*p*/, const table_change& /*tc*/, const step& /*s*/,
                             const std::string& /*column*/, std::vector<std::string>& /*problems*/,
                             std::vector<std::string>& /*impossible*/) {}
+    /// The policy for a type change measured value by value: what the values of `column` would
+    /// become, when some would change (the runner names them in the plan's problems). Default:
+    /// not measured this way (check_step may measure it otherwise).
+    virtual std::optional<altered_values> probe_type_change(const table_change& /*tc*/, const step& /*s*/,
+                                                            const std::string& /*column*/) {
+        return std::nullopt;
+    }
     /// The statements that take the catalog back from after `p` ran to before it, tables `p`
     /// creates excepted: rendered against the live catalog (`live`, after the run) or, with
     /// `live` false, against the models alone (a file not applied yet).

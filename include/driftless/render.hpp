@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <optional>
 #include <vector>
 
 #include <driftless/config.hpp>
@@ -136,6 +137,23 @@ inline std::string quote_text(std::string_view value, dialect d) {
         out += c;
     }
     out += '\'';
+    return out;
+}
+
+/// `sql` with each `?` placeholder replaced by its parameter as a literal for `d` (nullopt is
+/// NULL), for an engine that sends text without binding. Only for the library's own statements,
+/// whose only `?` are placeholders.
+inline std::string with_literals(std::string_view sql, const std::vector<std::optional<std::string>>& params, dialect d) {
+    std::string out;
+    std::size_t next = 0;
+    for (char c : sql) {
+        if (c != '?' || next == params.size()) {
+            out += c;
+        } else {
+            out += params[next] ? quote_text(*params[next], d) : std::string("NULL");
+            ++next;
+        }
+    }
     return out;
 }
 

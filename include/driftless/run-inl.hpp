@@ -174,6 +174,8 @@ inline void enforce_policy(engine& e, const migration_plan& p, const migrate_opt
                     impossible.push_back("column " + tc.name + "." + s.subject + " is NOT NULL without a default and " +
                                          tc.before.name + " has " + thousands(n) + " rows; give it a default");
             } else {
+                if (const auto altered = e.probe_type_change(tc, s, column))
+                    problems.push_back(detail::altered_values_problem(tc, column, s, *altered));
                 e.check_step(p, tc, s, column, problems, impossible);
             }
         }

@@ -28,20 +28,6 @@ struct fake_state {
     bool history_table = false;
 };
 
-class fake_engine;
-
-class fake_lock final : public driftless::engine_lock {
-public:
-    explicit fake_lock(fake_engine& e);
-    ~fake_lock() override;
-    void commit() override;
-    void roll_back() override;
-
-private:
-    fake_engine& e_;
-    bool open_ = true;
-};
-
 class fake_engine final : public driftless::engine {
 public:
     explicit fake_engine(bool transactional) : engine("fake", driftless::dialect::sqlite, transactional) {}
@@ -120,7 +106,16 @@ public:
             throw error(driftless::errc::engine, "driftless.fake.lock_wait", "timed out", {}, 0, "55P03");
         }
         REQUIRE_FALSE(locked);
-        auto held = std::make_unique<fake_lock>(*this);
+        locked = true;
+        saved = state;
+        const auto end = [this](bool keep) {
+            if (!keep && transactional_ddl()) state = saved;  // DDL goes with the transaction
+            locked = false;
+        };
+        auto held = std::make_unique<driftless::transaction_lock>([end] { end(true); }, [end] { end(false); },
+                                                                  [end](bool open) {
+                                                                      if (open) end(false);
+                                                                  });
         held->history_existed = state.history_table;
         if (transactional_ddl()) state.history_table = true;  // created under the lock, rolled back with it
         return held;
@@ -166,23 +161,6 @@ public:
     std::optional<std::size_t> fail_at;  ///< index in `ran` of the statement that fails
     std::vector<std::string> ran;
 };
-
-fake_lock::fake_lock(fake_engine& e) : e_(e) {
-    e_.locked = true;
-    e_.saved = e_.state;
-}
-fake_lock::~fake_lock() {
-    if (open_) roll_back();
-}
-void fake_lock::commit() {
-    open_ = false;
-    e_.locked = false;
-}
-void fake_lock::roll_back() {
-    if (e_.transactional_ddl()) e_.state = e_.saved;  // DDL goes with the transaction
-    open_ = false;
-    e_.locked = false;
-}
 
 driftless::migration_file file(std::string name, std::string text) { return driftless::parse_migration_file(std::move(name), std::move(text)); }
 

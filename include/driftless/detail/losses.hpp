@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <driftless/detail/sql_tokens.hpp>
+#include <driftless/engine.hpp>
 #include <driftless/migrate.hpp>
 #include <driftless/render.hpp>
 #include <driftless/schema.hpp>
@@ -23,6 +24,12 @@ namespace driftless::detail {
 
 /// Runs one "SELECT count(*), count(c1), ..." and returns its `n` values.
 using row_counter = std::function<std::vector<std::int64_t>(const std::string& sql, std::size_t n)>;
+
+/// The problem a type change's probe found (engine::probe_type_change).
+inline std::string altered_values_problem(const table_change& tc, const std::string& column, const step& s, const altered_values& a) {
+    return "changing " + tc.before.name + "." + column + " from " + s.from + " to " + s.to + " would alter " + thousands(a.altered) +
+           " of " + thousands(a.total) + " non-null values (e.g. " + a.example + ")";
+}
 
 /// Rows and non-null values of the tables a script mentions: what measure() took before it ran.
 struct data_counts {

@@ -43,39 +43,34 @@ inline constexpr std::string_view migration_lock_name = "driftless_migrate";
 namespace detail {
 
 
+/// Seconds GET_LOCK waits per attempt: the lock timeout, rounded up to whole seconds.
+inline long long lock_seconds(const lock_options& lock) { return std::max<long long>(1, (lock.timeout.count() + 999) / 1000); }
+
+/// The error of an attempt that did not get the lock in time; the runner tries again (see
+/// mysql_engine::retryable) and at last reports errc::busy.
+inline constexpr std::string_view lock_wait_id = "driftless.mysql.lock_wait";
+
 /// Holds GET_LOCK for the migration and a session lock_wait_timeout; released (and restored) on
-/// destruction. Waits `timeout` per attempt, `retries` more attempts, then errc::busy.
+/// destruction. One attempt: waits the lock's timeout, then throws the lock_wait_id error.
 class migration_lock {
 public:
-    migration_lock(const connection& db, std::chrono::milliseconds timeout, int retries, std::string_view what) : db_(db) {
-        const long long seconds = std::max<long long>(1, (timeout.count() + 999) / 1000);
-        const std::string get_lock =
-            "SELECT GET_LOCK(" + quote_text(migration_lock_name, dialect::mysql) + ", " + std::to_string(seconds) + ")";
-        for (int attempt = 0;; ++attempt) {
-            bool acquired = false;
-            try {
-                // The first attempt in the same round trip as the session setting; the previous
-                // value is kept in a session variable, so that it can be restored whatever failed.
-                std::vector<result> r = db_.batch(
-                    attempt == 0 ? "SET @driftless_wait = @@SESSION.lock_wait_timeout, SESSION lock_wait_timeout = " +
-                                       std::to_string(seconds) + "; " + get_lock
-                                 : get_lock);
-                acquired = r.back().rows() == 1 && r.back().view(0, 0) == "1";
-            } catch (const error& e) {
-                if (e.native_code() != 1213) {  // 1213: GET_LOCK chose this session to break a deadlock; not acquired
-                    restore();
-                    throw;
-                }
-            }
-            if (acquired) break;
-            if (attempt >= retries) {
-                restore();
-                throw error(errc::busy, "driftless.mysql.busy",
-                            std::string(what) + " gave up after " + std::to_string(attempt + 1) + " attempts of " +
-                                std::to_string(seconds) + " s each: another process holds the migration lock (GET_LOCK('" +
-                                std::string(migration_lock_name) + "')); nothing was changed, try again when it is released");
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50 * (attempt + 1)));
+    migration_lock(const connection& db, const lock_options& lock) : db_(db) {
+        const std::string seconds = std::to_string(lock_seconds(lock));
+        bool acquired = false;
+        try {
+            // GET_LOCK in the same round trip as the session setting; the previous value is kept
+            // in a session variable, so that it can be restored whatever failed.
+            std::vector<result> r = db_.batch("SET @driftless_wait = @@SESSION.lock_wait_timeout, SESSION lock_wait_timeout = " +
+                                              seconds + "; SELECT GET_LOCK(" +
+                                              quote_text(migration_lock_name, dialect::mysql) + ", " + seconds + ")");
+            acquired = r.back().rows() == 1 && r.back().view(0, 0) == "1";
+        } catch (const error& e) {
+            restore();
+            if (e.native_code() != 1213) throw;  // 1213: GET_LOCK chose this session to break a deadlock; not acquired
+        }
+        if (!acquired) {
+            restore();
+            throw error(errc::busy, std::string(lock_wait_id), "the migration lock was not free within " + seconds + " s");
         }
     }
     migration_lock(const migration_lock&) = delete;
@@ -185,8 +180,7 @@ inline database_state read_state(const connection& db) {
 /// GET_LOCK held until released; nothing to commit (each statement committed on its own).
 class my_lock final : public engine_lock {
 public:
-    my_lock(const connection& db, const lock_options& lock, std::string_view what)
-        : held_(db, lock.timeout, lock.retries, what) {}
+    my_lock(const connection& db, const lock_options& lock) : held_(db, lock) {}
     void commit() override {}
     void roll_back() override {}
 
@@ -208,27 +202,22 @@ public:
         return static_cast<std::int64_t>(mysql_affected_rows(db_.handle()));
     }
     void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) override {
-        std::string text;
-        std::size_t next = 0;
-        for (char c : sql) {
-            if (c == '?' && next < params.size()) {
-                text += params[next] ? quote_text(*params[next], dialect::mysql) : std::string("NULL");
-                ++next;
-            } else {
-                text += c;
-            }
-        }
-        db_.execute(text);
+        db_.execute(with_literals(sql, params, dialect::mysql));
     }
     std::vector<std::int64_t> count_row(const std::string& sql, std::size_t n) override {
         return driftless::detail::first_row(db_.execute(sql), n);
     }
 
-    std::unique_ptr<engine_lock> lock(const lock_options& lock, std::string_view what, operation) override {
-        return std::make_unique<detail::my_lock>(db_, lock, what);
+    std::unique_ptr<engine_lock> lock(const lock_options& lock, std::string_view, operation) override {
+        return std::make_unique<detail::my_lock>(db_, lock);
     }
-    [[nodiscard]] bool retryable(const error&) const noexcept override { return false; }
-    [[nodiscard]] error busy(const error& last, int, const lock_options&, std::string_view) const override { return last; }
+    [[nodiscard]] bool retryable(const error& e) const noexcept override { return e.id() == detail::lock_wait_id; }
+    [[nodiscard]] error busy(const error&, int attempts, const lock_options& lock, std::string_view what) const override {
+        return error(errc::busy, "driftless.mysql.busy",
+                     std::string(what) + " gave up after " + std::to_string(attempts) + " attempts of " +
+                         std::to_string(detail::lock_seconds(lock)) + " s each: another process holds the migration lock (GET_LOCK('" +
+                         std::string(migration_lock_name) + "')); nothing was changed, try again when it is released");
+    }
     [[nodiscard]] bool statement_retryable(const error& e) const noexcept override {
         return e.native_code() == 1205 || e.native_code() == 1213;  // a metadata-lock wait or a deadlock: no effect
     }
@@ -238,7 +227,6 @@ public:
         if (!detail::history_exists(db_)) return {};
         return detail::history_of(db_.execute(detail::history_query(false)));
     }
-    void create_history() override { db_.execute(history_table_sql(dialect::mysql)); }
     std::optional<migration_record> find_unfinished() override {
         if (!detail::history_exists(db_)) return std::nullopt;
         return detail::unfinished_from(db_.execute(detail::history_query(true)));
@@ -259,18 +247,8 @@ public:
         out.statements = render_plan(out.plan);
         return out;
     }
-    /// A type change: each value stored in a column of the new type; what does not come back equal is altered.
-    void check_step(const migration_plan&, const table_change& tc, const step& s, const std::string& column,
-                    std::vector<std::string>& problems, std::vector<std::string>&) override {
-        const column_info* after = s.kind == step_kind::change_type ? tc.after.find_column(s.subject) : nullptr;
-        const auto altered = after == nullptr ? std::nullopt
-                                              : detail::probe_type_change(db_, tc.before.name, column,
-                                                                          render_type(after->type, dialect::mysql),
-                                                                          detail::is_text_type(s.from));
-        if (altered)
-            problems.push_back("changing " + tc.before.name + "." + column + " from " + s.from + " to " + s.to + " would alter " +
-                               driftless::detail::thousands(altered->altered) + " of " +
-                               driftless::detail::thousands(altered->total) + " non-null values (e.g. " + altered->example + ")");
+    std::optional<altered_values> probe_type_change(const table_change& tc, const step& s, const std::string& column) override {
+        return detail::type_change_values(db_, tc, s, column);
     }
     std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool) override {
         return render_plan(diff(driftless::detail::reverse_target(p), desired, dialect::mysql));

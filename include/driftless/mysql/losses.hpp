@@ -123,12 +123,6 @@ inline bool is_text_type(std::string_view type) {
 /// How many of `column`'s non-null values of `table` would not come back equal once stored in a
 /// column of type `to` with the conversions of a non-strict ALTER, and one of them. A value is
 /// compared as a value, and, when `text` (the column holds strings), also as text.
-struct altered_values {
-    std::int64_t altered = 0;
-    std::int64_t total = 0;
-    std::string example;
-};
-
 inline std::optional<altered_values> probe_type_change(const connection& db, const std::string& table, const std::string& column,
                                                        const std::string& to, bool text) {
     const std::string scratch = "`_driftless_probe`";
@@ -163,6 +157,15 @@ inline std::optional<altered_values> probe_type_change(const connection& db, con
         throw;
     }
     return out;
+}
+
+/// A type change: each value stored in a column of the new type (engine::probe_type_change);
+/// nullopt when every value comes back equal.
+inline std::optional<altered_values> type_change_values(const connection& db, const table_change& tc, const step& s,
+                                                        const std::string& column) {
+    const column_info* after = s.kind == step_kind::change_type ? tc.after.find_column(s.subject) : nullptr;
+    if (after == nullptr) return std::nullopt;
+    return probe_type_change(db, tc.before.name, column, render_type(after->type, dialect::mysql), is_text_type(s.from));
 }
 
 using driftless::predicted_losses;

@@ -28,6 +28,7 @@
 #include <driftless/plan.hpp>
 #include <driftless/postgresql/connection.hpp>
 #include <driftless/postgresql/introspect.hpp>
+#include <driftless/postgresql/losses.hpp>
 #include <driftless/postgresql/render.hpp>
 #include <driftless/render.hpp>
 #include <driftless/run.hpp>
@@ -135,88 +136,6 @@ inline void roll_back(const connection& db) noexcept {
     PQclear(r);
 }
 
-inline bool lock_timed_out(const error& e) { return e.sqlstate() == "55P03"; }
-
-inline std::int64_t count(const connection& db, const std::string& sql) {
-    const result r = db.query(sql, {});
-    return r.rows() != 0 && !r.is_null(0, 0) ? r.integer(0, 0) : 0;
-}
-
-/// The policy's checks of one step that are this engine's own (see engine::check_step).
-inline void check_step(const connection& db, const migration_plan& p, const table_change& tc, const step& s,
-                       const std::string& column, std::vector<std::string>& problems, std::vector<std::string>& impossible) {
-    using driftless::detail::thousands;
-    const std::string table = quote_identifier(tc.before.name, dialect::postgresql);
-    const std::string where = tc.before.name + "." + column;
-    const std::string col = quote_identifier(column, dialect::postgresql);
-    const bool renames_columns = std::any_of(p.steps.begin(), p.steps.end(), [&](const step& other) {
-        return other.table == tc.name && other.kind == step_kind::rename_column;
-    });
-    if (s.kind == step_kind::change_type) {
-        // Convert each value there and back, as ALTER ... USING would: what does not come
-        // back equal is altered. A value the new type cannot hold fails the cast.
-        const std::string there = convert(col, s.from, s.to);
-        const std::string back = convert(there, s.to, s.from);
-        db.execute("SAVEPOINT driftless_check");
-        try {
-            const result r = db.query("SELECT count(" + col + "), count(*) FILTER (WHERE " + back +
-                                        " IS DISTINCT FROM " + col + "), (SELECT " + col + "::text FROM " + table +
-                                        " WHERE " + back + " IS DISTINCT FROM " + col + " ORDER BY 1 LIMIT 1) FROM " +
-                                        table + " WHERE " + col + " IS NOT NULL",
-                                      {});
-            db.execute("RELEASE SAVEPOINT driftless_check");
-            const std::int64_t altered = r.integer(0, 1);
-            if (altered != 0) {
-                std::string example = r.text(0, 2);
-                if (example.size() > 40) example = example.substr(0, 37) + "...";
-                problems.push_back("changing " + where + " from " + s.from + " to " + s.to + " would alter " +
-                                   thousands(altered) + " of " + thousands(r.integer(0, 0)) +
-                                   " non-null values (e.g. " + example + ")");
-            }
-        } catch (const error& e) {
-            db.batch("ROLLBACK TO SAVEPOINT driftless_check; RELEASE SAVEPOINT driftless_check");
-            if (lock_timed_out(e)) throw;
-            // Class 22 (data exception): a value the new type cannot hold; the ALTER would fail.
-            if (e.sqlstate().rfind("22", 0) == 0) {
-                impossible.push_back("changing " + where + " from " + s.from + " to " + s.to +
-                                     " fails for values already there: " + e.what());
-            } else {
-                problems.push_back("changing " + where + " from " + s.from + " to " + s.to +
-                                   " could not be checked value by value: " + e.what());
-            }
-        }
-    } else if ((s.kind == step_kind::add_check || s.kind == step_kind::add_unique) && !renames_columns) {
-        // What the new constraint would refuse among the rows already there (a value an
-        // enum no longer names, duplicates): the ALTER would fail on them.
-        std::string sql;
-        if (s.kind == step_kind::add_check) {
-            sql = "SELECT count(*) FROM " + table + " WHERE NOT (" + s.to + ")";
-        } else if (const unique_info* u = by_name(tc.after.uniques, s.subject)) {
-            std::string cols, present;
-            for (const auto& c : u->columns) {
-                const std::string qc = quote_identifier(c, dialect::postgresql);
-                cols += (cols.empty() ? "" : ", ") + qc;
-                present += (present.empty() ? "" : " AND ") + qc + " IS NOT NULL";  // NULLs never collide
-            }
-            sql = "SELECT coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM " + table + " WHERE " + present +
-                  " GROUP BY " + cols + " HAVING count(*) > 1) d";
-        }
-        if (sql.empty()) return;
-        db.execute("SAVEPOINT driftless_check");
-        try {
-            const auto n = count(db, sql);
-            db.execute("RELEASE SAVEPOINT driftless_check");
-            if (n != 0)
-                impossible.push_back(thousands(n) + " rows of " + tc.before.name +
-                                     (s.kind == step_kind::add_check ? " do not satisfy the new check " + s.subject + " (" + s.to + ")"
-                                                                     : " share a value of the new unique key " + s.subject));
-        } catch (const error& e) {
-            db.batch("ROLLBACK TO SAVEPOINT driftless_check; RELEASE SAVEPOINT driftless_check");
-            if (lock_timed_out(e)) throw;
-        }
-    }
-}
-
 /// Remember, for each table of `desired`, how the catalog now spells the defaults, checks and
 /// index predicates the models wrote (see expressions_table). Replaces the rows of those tables
 /// and of the names they had before the plan.
@@ -228,27 +147,6 @@ inline void remember_expressions(const connection& db, const schema& desired, co
     if (!sql.empty()) db.batch(sql);
 }
 
-
-/// The advisory lock's transaction (or the lease's), rolled back unless committed.
-class pg_lock final : public engine_lock {
-public:
-    pg_lock(const connection& db, std::optional<driftless::detail::lease>& held) : db_(db), held_(held) {}
-    ~pg_lock() override {
-        roll_back_quietly();
-        held_.reset();  // released after the transaction ends, never before
-    }
-    void commit() override {
-        if (held_) held_->check();
-        db_.execute("COMMIT");
-    }
-    void roll_back() override { db_.execute("ROLLBACK"); }
-
-private:
-    void roll_back_quietly() noexcept { detail::roll_back(db_); }
-
-    const connection& db_;
-    std::optional<driftless::detail::lease>& held_;
-};
 
 }  // namespace detail
 
@@ -273,7 +171,17 @@ public:
                         std::string(what) + " runs its own transaction (under the migration lock); call it outside yours");
         const bool lease_it = detail::uses_lease(db_);
         lease_.reset();
-        auto held = std::make_unique<detail::pg_lock>(db_, lease_);
+        const connection& db = db_;  // the advisory lock's transaction (or the lease's), rolled back unless committed
+        auto held = std::make_unique<transaction_lock>(
+            [&db, this] {
+                if (lease_) lease_->check();
+                db.execute("COMMIT");
+            },
+            [&db] { db.execute("ROLLBACK"); },
+            [&db, this](bool) {
+                detail::roll_back(db);
+                lease_.reset();  // released after the transaction ends, never before
+            });
         if (lease_it) lease_.emplace(std::make_unique<detail::lease_store>(db_), lock.timeout, db_.options().lease_duration, name());
         held->history_existed = detail::begin_locked(db_, lock.timeout, !lease_it);
         return held;
@@ -298,7 +206,6 @@ public:
         return driftless::detail::history_rows(
             db_.execute("SELECT " + std::string(driftless::detail::history_columns) + " FROM " + table + " ORDER BY version"));
     }
-    void create_history() override { db_.execute(history_table_sql(dialect::postgresql)); }
 
     [[nodiscard]] model_set prepare_models(const schema& models, std::string source) const override {
         check_model_fragments(models, dialect::postgresql);

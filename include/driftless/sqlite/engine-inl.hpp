@@ -1,7 +1,7 @@
 // driftless — definitions of the SQLite engine (see <driftless/engine.hpp>): BEGIN IMMEDIATE as the
 // cross-process lock (a SAVEPOINT inside the caller's transaction), the catalog through PRAGMAs,
 // the 12-step rebuild with foreign keys off outside the transaction and foreign_key_check before
-// COMMIT, type changes checked value by value, and the start-up fast path.
+// COMMIT, type changes checked value by value (sqlite/losses.hpp), and the start-up fast path.
 #ifndef DRIFTLESS_SQLITE_ENGINE_INL_HPP
 #define DRIFTLESS_SQLITE_ENGINE_INL_HPP
 
@@ -26,6 +26,7 @@
 #include <driftless/schema.hpp>
 #include <driftless/sqlite/connection.hpp>
 #include <driftless/sqlite/introspect.hpp>
+#include <driftless/sqlite/losses.hpp>
 #include <driftless/sqlite/render.hpp>
 
 namespace driftless::sqlite {
@@ -97,67 +98,6 @@ inline error foreign_keys_left_off(std::string_view what) {
                  "memory?); run PRAGMA foreign_keys = ON or reopen the connection");
 }
 
-/// What copying a column into a column of another declared type would do to its values.
-struct conversion_check {
-    std::int64_t non_null = 0;
-    std::int64_t altered = 0;  ///< values that would not keep their value (see check_conversion)
-    std::string example;       ///< the least such value as SQL's quote() writes it (deterministic)
-};
-
-/// Counts the values of `table`.`column` (both quoted) that a rebuild copying them as they are
-/// (no CAST) into a column declared `to` would alter. SQLite applies the new column's affinity on
-/// insert, so the values go through a scratch table with the old and the new declared types, which
-/// lets SQLite itself decide: a value is kept when, stored under the new type, it has the storage
-/// class that type stands for (INTEGER, REAL, TEXT; INTEGER or REAL for NUMERIC; anything for
-/// BLOB) and, stored back under the old type, equals the original in type and value. So 42 -> '42'
-/// and '42' -> 42 are kept; 'abc' -> INTEGER, 1.5 -> INTEGER, a blob -> TEXT and an integer beyond
-/// 2^53 -> REAL are altered.
-inline conversion_check check_conversion(const connection& db, const std::string& table, const std::string& column,
-                                         const std::string& from, const std::string& to) {
-    using driftless::detail::sqlite_affinity;
-    db.execute("CREATE TEMP TABLE _driftless_probe (old " + from + ", new " + to + ", back " + from + ")");
-    conversion_check out;
-    try {
-        db.execute("INSERT INTO temp._driftless_probe (old, new) SELECT " + column + ", " + column + " FROM " + table +
-                   " WHERE " + column + " IS NOT NULL");
-        db.execute("UPDATE temp._driftless_probe SET back = new");
-        std::string fits;
-        switch (sqlite_affinity(to)) {
-            case 'I': fits = "typeof(new) = 'integer'"; break;
-            case 'R': fits = "typeof(new) = 'real'"; break;
-            case 'T': fits = "typeof(new) = 'text'"; break;
-            case 'N':
-                fits = "typeof(new) IN ('integer', 'real')";
-                // DATE and TIMESTAMP columns hold ISO-8601 text (driftless's defaults write it, and
-                // SQLite's date functions read it): such text fits when it is a real date or time.
-                if (driftless::detail::normalize_sql(to) == "date") {
-                    fits += " OR (typeof(new) = 'text' AND new IS date(new, '+0 days'))";
-                } else if (driftless::detail::normalize_sql(to) == "timestamp") {
-                    fits += " OR (typeof(new) = 'text' AND substr(new, 1, 19) IS datetime(substr(new, 1, 19), '+0 days') AND "
-                            "(length(new) = 19 OR (substr(new, 20, 1) = '.' AND length(new) BETWEEN 21 AND 29 AND "
-                            "substr(new, 21) NOT GLOB '*[^0-9]*')))";
-                }
-                break;
-            default: fits = "true"; break;
-        }
-        const std::string altered = "NOT ((" + fits + ") AND typeof(back) = typeof(old) AND back = old)";
-        auto st = db.prepare("SELECT count(*), sum(" + altered + "), (SELECT quote(old) FROM temp._driftless_probe WHERE " +
-                             altered + " ORDER BY 1 LIMIT 1) FROM temp._driftless_probe");
-        if (st.step()) {
-            out.non_null = st.integer(0);
-            out.altered = st.integer(1);
-            out.example = st.text(2);
-            if (out.example.size() > 40) out.example = out.example.substr(0, 37) + "...";
-        }
-    } catch (...) {
-        db.try_execute("DROP TABLE IF EXISTS temp._driftless_probe");
-        throw;
-    }
-    db.execute("DROP TABLE temp._driftless_probe");
-    return out;
-}
-
-
 /// The fast-path record: the database's schema_version and the models' fingerprint as of the last
 /// time driftless verified that they match. Row changes do not move schema_version; any DDL does.
 inline constexpr std::string_view state_table_sql =
@@ -210,29 +150,6 @@ inline std::vector<std::string> split_statements(std::string_view script) {
     return runner::texts(driftless::detail::split_sql(script, dialect::sqlite));
 }
 
-/// BEGIN IMMEDIATE (or the savepoint), rolled back unless committed.
-class sqlite_lock final : public engine_lock {
-public:
-    sqlite_lock(const connection& db, bool savepoint) : db_(db), savepoint_(savepoint) {}
-    ~sqlite_lock() override {
-        if (open_) detail::roll_back(db_, savepoint_);
-    }
-    void commit() override {
-        db_.execute(savepoint_ ? "RELEASE driftless_migrate" : "COMMIT");
-        open_ = false;
-    }
-    void roll_back() override {
-        if (!detail::roll_back(db_, savepoint_))
-            throw error(errc::engine, "driftless.sqlite.rollback", "could not end driftless's transaction");
-        open_ = false;
-    }
-
-private:
-    const connection& db_;
-    bool savepoint_;
-    bool open_ = true;
-};
-
 }  // namespace detail
 
 /// What the fast path compares: SHA-256 of the models' SQLite DDL (and of the format's version).
@@ -277,7 +194,16 @@ public:
         const bool savepoint = caller_transaction && (op == operation::migrate || op == operation::generate);
         detail::take_lock(db_, savepoint ? "SAVEPOINT driftless_migrate" : "BEGIN IMMEDIATE",
                           op == operation::apply_file ? std::string_view("applying a migration file") : what);
-        auto held = std::make_unique<detail::sqlite_lock>(db_, savepoint);
+        const connection& db = db_;  // BEGIN IMMEDIATE (or the savepoint), rolled back unless committed
+        auto held = std::make_unique<transaction_lock>(
+            [&db, savepoint] { db.execute(savepoint ? "RELEASE driftless_migrate" : "COMMIT"); },
+            [&db, savepoint] {
+                if (!detail::roll_back(db, savepoint))
+                    throw error(errc::engine, "driftless.sqlite.rollback", "could not end driftless's transaction");
+            },
+            [&db, savepoint](bool open) {
+                if (open) detail::roll_back(db, savepoint);
+            });
         if (op == operation::migrate) {
             held->history_existed = detail::has_table(db_, "_driftless_state");
             db_.execute(history_table_sql(dialect::sqlite));
@@ -287,8 +213,6 @@ public:
         }
         return held;
     }
-    [[nodiscard]] bool retryable(const error&) const noexcept override { return false; }
-    [[nodiscard]] error busy(const error& last, int, const lock_options&, std::string_view) const override { return last; }
 
     schema read_catalog() override { return introspect(db_); }
     std::vector<migration_record> read_history() override {
@@ -302,7 +226,6 @@ public:
         }
         return out;
     }
-    void create_history() override { db_.execute(history_table_sql(dialect::sqlite)); }
 
     [[nodiscard]] model_set prepare_models(const schema& models, std::string source) const override {
         return {models, std::move(source), {}, {}};
@@ -321,15 +244,8 @@ public:
         out.rebuild = std::any_of(rendered.begin(), rendered.end(), [](const table_statements& t) { return t.rebuild; });
         return out;
     }
-    void check_step(const migration_plan&, const table_change& tc, const step& s, const std::string& column,
-                    std::vector<std::string>& problems, std::vector<std::string>&) override {
-        if (s.kind != step_kind::change_type || s.level != safety::lossy) return;
-        const detail::conversion_check c = detail::check_conversion(db_, quote_identifier(tc.before.name, dialect::sqlite),
-                                                                    quote_identifier(column, dialect::sqlite), s.from, s.to);
-        if (c.altered != 0)
-            problems.push_back("changing " + tc.before.name + "." + column + " from " + s.from + " to " + s.to + " would alter " +
-                               driftless::detail::thousands(c.altered) + " of " + driftless::detail::thousands(c.non_null) +
-                               " non-null values (e.g. " + c.example + ")");
+    std::optional<altered_values> probe_type_change(const table_change& tc, const step& s, const std::string& column) override {
+        return detail::type_change_values(db_, tc, s, column);
     }
     std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool live) override {
         const migration_plan back = diff(driftless::detail::reverse_target(p), live ? introspect(db_) : desired, dialect::sqlite);
