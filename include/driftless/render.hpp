@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <limits>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <optional>
 #include <vector>
 
 #include <driftless/config.hpp>

@@ -25,10 +25,14 @@ namespace driftless::detail {
 /// Runs one "SELECT count(*), count(c1), ..." and returns its `n` values.
 using row_counter = std::function<std::vector<std::int64_t>(const std::string& sql, std::size_t n)>;
 
-/// The problem a type change's probe found (engine::probe_type_change).
+/// An example value as a message shows it: longer than 40 bytes, cut to 37 and "...".
+inline std::string shown_example(const std::string& value) { return value.size() > 40 ? value.substr(0, 37) + "..." : value; }
+
+/// The problem a type change's probe found (engine::probe_type_change, PostgreSQL's check_step).
 inline std::string altered_values_problem(const table_change& tc, const std::string& column, const step& s, const altered_values& a) {
+    const std::string example = shown_example(a.example);
     return "changing " + tc.before.name + "." + column + " from " + s.from + " to " + s.to + " would alter " + thousands(a.altered) +
-           " of " + thousands(a.total) + " non-null values (e.g. " + a.example + ")";
+           " of " + thousands(a.total) + " non-null values (e.g. " + example + ")";
 }
 
 /// Rows and non-null values of the tables a script mentions: what measure() took before it ran.

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include <driftless/detail/losses.hpp>
 #include <driftless/detail/sql_tokens.hpp>
 #include <driftless/detail/text.hpp>
 #include <driftless/engine.hpp>
@@ -141,9 +142,7 @@ inline std::optional<altered_values> probe_type_change(const connection& db, con
                                     " WHERE " + differs + " ORDER BY 1 LIMIT 1) FROM " + scratch);
         db.execute("DROP TEMPORARY TABLE " + scratch);
         if (r.rows() == 1 && r.integer(0, 1) != 0) {
-            std::string example = r.text(0, 2);
-            if (example.size() > 40) example = example.substr(0, 37) + "...";
-            out = altered_values{r.integer(0, 1), r.integer(0, 0), std::move(example)};
+            out = altered_values{r.integer(0, 1), r.integer(0, 0), r.text(0, 2)};
         }
     } catch (...) {
         try {
@@ -500,7 +499,7 @@ inline predicted_losses predict_losses(const connection& db, const schema& curre
                             if (const auto altered = probe_type_change(db, e->original, c->original, type, is_text_type(c->type)))
                                 out.problems.push_back("changing " + where + " to " + type + " would alter " +
                                                        driftless::detail::thousands(altered->altered) + " of " + driftless::detail::thousands(altered->total) +
-                                                       " non-null values (e.g. " + altered->example + ")");
+                                                       " non-null values (e.g. " + driftless::detail::shown_example(altered->example) + ")");
                         } catch (const error& x) {
                             out.problems.push_back("changing " + where + " to " + type + " could not be checked value by value (" +
                                                    std::string(x.what()) + ")");

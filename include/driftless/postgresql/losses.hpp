@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <driftless/detail/losses.hpp>
 #include <driftless/detail/text.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/migrate.hpp>
@@ -51,13 +52,8 @@ inline void check_step(const connection& db, const migration_plan& p, const tabl
                                       {});
             db.execute("RELEASE SAVEPOINT driftless_check");
             const std::int64_t altered = r.integer(0, 1);
-            if (altered != 0) {
-                std::string example = r.text(0, 2);
-                if (example.size() > 40) example = example.substr(0, 37) + "...";
-                problems.push_back("changing " + where + " from " + s.from + " to " + s.to + " would alter " +
-                                   thousands(altered) + " of " + thousands(r.integer(0, 0)) +
-                                   " non-null values (e.g. " + example + ")");
-            }
+            if (altered != 0)
+                problems.push_back(driftless::detail::altered_values_problem(tc, column, s, {altered, r.integer(0, 0), r.text(0, 2)}));
         } catch (const error& e) {
             db.batch("ROLLBACK TO SAVEPOINT driftless_check; RELEASE SAVEPOINT driftless_check");
             if (lock_timed_out(e)) throw;

@@ -69,7 +69,6 @@ inline conversion_check check_conversion(const connection& db, const std::string
             out.non_null = st.integer(0);
             out.altered = st.integer(1);
             out.example = st.text(2);
-            if (out.example.size() > 40) out.example = out.example.substr(0, 37) + "...";
         }
     } catch (...) {
         db.try_execute("DROP TABLE IF EXISTS temp._driftless_probe");
