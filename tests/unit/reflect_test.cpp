@@ -2,11 +2,20 @@
 // Boost.Describe, and default table names.
 #include <doctest/doctest.h>
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <boost/describe/class.hpp>
+#include <boost/pfr/core.hpp>
+#include <boost/pfr/tuple_size.hpp>
 
 #include <driftless/reflect.hpp>
 #include <driftless/table.hpp>
@@ -79,6 +88,62 @@ TEST_CASE("reflect: PFR reads field names of a plain aggregate at compile time")
     static_assert(dd::field_index<dd::pfr_tag>(&rt::Plain::_under) == 2);
     static_assert(dd::field_index<dd::pfr_tag>(&rt::Plain::alpha) == 0);
     CHECK(std::string(dd::field_name<rt::Plain, 3>) == "CamelCase");
+}
+
+namespace count_cases {
+struct NoDefault {
+    explicit NoDefault(int v) : value(v) {}
+    int value;
+};
+struct Inner {
+    int a;
+    int b;
+};
+struct Awkward {  // every field default-initialisable: counted upwards
+    const int fixed = 3;
+    std::optional<std::string> maybe;
+    std::unique_ptr<int> owned;
+    Inner nested;
+    std::array<int, 3> three;
+    std::vector<std::byte> bytes;
+};
+struct WithReference {  // not T{}: Boost.PFR's own search
+    int& ref;
+    double d;
+};
+struct WithNoDefault {  // not T{}: Boost.PFR's own search
+    std::string s;
+    NoDefault n;
+};
+struct One {
+    std::int64_t id;
+};
+template <class T, std::size_t... I>
+constexpr bool same_types_as_pfr(std::index_sequence<I...> /*fields*/) {
+    return (std::is_same_v<dd::field_type_t<T, I>, boost::pfr::tuple_element_t<I, T>> && ...);
+}
+template <class T>
+constexpr bool same_as_pfr() {
+    return dd::field_count<T> == boost::pfr::tuple_size_v<T> &&
+           same_types_as_pfr<T>(std::make_index_sequence<dd::field_count<T>>{});
+}
+}  // namespace count_cases
+
+TEST_CASE("reflect: the field count and field types agree with Boost.PFR's own on awkward aggregates") {
+    namespace cc = count_cases;
+    static_assert(dd::field_count<cc::Awkward> == 6);
+    static_assert(dd::field_count<cc::WithReference> == 2);
+    static_assert(dd::field_count<cc::WithNoDefault> == 2);
+    static_assert(dd::field_count<cc::One> == 1);
+    static_assert(cc::same_as_pfr<cc::Awkward>());
+    static_assert(cc::same_as_pfr<cc::WithReference>());
+    static_assert(cc::same_as_pfr<cc::WithNoDefault>());
+    static_assert(cc::same_as_pfr<cc::One>());
+    static_assert(cc::same_as_pfr<rt::Plain>());
+    static_assert(cc::same_as_pfr<rt::InAnonymous>());
+    static_assert(std::is_same_v<dd::field_type_t<cc::Awkward, 0>, const int>);
+    static_assert(dd::field_name<cc::Awkward, 1> == "maybe");
+    CHECK(dd::field_name<cc::WithNoDefault, 1> == "n");
 }
 
 TEST_CASE("reflect: Describe reads private and inherited members") {

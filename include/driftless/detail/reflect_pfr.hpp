@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <boost/pfr/core.hpp>
@@ -19,12 +20,51 @@
 
 namespace driftless::detail::pfr_engine {
 
+// The field count. Boost.PFR finds it by a binary search whose first probe is an aggregate
+// initialisation with sizeof(T) * CHAR_BIT / 2 arguments (about 860 for a 12-column row):
+// cheap to write, dear to compile, and most of the cost of reflecting a schema. A type whose
+// every field can be initialised from {} (`T{}` is valid: the common case) accepts T{x1..xk} for
+// every k up to its field count and for none above, so counting up from 0 finds it in count + 1
+// small probes. Other aggregates (a reference field, a field without a default constructor) are
+// left to Boost.PFR's own search. Either way the count is checked by the structured binding that
+// Boost.PFR writes for exactly that many fields, and a base class is refused as Boost.PFR does.
+template <class T, std::size_t N>
+concept initialisable_with = requires {
+    boost::pfr::detail::enable_if_constructible_helper<T>(std::make_index_sequence<N>{});  // Boost.PFR's own probe
+};
+
+template <class T, std::size_t N>
+consteval std::size_t count_up() noexcept {
+    if constexpr (initialisable_with<T, N + 1>) {
+        return count_up<T, N + 1>();
+    } else {
+        return N;
+    }
+}
+
 template <class T>
-inline constexpr std::size_t field_count = boost::pfr::tuple_size_v<T>;
+consteval std::size_t count_fields() noexcept {
+    if constexpr (std::is_aggregate_v<T> && !std::is_union_v<T> && !std::is_empty_v<T> && requires { T{}; }) {
+        constexpr std::size_t n = count_up<T, 0>();
+        boost::pfr::detail::assert_first_not_base<T>(std::make_index_sequence<n>{});
+        return n;
+    } else {
+        return boost::pfr::tuple_size_v<T>;
+    }
+}
+
+template <class T>
+inline constexpr std::size_t field_count = count_fields<T>();
+
+/// The fields of `value` as Boost.PFR's tuple of references, without its count search.
+template <class T>
+constexpr auto tie(T& value) noexcept {
+    return boost::pfr::detail::tie_as_tuple(value, boost::pfr::detail::size_t_<field_count<std::remove_cv_t<T>>>{});
+}
 
 template <class T, std::size_t I>
 struct field_type {
-    using type = boost::pfr::tuple_element_t<I, T>;
+    using type = std::remove_reference_t<decltype(boost::pfr::detail::sequence_tuple::get<I>(tie(std::declval<T&>())))>;
 };
 
 // An object that is declared and never defined: only its address and the addresses of its
@@ -41,19 +81,17 @@ struct wrapper {
 template <class T>
 extern const wrapper<T> fake_object;
 
-template <class T, std::size_t I>
-constexpr const void* field_address() noexcept {
-    return std::addressof(boost::pfr::detail::sequence_tuple::get<I>(
-        boost::pfr::detail::tie_as_tuple(fake_object<T>.value)));
-}
-
-/// Index of the field a member pointer designates: compares addresses inside the fake object.
+/// Index of the field a member pointer designates: compares addresses inside the fake object,
+/// over one tuple of references to its fields.
 template <class T, class M>
 constexpr std::size_t field_index(M T::*member) noexcept {
     const void* target = std::addressof(fake_object<T>.value.*member);
+    const auto fields = tie(fake_object<T>.value);
     std::size_t found = static_cast<std::size_t>(-1);
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        static_cast<void>(((field_address<T, I>() == target ? (found = I, true) : false) || ...));
+        static_cast<void>(
+            ((std::addressof(boost::pfr::detail::sequence_tuple::get<I>(fields)) == target ? (found = I, true) : false) ||
+             ...));
     }(std::make_index_sequence<field_count<T>>{});
     return found;
 }
@@ -93,8 +131,7 @@ consteval std::string_view extract_field_name(std::string_view pretty) {
 template <class T, std::size_t I>
 consteval auto stored_field_name() {
     constexpr std::string_view name = extract_field_name(pretty_name_of<pointer_box{
-        std::addressof(boost::pfr::detail::sequence_tuple::get<I>(
-            boost::pfr::detail::tie_as_tuple(fake_object<T>.value)))}>());
+        std::addressof(boost::pfr::detail::sequence_tuple::get<I>(tie(fake_object<T>.value)))}>());
     fixed_string<name.size()> out;
     for (char c : name) out.data[out.size++] = c;
     return out;

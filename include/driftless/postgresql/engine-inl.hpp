@@ -46,12 +46,17 @@ public:
     explicit lease_store(const connection& db) : session_(connect(db.conninfo(), db.options())) {
         table_ = own_table(session_, lease_table);
         session_.execute("SET client_min_messages = warning");
-        try {  // two sessions creating it at once: one fails on the catalog's unique index
+        // Sessions creating it at once: IF NOT EXISTS is checked before the catalog rows are
+        // written, so a loser fails on a catalog unique index (23505), on the table's name
+        // (42P07) or on its row type's name (42710), depending on where the race is lost. The
+        // table is there either way.
+        try {
             session_.execute("CREATE TABLE IF NOT EXISTS " + table_ +
                              " (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, "
                              "expires_at TIMESTAMPTZ NOT NULL)");
         } catch (const error& e) {
-            if (e.sqlstate() != "23505" && e.sqlstate() != "42P07") throw;
+            const std::string& state = e.sqlstate();
+            if (state != "23505" && state != "42P07" && state != "42710") throw;
         }
     }
     bool take(const std::string& owner, std::chrono::seconds duration) override {
