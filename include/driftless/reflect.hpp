@@ -40,14 +40,12 @@ inline constexpr bool reflectable = std::is_class_v<T> && !std::is_union_v<T> &&
                                     (std::is_same_v<Engine, describe_tag> ? describe_engine::is_described<T>
                                                                           : std::is_aggregate_v<T>);
 
+// Each seam below is a variable template with one partial specialisation per engine (no
+// lambda per model and field: with hundreds of fields, each closure type is compile time).
 template <class T, class Engine = default_engine<T>>
-inline constexpr std::size_t field_count = [] {
-    if constexpr (std::is_same_v<Engine, describe_tag>) {
-        return describe_engine::field_count<T>;
-    } else {
-        return pfr_engine::field_count<T>;
-    }
-}();
+inline constexpr std::size_t field_count = pfr_engine::field_count<T>;
+template <class T>
+inline constexpr std::size_t field_count<T, describe_tag> = describe_engine::field_count<T>;
 
 template <class T, std::size_t I, class Engine = default_engine<T>>
 using field_type_t = typename std::conditional_t<std::is_same_v<Engine, describe_tag>,
@@ -55,13 +53,9 @@ using field_type_t = typename std::conditional_t<std::is_same_v<Engine, describe
                                                  pfr_engine::field_type<T, I>>::type;
 
 template <class T, std::size_t I, class Engine = default_engine<T>>
-inline constexpr std::string_view field_name = [] {
-    if constexpr (std::is_same_v<Engine, describe_tag>) {
-        return describe_engine::field_name<T, I>;
-    } else {
-        return pfr_engine::field_name<T, I>;
-    }
-}();
+inline constexpr std::string_view field_name = pfr_engine::field_name<T, I>;
+template <class T, std::size_t I>
+inline constexpr std::string_view field_name<T, I, describe_tag> = describe_engine::field_name<T, I>;
 
 /// Index of the field `member` designates, or size_t(-1) when the engine does not see it.
 template <class Engine, class T, class M>
@@ -77,26 +71,37 @@ constexpr std::size_t field_index(M T::*member) {
 //   g++: "... [with T = app::OrderLine]", clang++: "... [T = app::OrderLine]".
 template <class T>
 consteval std::string_view pretty_type_name() noexcept {
-    return __PRETTY_FUNCTION__;
+    return {__PRETTY_FUNCTION__, sizeof(__PRETTY_FUNCTION__) - 1};  // not counted: see reflect_pfr.hpp
 }
 
+// Plain character reads, as in reflect_pfr.hpp's extract_field_name.
 consteval std::string_view extract_type_name(std::string_view pretty) {
-    const std::size_t key = pretty.find("T = ");
-    std::size_t begin = key + 4;
+    const char* p = pretty.data();
+    const std::size_t size = pretty.size();
+    std::size_t begin = 0;
+    while (begin + 4 <= size && !(p[begin] == 'T' && p[begin + 1] == ' ' && p[begin + 2] == '=' && p[begin + 3] == ' '))
+        ++begin;
+    begin += 4;
     std::size_t end = begin;
     int depth = 0;
     std::size_t last_scope = begin;
-    for (; end < pretty.size(); ++end) {
-        const char c = pretty[end];
-        if (c == '<' || c == '(') ++depth;
-        else if (c == '>' || c == ')') --depth;
-        else if (depth == 0 && (c == ';' || c == ']')) break;
-        else if (depth == 0 && c == ':' && end + 1 < pretty.size() && pretty[end + 1] == ':') last_scope = end + 2;
+    std::size_t angle = size;  // the first '<' at depth 0 after the last "::"
+    for (; end < size; ++end) {
+        const char c = p[end];
+        if (c == '<' || c == '(') {
+            if (depth == 0 && c == '<' && angle == size) angle = end;
+            ++depth;
+        } else if (c == '>' || c == ')') {
+            --depth;
+        } else if (depth == 0 && (c == ';' || c == ']')) {
+            break;
+        } else if (depth == 0 && c == ':' && end + 1 < size && p[end + 1] == ':') {
+            last_scope = end + 2;
+            angle = size;
+        }
     }
-    std::string_view name = pretty.substr(last_scope, end - last_scope);
-    const std::size_t angle = name.find('<');
-    if (angle != std::string_view::npos) name = name.substr(0, angle);
-    return name;
+    if (angle < end) end = angle;
+    return {p + last_scope, end - last_scope};
 }
 
 template <class T>

@@ -258,24 +258,111 @@ constexpr const table_def& table_def_of();
 
 }  // namespace detail
 
+namespace detail {
+
+/// Everything a table spec holds but its columns, with the steps that do not depend on the
+/// model's type: compiled once, not once per model (the builders of table_spec<T> only turn
+/// member pointers into field indexes and call these).
+struct spec_base {
+    std::string_view name_;
+    std::string_view previous_name_{};
+    key_refs primary_key_{};
+    bool has_primary_key_ = false;
+    bool no_primary_key_ = false;
+    std::array<spec_unique, DRIFTLESS_MAX_UNIQUES> uniques_{};
+    std::size_t unique_count_ = 0;
+    std::array<spec_index, DRIFTLESS_MAX_INDEXES> indexes_{};
+    std::size_t index_count_ = 0;
+    std::array<spec_foreign_key, DRIFTLESS_MAX_FOREIGN_KEYS> foreign_keys_{};
+    std::size_t fk_count_ = 0;
+    std::array<check_def, DRIFTLESS_MAX_CHECKS> checks_{};
+    std::size_t check_count_ = 0;
+    spec_error error_{};
+
+    constexpr void fail(spec_errc code, std::string_view what) {
+        if (error_.code != spec_errc::ok) return;
+        error_.code = code;
+        error_.message.append("driftless: the spec of ").append_quoted(name_).append(" ").append(what);
+    }
+
+    constexpr void set_primary_key(const key_refs& columns) {
+        if (has_primary_key_) fail(spec_errc::two_primary_keys, "declares primary_key twice; keep one call");
+        has_primary_key_ = true;
+        primary_key_ = columns;
+    }
+
+    constexpr void add_unique(const key_refs& columns) {
+        if (unique_count_ == uniques_.size()) {
+            fail(spec_errc::too_many, "declares more unique constraints than DRIFTLESS_MAX_UNIQUES");
+        } else {
+            uniques_[unique_count_++] = spec_unique{{}, columns};
+        }
+    }
+
+    constexpr void add_index(std::string_view name, const index_options& options, const key_refs& columns) {
+        if (index_count_ == indexes_.size()) {
+            fail(spec_errc::too_many, "declares more indexes than DRIFTLESS_MAX_INDEXES");
+        } else {
+            indexes_[index_count_++] = spec_index{name, columns, options};
+        }
+    }
+
+    // target_field is the referenced member's index in its model, or size_t(-1) when that model's
+    // reflection does not see it.
+    constexpr void add_foreign_key(const key_refs& columns, const table_def& (*target)(), bool references_self,
+                                   std::size_t target_field, const fk_options& options) {
+        if (fk_count_ == foreign_keys_.size()) {
+            fail(spec_errc::too_many, "declares more foreign keys than DRIFTLESS_MAX_FOREIGN_KEYS");
+            return;
+        }
+        spec_foreign_key fk;
+        fk.name = options.name;
+        fk.columns = columns;
+        fk.target = target;
+        fk.references_self = references_self;
+        if (target_field == static_cast<std::size_t>(-1)) {
+            fail(spec_errc::unknown_member, "has a foreign_key to a member its model's reflection does not see");
+        } else {
+            fk.target_columns.items[0] = static_cast<std::uint16_t>(target_field);
+            fk.target_columns.count = 1;
+        }
+        fk.on_delete = options.on_delete;
+        fk.on_update = options.on_update;
+        foreign_keys_[fk_count_++] = fk;
+    }
+
+    constexpr void add_check(std::string_view name, std::string_view expression) {
+        if (check_count_ == checks_.size()) {
+            fail(spec_errc::too_many, "declares more checks than DRIFTLESS_MAX_CHECKS");
+        } else {
+            checks_[check_count_++] = check_def{name, expression};
+        }
+    }
+
+    constexpr void set_length(column_options& column, std::uint32_t n) {
+        if (n == 0) fail(spec_errc::bad_length, "sets a length of 0; give a positive length");
+        column.length = n;
+    }
+};
+
+}  // namespace detail
+
 /// The table spec, declared beside a struct (never inside it) by specialising
 /// customize::table<T>. Every call returns a new spec; everything is checked at compile time.
 template <class T>
-class table_spec {
+class table_spec : public detail::spec_base {
     using engine = detail::default_engine<T>;
     static constexpr std::size_t field_count = detail::field_count<T, engine>;
 
 public:
     /// A spec for T with table name `name` (default: snake_case of T's unqualified name).
-    constexpr explicit table_spec(std::string_view name = detail::default_table_name<T>) : name_(name) {}
+    constexpr explicit table_spec(std::string_view name = detail::default_table_name<T>) : spec_base{name} {}
 
     /// The primary key: one column, or several for a composite key.
     template <class... Cols>
     constexpr table_spec primary_key(Cols... cols) const {
         table_spec s = *this;
-        if (s.has_primary_key_) s.fail(spec_errc::two_primary_keys, "declares primary_key twice; keep one call");
-        s.has_primary_key_ = true;
-        s.primary_key_ = s.refs(cols...);
+        s.set_primary_key(s.refs(cols...));
         return s;
     }
 
@@ -299,11 +386,7 @@ public:
     template <class... Cols>
     constexpr table_spec unique(Cols... cols) const {
         table_spec s = *this;
-        if (s.unique_count_ == s.uniques_.size()) {
-            s.fail(spec_errc::too_many, "declares more unique constraints than DRIFTLESS_MAX_UNIQUES");
-        } else {
-            s.uniques_[s.unique_count_++] = detail::spec_unique{{}, s.refs(cols...)};
-        }
+        s.add_unique(s.refs(cols...));
         return s;
     }
 
@@ -318,11 +401,7 @@ public:
     template <class... Cols>
     constexpr table_spec index(std::string_view name, index_options options, Cols... cols) const {
         table_spec s = *this;
-        if (s.index_count_ == s.indexes_.size()) {
-            s.fail(spec_errc::too_many, "declares more indexes than DRIFTLESS_MAX_INDEXES");
-        } else {
-            s.indexes_[s.index_count_++] = detail::spec_index{name, s.refs(cols...), options};
-        }
+        s.add_index(name, options, s.refs(cols...));
         return s;
     }
 
@@ -337,30 +416,13 @@ public:
     constexpr table_spec foreign_key(M C::*column, M2 U::*references, fk_options options = {}) const {
         static_assert(std::is_class_v<U>, "driftless: foreign_key must reference a member of a model");
         table_spec s = *this;
-        if (s.fk_count_ == s.foreign_keys_.size()) {
-            s.fail(spec_errc::too_many, "declares more foreign keys than DRIFTLESS_MAX_FOREIGN_KEYS");
-            return s;
-        }
-        detail::spec_foreign_key fk;
-        fk.name = options.name;
-        fk.columns = s.refs(column);
         // A self-reference keeps no pointer: taking &table_def_of<T> inside T's own spec would
         // make clang instantiate T's descriptor while its spec is still being initialised.
-        if constexpr (std::is_same_v<U, T>) {
-            fk.references_self = true;
-        } else {
-            fk.target = &detail::table_def_of<U>;
-        }
-        const std::size_t target_field = detail::field_index<detail::default_engine<U>>(references);
-        if (target_field == static_cast<std::size_t>(-1)) {
-            s.fail(spec_errc::unknown_member, "has a foreign_key to a member its model's reflection does not see");
-        } else {
-            fk.target_columns.items[0] = static_cast<std::uint16_t>(target_field);
-            fk.target_columns.count = 1;
-        }
-        fk.on_delete = options.on_delete;
-        fk.on_update = options.on_update;
-        s.foreign_keys_[s.fk_count_++] = fk;
+        constexpr bool self = std::is_same_v<U, T>;
+        const table_def& (*target)() = nullptr;
+        if constexpr (!self) target = &detail::table_def_of<U>;
+        s.add_foreign_key(s.refs(column), target, self, detail::field_index<detail::default_engine<U>>(references),
+                          options);
         return s;
     }
 
@@ -370,11 +432,7 @@ public:
     /// A named CHECK constraint.
     constexpr table_spec check(std::string_view name, std::string_view expression) const {
         table_spec s = *this;
-        if (s.check_count_ == s.checks_.size()) {
-            s.fail(spec_errc::too_many, "declares more checks than DRIFTLESS_MAX_CHECKS");
-        } else {
-            s.checks_[s.check_count_++] = check_def{name, expression};
-        }
+        s.add_check(name, expression);
         return s;
     }
 
@@ -464,10 +522,7 @@ public:
     template <class M, class C>
     constexpr table_spec length(M C::*member, std::uint32_t n) const {
         table_spec s = *this;
-        if (auto i = s.field_of(member); i >= 0) {
-            if (n == 0) s.fail(spec_errc::bad_length, "sets a length of 0; give a positive length");
-            s.columns_[static_cast<std::size_t>(i)].length = n;
-        }
+        if (auto i = s.field_of(member); i >= 0) s.set_length(s.columns_[static_cast<std::size_t>(i)], n);
         return s;
     }
 
@@ -486,31 +541,11 @@ public:
         return s;
     }
 
-    // The state below is public only so that the spec is a structural literal type; read it
-    // through table_v<T>.
-    std::string_view name_;
-    std::string_view previous_name_{};
+    // The state below (and spec_base's) is public only so that the spec is a structural literal
+    // type; read it through table_v<T>.
     std::array<detail::column_options, field_count> columns_{};
-    detail::key_refs primary_key_{};
-    bool has_primary_key_ = false;
-    bool no_primary_key_ = false;
-    std::array<detail::spec_unique, DRIFTLESS_MAX_UNIQUES> uniques_{};
-    std::size_t unique_count_ = 0;
-    std::array<detail::spec_index, DRIFTLESS_MAX_INDEXES> indexes_{};
-    std::size_t index_count_ = 0;
-    std::array<detail::spec_foreign_key, DRIFTLESS_MAX_FOREIGN_KEYS> foreign_keys_{};
-    std::size_t fk_count_ = 0;
-    std::array<check_def, DRIFTLESS_MAX_CHECKS> checks_{};
-    std::size_t check_count_ = 0;
-    spec_error error_{};
 
 private:
-    constexpr void fail(spec_errc code, std::string_view what) {
-        if (error_.code != spec_errc::ok) return;
-        error_.code = code;
-        error_.message.append("driftless: the spec of ").append_quoted(name_).append(" ").append(what);
-    }
-
     template <class M, class C>
     constexpr std::int32_t field_of(M C::*member) {
         static_assert(std::is_base_of_v<C, T>, "driftless: this member pointer belongs to another struct");
@@ -604,6 +639,26 @@ consteval void require_supported_field() {
     }
 }
 
+/// What the reflection says about one field: its name, its column type, whether it is optional.
+struct field_info {
+    std::string_view name;
+    type_def type;
+    bool nullable = false;
+};
+
+// Every field of a model at once. The per-field diagnostic (which names the field and its type)
+// is instantiated only when some field has no column type.
+template <class T, std::size_t... I>
+consteval std::array<field_info, sizeof...(I)> make_field_infos(std::index_sequence<I...>) {
+    constexpr std::array<field_info, sizeof...(I)> infos{
+        field_info{field_name<T, I>, type_of<typename optional_traits<field_type_t<T, I>>::value_type>(),
+                   optional_traits<field_type_t<T, I>>::nullable}...};
+    if constexpr (!((infos[I].type.kind != type_kind::none) && ...)) {
+        (require_supported_field<T, I>(), ...);
+    }
+    return infos;
+}
+
 template <class T>
 struct table_storage {
     static constexpr std::size_t n = field_count<T>;
@@ -625,6 +680,25 @@ struct table_storage {
         if (error.code != spec_errc::ok) return;
         error.code = code;
         error.message.append("driftless: table ").append_quoted(name).append(": ").append(what).append_quoted(subject);
+    }
+
+    constexpr void fill_column(std::size_t i, const column_options& o, const field_info& f) {
+        column_def c;
+        c.field = f.name;
+        c.name = o.name.empty() ? c.field : o.name;
+        c.type = o.type_override.kind != type_kind::none ? o.type_override : f.type;
+        if (o.length != 0) {
+            if (c.type.kind == type_kind::text) {
+                c.type.length = o.length;
+            } else {
+                fail(spec_errc::bad_length, "sets a length on a column that is not a string: ", c.name);
+            }
+        }
+        if (f.nullable) c.flags |= column_flag::nullable;
+        if (o.auto_increment) c.flags |= column_flag::auto_increment;
+        c.default_value = o.default_value;
+        c.previous_name = o.previous_name;
+        columns[i] = c;
     }
 
     constexpr int find(std::string_view column) const {
@@ -652,35 +726,6 @@ struct table_storage {
     }
 };
 
-template <class T, std::size_t I, class Spec>
-consteval void fill_column(table_storage<T>& s, const Spec& spec) {
-    require_supported_field<T, I>();
-    using F = field_type_t<T, I>;
-    using traits = optional_traits<F>;
-    const column_options& o = spec.columns_[I];
-    column_def c;
-    c.field = field_name<T, I>;
-    c.name = o.name.empty() ? c.field : o.name;
-    c.type = o.type_override.kind != type_kind::none ? o.type_override : type_of<typename traits::value_type>();
-    if (o.length != 0) {
-        if (c.type.kind == type_kind::text) {
-            c.type.length = o.length;
-        } else {
-            s.fail(spec_errc::bad_length, "sets a length on a column that is not a string: ", c.name);
-        }
-    }
-    if (traits::nullable) c.flags |= column_flag::nullable;
-    if (o.auto_increment) c.flags |= column_flag::auto_increment;
-    c.default_value = o.default_value;
-    c.previous_name = o.previous_name;
-    s.columns[I] = c;
-}
-
-template <class T, class Spec, std::size_t... I>
-consteval void fill_columns(table_storage<T>& s, const Spec& spec, std::index_sequence<I...>) {
-    (fill_column<T, I>(s, spec), ...);
-}
-
 template <class T>
 consteval table_storage<T> make_storage() {
     static_assert(reflectable<T, default_engine<T>>,
@@ -691,7 +736,8 @@ consteval table_storage<T> make_storage() {
     s.name = spec.name_;
     s.previous_name = spec.previous_name_;
     s.error = spec.error_;
-    fill_columns(s, spec, std::make_index_sequence<table_storage<T>::n>{});
+    constexpr auto fields = make_field_infos<T>(std::make_index_sequence<table_storage<T>::n>{});
+    for (std::size_t i = 0; i < fields.size(); ++i) s.fill_column(i, spec.columns_[i], fields[i]);
 
     if (spec.has_primary_key_) {
         s.primary_key = s.resolve(spec.primary_key_, "primary_key");

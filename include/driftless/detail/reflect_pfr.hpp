@@ -2,6 +2,7 @@
 #ifndef DRIFTLESS_DETAIL_REFLECT_PFR_HPP
 #define DRIFTLESS_DETAIL_REFLECT_PFR_HPP
 
+#include <array>
 #include <cstddef>
 #include <memory>
 #include <string_view>
@@ -69,10 +70,12 @@ struct field_type {
 };
 
 // An object that is declared and never defined: only its address and the addresses of its
-// members are used, inside constant evaluation, so no T is ever constructed.
+// members are used, inside constant evaluation, so no T is ever constructed. It is not const, so
+// that its tuple of references is the same type as the one field_type reads (one instantiation
+// of Boost.PFR's tie per model, not two).
 template <class T>
 struct wrapper {
-    const T value;
+    T value;
 };
 #if defined(__clang__)
 #pragma clang diagnostic push
@@ -80,21 +83,31 @@ struct wrapper {
 #pragma clang diagnostic ignored "-Wundefined-internal"  // models in an anonymous namespace
 #endif
 template <class T>
-extern const wrapper<T> fake_object;
+extern wrapper<T> fake_object;
 
-/// Index of the field a member pointer designates: compares addresses inside the fake object,
-/// over one tuple of references to its fields.
+/// The fake object's fields as Boost.PFR's tuple of references, built once per model.
+template <class T>
+inline constexpr auto field_refs = tie(fake_object<T>.value);
+
+template <class T, std::size_t... I>
+consteval std::array<const void*, sizeof...(I)> addresses_of(std::index_sequence<I...>) {
+    return {static_cast<const void*>(std::addressof(boost::pfr::detail::sequence_tuple::get<I>(field_refs<T>)))...};
+}
+
+/// The address of each field inside the fake object, computed once per model.
+template <class T>
+inline constexpr std::array<const void*, field_count<T>> field_addresses =
+    addresses_of<T>(std::make_index_sequence<field_count<T>>{});
+
+/// Index of the field a member pointer designates: its address inside the fake object, looked
+/// up among the model's field addresses.
 template <class T, class M>
 constexpr std::size_t field_index(M T::*member) noexcept {
     const void* target = std::addressof(fake_object<T>.value.*member);
-    const auto fields = tie(fake_object<T>.value);
-    std::size_t found = static_cast<std::size_t>(-1);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        static_cast<void>(
-            ((std::addressof(boost::pfr::detail::sequence_tuple::get<I>(fields)) == target ? (found = I, true) : false) ||
-             ...));
-    }(std::make_index_sequence<field_count<T>>{});
-    return found;
+    for (std::size_t i = 0; i < field_addresses<T>.size(); ++i) {
+        if (field_addresses<T>[i] == target) return i;
+    }
+    return static_cast<std::size_t>(-1);
 }
 
 #if DRIFTLESS_USE_PFR_GET_NAME
@@ -105,7 +118,7 @@ inline constexpr std::string_view field_name = boost::pfr::get_name<I, T>();
 #else
 
 // The compiler spells a pointer to the field inside its description of this function, e.g.
-//   g++:     [with auto P = pointer_box<const long int*>{(& fake_object<User>.wrapper<User>::value.User::id)}]
+//   g++:     [with auto P = pointer_box<long int*>{(& fake_object<User>.wrapper<User>::value.User::id)}]
 //   clang++: [P = {&fake_object.value.id}]
 // The field name is the identifier just before the last '}'. The pointer is boxed because
 // clang 14 does not print a bare pointer-to-subobject template argument usefully.
@@ -116,33 +129,66 @@ struct pointer_box {
 template <class P>
 pointer_box(P) -> pointer_box<P>;
 
+// The length is taken from the array, not counted: counting it character by character in
+// constant evaluation was a large part of g++'s time and memory for a schema of many fields.
 template <auto Box>
 consteval std::string_view pretty_name_of() noexcept {
-    return __PRETTY_FUNCTION__;
+    return {__PRETTY_FUNCTION__, sizeof(__PRETTY_FUNCTION__) - 1};
 }
 
+// Plain character reads, no string_view member calls: g++ remembers every constant-evaluated
+// call with its arguments, and one call per character read of a few thousand names adds up.
 consteval std::string_view extract_field_name(std::string_view pretty) {
-    std::size_t end = pretty.rfind('}');
-    while (end != 0 && (pretty[end - 1] == ')' || pretty[end - 1] == ' ')) --end;
+    const char* p = pretty.data();
+    std::size_t end = pretty.size();
+    while (end != 0 && p[end - 1] != '}') --end;
+    if (end != 0) --end;
+    while (end != 0 && (p[end - 1] == ')' || p[end - 1] == ' ')) --end;
     std::size_t begin = end;
-    while (begin != 0 && is_ident_char(pretty[begin - 1])) --begin;
-    return pretty.substr(begin, end - begin);
+    while (begin != 0) {
+        const char c = p[begin - 1];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) break;
+        --begin;
+    }
+    return {p + begin, end - begin};
 }
 
 template <class T, std::size_t I>
-consteval auto stored_field_name() {
-    constexpr std::string_view name = extract_field_name(pretty_name_of<pointer_box{
-        std::addressof(boost::pfr::detail::sequence_tuple::get<I>(tie(fake_object<T>.value)))}>());
-    fixed_string<name.size()> out;
-    for (char c : name) out.data[out.size++] = c;
+consteval std::string_view raw_field_name() {
+    return extract_field_name(pretty_name_of<pointer_box{
+        std::addressof(boost::pfr::detail::sequence_tuple::get<I>(field_refs<T>))}>());
+}
+
+/// Every field name of a model in one buffer: one object per model, not one per field.
+template <std::size_t Bytes, std::size_t N>
+struct name_table {
+    char data[Bytes + 1]{};
+    std::size_t begin[N + 1]{};
+
+    [[nodiscard]] constexpr std::string_view operator[](std::size_t i) const {
+        return {data + begin[i], begin[i + 1] - begin[i]};
+    }
+};
+
+template <class T, std::size_t... I>
+consteval auto make_name_table(std::index_sequence<I...>) {
+    constexpr std::string_view names[] = {raw_field_name<T, I>()..., std::string_view{}};
+    name_table<(names[I].size() + ... + 0), sizeof...(I)> out;
+    std::size_t at = 0;
+    for (std::size_t k = 0; k < sizeof...(I); ++k) {
+        out.begin[k] = at;
+        const char* from = names[k].data();
+        for (std::size_t j = 0, n = names[k].size(); j < n; ++j) out.data[at++] = from[j];
+    }
+    out.begin[sizeof...(I)] = at;
     return out;
 }
 
-template <class T, std::size_t I>
-inline constexpr auto field_name_storage = stored_field_name<T, I>();
+template <class T>
+inline constexpr auto field_name_table = make_name_table<T>(std::make_index_sequence<field_count<T>>{});
 
 template <class T, std::size_t I>
-inline constexpr std::string_view field_name = field_name_storage<T, I>.view();
+inline constexpr std::string_view field_name = field_name_table<T>[I];
 
 #endif
 
