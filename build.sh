@@ -6,7 +6,8 @@
 #                        benchmarks, every public header on its own) and running ctest:
 #                          build/gcc    g++, Release
 #                          build/clang  clang++, Release (all but the reliability sweeps, which
-#                                       the other two builds run)
+#                                       the other two builds run, and the package tests, which
+#                                       the g++ Release build runs)
 #                          build/asan   g++, Debug, AddressSanitizer + UBSan (the crash sweep
 #                                       at 50 kill points per journal mode, not 200)
 #   ./build.sh bench     benchmarks/compile_time.sh (compile time and memory of C1)
@@ -109,8 +110,10 @@ run_tests() {
             # and an allocation failure at every point of a rebuild) test SQLite's journal and
             # driftless's transaction handling, which the compiler does not change; the g++
             # Release build runs them in full and the sanitizer build runs them under ASan and
-            # UBSan. Every other test runs here too.
-            ctest_args=(--label-exclude reliability)
+            # UBSan. The package tests (label "package": install, find_package, add_subdirectory)
+            # check CMake's packaging, which the compiler does not change either; the g++ Release
+            # build runs them. Every other test runs here too.
+            ctest_args=(--label-exclude "reliability|package")
         fi
         if [[ $name == asan ]]; then
             ctest_args=(--label-exclude package)
