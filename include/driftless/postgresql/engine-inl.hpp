@@ -46,11 +46,8 @@ public:
     explicit lease_store(const connection& db) : session_(connect(db.conninfo(), db.options())) {
         table_ = own_table(session_, lease_table);
         session_.execute("SET client_min_messages = warning");
-        // Sessions creating it at once: IF NOT EXISTS is checked before the catalog rows are
-        // written, so a loser fails on a catalog unique index (23505), on the table's name
-        // (42P07) or on its row type's name (42710), depending on where the race is lost. The
-        // table is there either way.
-        try {
+        try {  // sessions creating it at once: the losers fail on a catalog unique index (23505),
+               // the table's name (42P07) or its row type's name (42710); it is there either way
             session_.execute("CREATE TABLE IF NOT EXISTS " + table_ +
                              " (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, "
                              "expires_at TIMESTAMPTZ NOT NULL)");
