@@ -85,27 +85,38 @@ struct wrapper {
 template <class T>
 extern wrapper<T> fake_object;
 
-/// The fake object's fields as Boost.PFR's tuple of references, built once per model.
+// What refers to the fake object lives in functions evaluated at compile time, never in a
+// variable: a variable is emitted into the object file when its model has internal linkage (a
+// struct in an anonymous namespace) and the build does not optimise, and would then need the
+// fake object to exist. g++ evaluates each of these argument-less calls once per model and
+// remembers the result, so they cost what a variable would.
+
+/// The fake object's fields as Boost.PFR's tuple of references.
 template <class T>
-inline constexpr auto field_refs = tie(fake_object<T>.value);
+consteval auto field_refs() {
+    return tie(fake_object<T>.value);
+}
 
 template <class T, std::size_t... I>
 consteval std::array<const void*, sizeof...(I)> addresses_of(std::index_sequence<I...>) {
-    return {static_cast<const void*>(std::addressof(boost::pfr::detail::sequence_tuple::get<I>(field_refs<T>)))...};
+    const auto fields = field_refs<T>();
+    return {static_cast<const void*>(std::addressof(boost::pfr::detail::sequence_tuple::get<I>(fields)))...};
 }
 
-/// The address of each field inside the fake object, computed once per model.
+/// The address of each field inside the fake object.
 template <class T>
-inline constexpr std::array<const void*, field_count<T>> field_addresses =
-    addresses_of<T>(std::make_index_sequence<field_count<T>>{});
+consteval std::array<const void*, field_count<T>> field_addresses() {
+    return addresses_of<T>(std::make_index_sequence<field_count<T>>{});
+}
 
 /// Index of the field a member pointer designates: its address inside the fake object, looked
 /// up among the model's field addresses.
 template <class T, class M>
 constexpr std::size_t field_index(M T::*member) noexcept {
     const void* target = std::addressof(fake_object<T>.value.*member);
-    for (std::size_t i = 0; i < field_addresses<T>.size(); ++i) {
-        if (field_addresses<T>[i] == target) return i;
+    const std::array<const void*, field_count<T>> addresses = field_addresses<T>();
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+        if (addresses[i] == target) return i;
     }
     return static_cast<std::size_t>(-1);
 }
@@ -156,7 +167,7 @@ consteval std::string_view extract_field_name(std::string_view pretty) {
 template <class T, std::size_t I>
 consteval std::string_view raw_field_name() {
     return extract_field_name(pretty_name_of<pointer_box{
-        std::addressof(boost::pfr::detail::sequence_tuple::get<I>(field_refs<T>))}>());
+        std::addressof(boost::pfr::detail::sequence_tuple::get<I>(field_refs<T>()))}>());
 }
 
 /// Every field name of a model in one buffer: one object per model, not one per field.
