@@ -338,16 +338,29 @@ auto with_database(const settings& s, open_mode mode, bool* missing, F&& f) {
 #if DRIFTLESS_CLI_MYSQL
     if (u.scheme == "mysql") return f(mysql::connect(u.target));
 #endif
-    const bool file = u.target != ":memory:" && u.target.rfind("file:", 0) != 0;
-    std::error_code ec;
-    if (mode != open_mode::create && file && !std::filesystem::exists(u.target, ec)) {
+    if (mode == open_mode::create || u.target == ":memory:") return f(sqlite::open(u.target));
+    const auto absent = [&]() {
         if (mode == open_mode::plan) {
             if (missing != nullptr) *missing = true;
             return f(sqlite::open(":memory:"));
         }
         throw error(errc::usage, "driftless.cli.database", "database file '" + u.target + "' does not exist");
+    };
+    if (u.target.rfind("file:", 0) != 0) {
+        std::error_code ec;
+        if (!std::filesystem::exists(u.target, ec)) return absent();
+        return f(sqlite::open(u.target));
     }
-    return f(sqlite::open(u.target));
+    // A file: URI names its file inside (and may ask for mode=rwc): SQLite opens it without the
+    // right to create it, and a file that is not there is absent.
+    std::optional<sqlite::connection> db;
+    try {
+        db.emplace(sqlite::open(u.target, {.create = false}));
+    } catch (const error& e) {
+        if ((e.native_code() & 0xff) != SQLITE_CANTOPEN && e.native_code() != SQLITE_PERM) throw;
+    }
+    if (!db) return absent();
+    return f(*db);
 }
 
 // The command bodies are written once: the library's templates take any backend's connection.
@@ -577,6 +590,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     upgrade->add_flag("--out-of-order", out_of_order, "apply pending files older than the newest applied migration");
     upgrade->add_flag("--allow-data-loss", allow_data_loss, "run files that drop data");
     upgrade->add_flag("--dry-run", dry_run, "list what would run");
+    bool ignore_missing = false;
+    upgrade->add_flag("--ignore-missing", ignore_missing,
+                      "go on although an applied file is no longer in the directory, or a pending file repeats an applied one");
 
     std::string file;
     CLI::App* apply = sub("apply", "apply one migration file");
@@ -738,6 +754,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.allow_data_loss = allow_data_loss;
             o.out_of_order = out_of_order;
             o.dry_run = dry_run;
+            o.ignore_missing = ignore_missing;
             const apply_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
                 const auto progress = detail::progress_for(db, upgrade->parsed() ? "upgrade" : "apply");
                 return upgrade->parsed() ? detail::apply_migrations(db, s.migrations, o) : detail::apply_migration_file(db, file, o);

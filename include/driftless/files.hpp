@@ -102,6 +102,21 @@ inline bool looks_like_marker(std::string_view line) {
 
 }  // namespace detail
 
+/// The highest version a migration can have: 15 digits, far from std::int64_t's limit, so that
+/// "the next version" is always one more and file names stay readable.
+inline constexpr std::int64_t max_migration_version = 999'999'999'999'999;
+
+namespace detail {
+/// One more than `highest`; refused when that would pass max_migration_version.
+inline std::int64_t version_after(std::int64_t highest) {
+    if (highest >= max_migration_version)
+        throw error(errc::usage, "driftless.files.version_limit",
+                    "the highest version is " + std::to_string(highest) + "; no migration can follow it (versions go up to " +
+                        std::to_string(max_migration_version) + ")");
+    return highest + 1;
+}
+}  // namespace detail
+
 /// The version in a migration file's name: the digits before the first '_' of a name ending in
 /// ".sql" ("0003_add_karma.sql" -> 3); nothing when the name does not have that shape.
 inline std::optional<std::int64_t> file_version(std::string_view file_name) {
@@ -109,7 +124,7 @@ inline std::optional<std::int64_t> file_version(std::string_view file_name) {
     std::int64_t version = 0;
     std::size_t i = 0;
     for (; i < file_name.size() && file_name[i] >= '0' && file_name[i] <= '9'; ++i) {
-        if (version > 99'999'999'999'999) return std::nullopt;  // keeps the number in range
+        if (version > max_migration_version / 10) return std::nullopt;  // keeps the number in range
         version = version * 10 + (file_name[i] - '0');
     }
     if (i == 0 || (file_name[i] != '_' && i != file_name.size() - 4)) return std::nullopt;
@@ -132,21 +147,26 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
     const std::size_t digits = f.file_name.find_first_not_of("0123456789");
     f.name = digits < f.file_name.size() - 4 ? f.file_name.substr(digits + 1, f.file_name.size() - 4 - digits - 1) : "";
     f.checksum = migration_checksum(text);
-    const std::string normal = normalize_for_checksum(text);
     f.text = std::move(text);
+    // The sections keep the file's own bytes (a CR inside a string literal stays a CR); only the
+    // checksum reads the text with its line endings normalised. Lines end at LF, CRLF or a lone CR.
+    std::string_view raw = f.text;
+    if (raw.substr(0, 3) == "\xEF\xBB\xBF") raw.remove_prefix(3);
 
     enum { before, up, down } section = before;
     bool any_marker = false;
     std::string head;  // lines before the first marker: the up section when there is no marker
     std::size_t pos = 0;
     std::size_t line_number = 0;
-    while (pos < normal.size()) {
+    while (pos < raw.size()) {
         ++line_number;
-        std::size_t end = normal.find('\n', pos);
-        if (end == std::string::npos) end = normal.size();
-        const std::string_view line(normal.data() + pos, end - pos);
-        const std::string_view with_newline(normal.data() + pos, std::min(end + 1, normal.size()) - pos);
-        pos = end + 1;
+        std::size_t end = raw.find_first_of("\r\n", pos);
+        std::size_t next = end == std::string_view::npos ? raw.size() : end + 1;
+        if (end == std::string_view::npos) end = raw.size();
+        else if (raw[end] == '\r' && next < raw.size() && raw[next] == '\n') ++next;
+        const std::string_view line = raw.substr(pos, end - pos);
+        const std::string_view with_newline = raw.substr(pos, next - pos);
+        pos = next;
         if (detail::is_marker_line(line, up_marker)) {
             if (section != before)
                 throw error(errc::usage, "driftless.files.format",
@@ -324,7 +344,7 @@ inline std::string format_migration_file(const migration_file_text& f) {
 inline std::int64_t next_version(const std::vector<migration_file>& files, std::int64_t at_least = 0) {
     std::int64_t highest = at_least;
     for (const auto& f : files) highest = std::max(highest, f.version);
-    return highest + 1;
+    return detail::version_after(highest);
 }
 
 
@@ -334,6 +354,11 @@ struct apply_options {
     bool allow_data_loss = false;  ///< run files that drop tables or columns holding data (a file can
                                    ///< also say so itself: "-- driftless:allow-data-loss")
     bool dry_run = false;          ///< say what would run; change nothing
+    /// apply_migrations: go on although an applied file is no longer in the directory (removed on
+    /// purpose) or a pending file has the same content as an applied one. Without it, both stop
+    /// the run: the first is a renamed, renumbered or wrong directory, the second a file that
+    /// would run a second time under a new number.
+    bool ignore_missing = false;
     std::chrono::milliseconds lock_timeout{5000};  ///< as migrate_options::lock_timeout
     int lock_retries = 2;                          ///< as migrate_options::lock_retries
     statement_observer observer{};                 ///< sees every statement the files run
@@ -367,6 +392,32 @@ inline std::string changed_message(const migration_file& f, const migration_reco
 /// (errc::checksum_mismatch), when its version is taken by a migration of another kind, or when a
 /// pending file is older than the newest applied migration and options.out_of_order is not set.
 /// Rows rolled back do not count as applied. Files at or below the newest baseline are covered by it.
+/// For a whole directory of files: refuse when an applied file is not among them (its version
+/// names a file that is gone: renamed, renumbered, deleted, or this is the wrong directory) or when
+/// a file not applied yet has the content of an applied one (a renumbered copy would run twice).
+inline void refuse_missing(const std::vector<migration_file>& files, const std::vector<migration_record>& history) {
+    const auto applied = [&](std::int64_t version) {
+        return std::any_of(history.begin(), history.end(), [&](const migration_record& r) { return r.version == version && !r.rolled_back(); });
+    };
+    for (const migration_record& r : history) {
+        if (r.rolled_back() || r.kind != "file") continue;
+        const auto same = std::find_if(files.begin(), files.end(), [&](const migration_file& f) {
+            return f.version != r.version && f.checksum == r.checksum && !applied(f.version);
+        });
+        if (same != files.end())
+            throw error(errc::usage, "driftless.files.renamed",
+                        "migration file '" + same->file_name + "' has the same content as version " + std::to_string(r.version) +
+                            " ('" + r.source + "'), which is applied; applying it would run it again. Give the file its "
+                            "old name back, or pass ignore_missing (--ignore-missing) if it is meant to run twice");
+        const bool here = std::any_of(files.begin(), files.end(), [&](const migration_file& f) { return f.version == r.version; });
+        if (!here)
+            throw error(errc::usage, "driftless.files.missing",
+                        "version " + std::to_string(r.version) + " ('" + r.source +
+                            "') is applied, but no file of the migrations directory has that version; restore it (or "
+                            "check the directory), or pass ignore_missing (--ignore-missing) if it was removed on purpose");
+    }
+}
+
 inline std::vector<const migration_file*> pending_files(const std::vector<migration_file>& files,
                                                         const std::vector<migration_record>& history,
                                                         const apply_options& options, apply_result* result = nullptr) {

@@ -64,7 +64,10 @@ inline bool starts_with_ci(std::string_view s, std::string_view prefix) {
 }
 
 inline void check_fragment(std::string_view what, std::string_view sql, dialect d) {
-    if (const char* p = fragment_problem(sql, d == dialect::sqlite)) bad_fragment(what, sql, p);
+    const fragment_rules rules = d == dialect::sqlite       ? fragment_rules::sqlite
+                                 : d == dialect::postgresql ? fragment_rules::postgresql
+                                                            : fragment_rules::mysql;
+    if (const char* p = fragment_problem(sql, rules)) bad_fragment(what, sql, p);
 }
 
 inline void append_real(std::string& out, double v) {

@@ -330,7 +330,7 @@ inline migration_record model_record(const model_set& m, const migrate_result& r
 inline std::int64_t next_version(const std::vector<migration_record>& history) {
     std::int64_t highest = 0;
     for (const auto& r : history) highest = std::max(highest, r.version);
-    return highest + 1;
+    return detail::version_after(highest);
 }
 
 /// Statements after the commit (PostgreSQL's concurrent index builds); a failure names the
@@ -682,10 +682,10 @@ inline void apply_recorded(engine& e, const checked_file& c, std::size_t from, b
 }
 
 /// Apply `files` (all of a directory, or one): one file per turn of the lock, every decision
-/// (what is pending, out of order, resumed) taken under it, so that concurrent upgrades and
-/// rollbacks never leave a hole in the history. `what` names the operation in refusals.
+/// (what is missing, pending, out of order, resumed) taken under it, so that concurrent upgrades
+/// and rollbacks never leave a hole in the history. `what` names the operation in refusals.
 DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<migration_file>& files, const apply_options& o,
-                                std::string_view what) {
+                                std::string_view what, bool whole_directory) {
     apply_result result;
     bool prepared = false;
     bool first = true;
@@ -710,6 +710,7 @@ DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<m
                         from = static_cast<std::size_t>(std::max<std::int64_t>(0, left.row.statements_done));
                     }
                 }
+                if (whole_directory && !o.ignore_missing) detail::refuse_missing(files, history);
                 apply_result seen;
                 std::vector<const migration_file*> pending = detail::pending_files(files, history, o, &seen);
                 if (first) {
@@ -765,7 +766,9 @@ DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<m
 
 /// Mark the database as being at `version` without running anything.
 DRIFTLESS_RUNTIME_INLINE void baseline(engine& e, std::int64_t version, const std::string& description, const lock_options& lock) {
-    if (version <= 0) throw error(errc::usage, "driftless.baseline.version", "a baseline version must be positive");
+    if (version <= 0 || version > max_migration_version)
+        throw error(errc::usage, "driftless.baseline.version",
+                    "a baseline version must be between 1 and " + std::to_string(max_migration_version));
     with_lock(e, lock, "baseline", operation::baseline, [&](engine_lock& held) {
         if (!e.transactional_ddl()) {
             refuse_any_unfinished(e, "baseline");
@@ -814,7 +817,7 @@ DRIFTLESS_RUNTIME_INLINE generate_result generate(engine& e, const model_set& m,
         apply.allow_data_loss = o.allow_data_loss;
         apply.lock_timeout = o.lock_timeout;
         apply.lock_retries = o.lock_retries;
-        apply_files(e, {read_migration_file(result.path)}, apply, "applying '" + result.path.filename().string() + "'");
+        apply_files(e, {read_migration_file(result.path)}, apply, "applying '" + result.path.filename().string() + "'", false);
         result.applied = true;
     }
     return result;

@@ -71,8 +71,10 @@ DRIFTLESS_RUNTIME_INLINE std::int64_t rollback(engine& e, const std::string& tab
 /// Apply `files` (all of a directory, or one): one file per turn of the lock, every decision
 /// (what is pending, out of order, resumed) taken under it, so that concurrent upgrades and
 /// rollbacks never leave a hole in the history. `what` names the operation in refusals.
+/// `whole_directory`: `files` is every file there is, so an applied file missing from it (or a
+/// pending copy of one) stops the run unless o.ignore_missing.
 DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<migration_file>& files, const apply_options& o,
-                                std::string_view what);
+                                std::string_view what, bool whole_directory);
 
 /// Mark the database as being at `version` without running anything.
 DRIFTLESS_RUNTIME_INLINE void baseline(engine& e, std::int64_t version, const std::string& description, const lock_options& lock);
@@ -165,7 +167,7 @@ template <database_connection Connection>
 apply_result apply_migration_file(const Connection& db, const std::filesystem::path& path, const apply_options& options = {}) {
     auto e = make_engine(db);
     const migration_file f = read_migration_file(path);
-    return runner::apply_files(*e, {f}, options, "applying '" + f.file_name + "'");
+    return runner::apply_files(*e, {f}, options, "applying '" + f.file_name + "'", false);
 }
 
 /// Every pending file of `dir`, in version order, each under its own turn of the lock. A pending
@@ -174,7 +176,7 @@ apply_result apply_migration_file(const Connection& db, const std::filesystem::p
 template <database_connection Connection>
 apply_result apply_migrations(const Connection& db, const std::filesystem::path& dir, const apply_options& options = {}) {
     auto e = make_engine(db);
-    return runner::apply_files(*e, read_migration_dir(dir), options, "upgrade");
+    return runner::apply_files(*e, read_migration_dir(dir), options, "upgrade", true);
 }
 
 /// The same for migrations embedded at build time (driftless_embed_migrations in CMake).
@@ -182,7 +184,7 @@ template <database_connection Connection>
 apply_result apply_migrations(const Connection& db, std::span<const embedded_migration> migrations,
                               const apply_options& options = {}) {
     auto e = make_engine(db);
-    return runner::apply_files(*e, read_embedded_migrations(migrations), options, "upgrade");
+    return runner::apply_files(*e, read_embedded_migrations(migrations), options, "upgrade", true);
 }
 
 /// Mark the database as being at `version` without running anything: files up to `version` count

@@ -199,6 +199,19 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
     CHECK(r.code == 2);
     CHECK(r.err == "driftless: driftless.cli.database: database file 'typo.db' does not exist\n");
     CHECK_FALSE(fs::exists(dir / "typo.db"));
+    // Nor through a file: URI, even one that asks for mode=rwc.
+    for (const char* url : {"sqlite:file:new.db", "sqlite:file:new.db?mode=rwc"}) {
+        CAPTURE(url);
+        r = run(dir, tool, {"status", "--database", url, "--json"});
+        CHECK(r.code == 0);
+        CHECK(r.json()["database_exists"] == false);
+        CHECK(run(dir, v1, {"verify", "--database", url}).code == 1);
+        CHECK(run(dir, v1, {"plan", "--database", url}).code == 0);
+        r = run(dir, tool, {"baseline", "1", "--database", url});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("driftless.cli.database") != std::string::npos);
+        CHECK_FALSE(fs::exists(dir / "new.db"));
+    }
     // Command-line errors are JSON too when --json is asked for; file problems are usage errors.
     r = run(dir, tool, {"--json", "bogus"});
     CHECK(r.code == 2);

@@ -61,6 +61,10 @@ TEST_CASE("file_version and parse_migration_file") {
     CHECK_FALSE(driftless::file_version("user.sql"));
     CHECK_FALSE(driftless::file_version("0001-user.sql"));
     CHECK_FALSE(driftless::file_version("0001_user.txt"));
+    // Versions go up to 15 digits, so that the next version is always one more.
+    CHECK(driftless::file_version("999999999999999_x.sql") == driftless::max_migration_version);
+    CHECK_FALSE(driftless::file_version("1000000000000000_x.sql"));
+    CHECK_FALSE(driftless::file_version("9223372036854775807_x.sql"));
 
     const auto f = driftless::parse_migration_file("0003_add_karma.sql",
                                                    "-- header\n-- driftless:up\nCREATE TABLE a (x);\n-- DRIFTLESS:DOWN  \nDROP TABLE a;\n");
@@ -82,7 +86,8 @@ TEST_CASE("file_version and parse_migration_file") {
         const auto crlf =
             driftless::parse_migration_file("1_x.sql", "\xEF\xBB\xBF" "CREATE TABLE b (y);\r\n-- driftless:down\r\nDROP TABLE b;\r\n");
         CHECK(lf.checksum == crlf.checksum);
-        CHECK(crlf.down == "DROP TABLE b;\n");
+        CHECK(crlf.down == "DROP TABLE b;\r\n");  // the file's own bytes run; only the checksum normalises
+        CHECK(crlf.up == "CREATE TABLE b (y);\r\n");
     }
     SUBCASE("markers out of order") {
         CHECK_THROWS_WITH_AS(driftless::parse_migration_file("1_x.sql", "-- driftless:down\nA;\n-- driftless:down\nB;\n"),
@@ -244,6 +249,30 @@ TEST_CASE("apply_migrations: order, checksums, duplicates, out of order, lossy f
         CHECK(driftless::apply_migrations(db, dir).applied.empty());
         CHECK_FALSE(driftless::verify(db, dir).drift());
     }
+    SUBCASE("the file's own bytes run: a lone CR inside a string literal stays a CR") {
+        write(dir / "0003_cr.sql", "CREATE TABLE cr (v TEXT);\r\nINSERT INTO cr VALUES ('a\rb');\r\n-- driftless:down\rDROP TABLE cr;\r");
+        CHECK(driftless::apply_migrations(db, dir).applied == std::vector<std::string>{"0003_cr.sql"});
+        CHECK(one(db, "SELECT hex(v) FROM cr") == "610D62");
+        CHECK_FALSE(driftless::verify(db, dir).drift());
+        const driftless::migration_file f = driftless::read_migration_file(dir / "0003_cr.sql");
+        CHECK(f.up == "CREATE TABLE cr (v TEXT);\r\nINSERT INTO cr VALUES ('a\rb');\r\n");
+        CHECK(f.down == "DROP TABLE cr;\r");
+        CHECK(f.down_line == 5);  // a lone CR ends a line, as for the checksum
+    }
+    SUBCASE("a renumbered applied file is not applied again; a missing one stops the run") {
+        fs::rename(dir / "0002_b.sql", dir / "0003_b.sql");
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir),
+                             doctest::Contains("driftless.files.renamed: migration file '0003_b.sql' has the same content as version 2"),
+                             driftless::error);
+        CHECK(one(db, "SELECT count(*) FROM b") == "1");
+        fs::remove(dir / "0003_b.sql");
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir), doctest::Contains("driftless.files.missing: version 2"),
+                             driftless::error);
+        CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir / "no_such_dir"), doctest::Contains("driftless.files"),
+                             driftless::error);
+        CHECK(driftless::apply_migrations(db, dir, {.ignore_missing = true}).applied.empty());
+        CHECK(driftless::migration_status(db).size() == 2);
+    }
     SUBCASE("two files with one version") {
         write(dir / "0002_c.sql", "CREATE TABLE c (x);\n");
         CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir), doctest::Contains("driftless.files.duplicate_version: '0002_"),
@@ -288,6 +317,10 @@ TEST_CASE("apply_migrations: order, checksums, duplicates, out of order, lossy f
                 "clearing 2 of 2 non-null values of people.email");
         refused("DELETE FROM people WHERE id = 1;", "removing 1 of 2 rows of people");
         refused("UPDATE people SET email = NULL;", "clearing 2 of 2 non-null values of people.email");
+        // A temporary table of the same name does not stand in for the table being counted.
+        refused("CREATE TEMP TABLE people AS SELECT * FROM main.people;\nDELETE FROM main.people;",
+                "removing 2 of 2 rows of people");
+        CHECK(one(db, "SELECT count(*) FROM temp.sqlite_schema") == "0");
         // A column added and dropped again, a rebuild that keeps everything, a rename: nothing lost.
         write(dir / "0003_x.sql", "ALTER TABLE people ADD COLUMN tmp TEXT;\nUPDATE people SET tmp = email;\n"
                                   "ALTER TABLE people DROP COLUMN tmp;\nALTER TABLE people RENAME COLUMN email TO mail;\n"
@@ -362,4 +395,21 @@ TEST_CASE("baseline and verify with models") {
     CHECK_THROWS_WITH_AS(driftless::baseline(db, 2), doctest::Contains("driftless.baseline.behind"), driftless::error);
     CHECK_THROWS_WITH_AS(driftless::rollback_table(db, "", {}), doctest::Contains("driftless.rollback.no_down"),
                          driftless::error);
+}
+
+TEST_CASE("baseline and generate: versions stop at max_migration_version instead of wrapping around") {
+    const auto dir = scratch("version_limit");
+    auto db = driftless::sqlite::open(":memory:");
+    CHECK_THROWS_WITH_AS(driftless::baseline(db, 9223372036854775807), doctest::Contains("driftless.baseline.version"),
+                         driftless::error);
+    CHECK_THROWS_WITH_AS(driftless::baseline(db, driftless::max_migration_version + 1),
+                         doctest::Contains("driftless.baseline.version"), driftless::error);
+    CHECK(driftless::migration_status(db).empty());
+    driftless::baseline(db, driftless::max_migration_version);
+    CHECK_THROWS_WITH_AS(driftless::generate<fl::User>(db, dir), doctest::Contains("driftless.files.version_limit"),
+                         driftless::error);
+    CHECK(fs::is_empty(dir));
+    CHECK_THROWS_WITH_AS(driftless::migrate<fl::User>(db), doctest::Contains("driftless.files.version_limit"), driftless::error);
+    CHECK(driftless::migration_status(db).size() == 1);
+    CHECK(one(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'user'") == "0");
 }

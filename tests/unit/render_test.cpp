@@ -127,6 +127,16 @@ TEST_CASE("render_create_table: runtime schemas are checked as strictly as model
         CHECK_THROWS_WITH_AS(driftless::render_create_table(t, dialect::sqlite),
                              doctest::Contains("driftless.render.fragment"), driftless::error);
     }
+    SUBCASE("a quote inside SQLite's [...] or backtick identifiers cannot hide the end of the check") {
+        t.checks = {{"c", "1 = CAST(1 AS [x'])) ); DROP TABLE victim; /*')"}};
+        CHECK_THROWS_WITH_AS(driftless::render_create_table(t, dialect::sqlite),
+                             doctest::Contains("driftless.render.fragment"), driftless::error);
+        t.checks = {{"c", "`x'` = 1"}};
+        CHECK_THROWS_WITH_AS(driftless::render_create_table(t, dialect::postgresql),
+                             doctest::Contains("driftless.render.fragment"), driftless::error);
+        t.checks = {{"c", "[a] >= 0"}};
+        CHECK_NOTHROW(driftless::render_create_table(t, dialect::sqlite));
+    }
     SUBCASE("dollar quoting, comments and backslashes are refused") {
         for (const char* bad : {"$$ ' $$", "a -- x", "a /* x */", "a # x", "'a\\' OR 1", "'open", "(a", "a)", "a;b"}) {
             CAPTURE(bad);

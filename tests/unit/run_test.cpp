@@ -186,7 +186,7 @@ TEST_CASE("runner::apply_files: pending files in order, decided under the lock")
         fake_engine e(transactional);
         const auto files = three_files();
         SUBCASE("every pending file, then nothing") {
-            const auto r = driftless::runner::apply_files(e, files, {}, "upgrade");
+            const auto r = driftless::runner::apply_files(e, files, {}, "upgrade", true);
             CHECK(r.applied == std::vector<std::string>{"0001_a.sql", "0002_b.sql", "0003_d.sql"});
             CHECK(e.state.tables == std::vector<std::string>{"a", "b", "c", "d"});
             CHECK(versions(e) == std::vector<std::int64_t>{1, 2, 3});
@@ -195,39 +195,59 @@ TEST_CASE("runner::apply_files: pending files in order, decided under the lock")
             CHECK(e.state.history[1].statements_done == 2);
             CHECK(e.state.history[1].checksum == files[1].checksum);
             CHECK_FALSE(e.locked);
-            const auto again = driftless::runner::apply_files(e, files, {}, "upgrade");
+            const auto again = driftless::runner::apply_files(e, files, {}, "upgrade", true);
             CHECK(again.applied.empty());
             CHECK(again.skipped.size() == 3);
         }
         SUBCASE("a file older than the newest applied one is refused unless out_of_order") {
-            driftless::runner::apply_files(e, {files[0], files[2]}, {}, "upgrade");
-            CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, files, {}, "upgrade"),
+            driftless::runner::apply_files(e, {files[0], files[2]}, {}, "upgrade", true);
+            CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, files, {}, "upgrade", true),
                                  doctest::Contains("driftless.files.out_of_order"), error);
             CHECK(versions(e) == std::vector<std::int64_t>{1, 3});
             driftless::apply_options o;
             o.out_of_order = true;
-            CHECK(driftless::runner::apply_files(e, files, o, "upgrade").applied == std::vector<std::string>{"0002_b.sql"});
+            CHECK(driftless::runner::apply_files(e, files, o, "upgrade", true).applied == std::vector<std::string>{"0002_b.sql"});
             CHECK(versions(e) == std::vector<std::int64_t>{1, 2, 3});
         }
         SUBCASE("an applied file that changed is refused before anything runs") {
-            driftless::runner::apply_files(e, {files[0]}, {}, "upgrade");
+            driftless::runner::apply_files(e, {files[0]}, {}, "upgrade", true);
             auto changed = three_files();
             changed[0] = file("0001_a.sql", "CREATE TABLE a2;\n");
-            CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, changed, {}, "upgrade"), doctest::Contains("driftless.files.checksum"),
+            CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, changed, {}, "upgrade", true), doctest::Contains("driftless.files.checksum"),
                                  error);
             CHECK(versions(e) == std::vector<std::int64_t>{1});
+        }
+        SUBCASE("an applied file gone from the directory, or renumbered, stops the run unless ignore_missing") {
+            driftless::runner::apply_files(e, files, {}, "upgrade", true);
+            auto renumbered = files;
+            renumbered[1] = file("0004_b.sql", files[1].text);
+            CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, renumbered, {}, "upgrade", true),
+                                 doctest::Contains("driftless.files.renamed: migration file '0004_b.sql' has the same content as version 2"),
+                                 error);
+            CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, {files[0], files[2]}, {}, "upgrade", true),
+                                 doctest::Contains("driftless.files.missing: version 2 ('0002_b.sql') is applied"), error);
+            CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, {}, {}, "upgrade", true),
+                                 doctest::Contains("driftless.files.missing: version 1"), error);
+            CHECK(versions(e) == std::vector<std::int64_t>{1, 2, 3});
+            // One file on its own is not a directory: the others are not missing.
+            CHECK(driftless::runner::apply_files(e, {files[0]}, {}, "apply", false).skipped.size() == 1);
+            driftless::apply_options o;
+            o.ignore_missing = true;
+            CHECK(driftless::runner::apply_files(e, {files[0], files[2]}, o, "upgrade", true).applied.empty());
+            CHECK(driftless::runner::apply_files(e, renumbered, o, "upgrade", true).applied == std::vector<std::string>{"0004_b.sql"});
+            CHECK(versions(e) == std::vector<std::int64_t>{1, 2, 3, 4});
         }
         SUBCASE("a dry run lists and runs nothing") {
             driftless::apply_options o;
             o.dry_run = true;
-            const auto r = driftless::runner::apply_files(e, files, o, "upgrade");
+            const auto r = driftless::runner::apply_files(e, files, o, "upgrade", true);
             CHECK(r.statements.size() == 4);
             CHECK(e.ran.empty());
             CHECK(e.state.history.empty());
         }
         SUBCASE("a NUL byte in a statement is refused with the file and line, nothing run") {
             const auto bad = file("0001_nul.sql", std::string("-- driftless:up\nCREATE TABLE x;\nUPDATE t SET v = 0\0 WHERE id = 2;\n", 58));
-            CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, {bad}, {}, "upgrade"),
+            CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, {bad}, {}, "upgrade", true),
                                  doctest::Contains("driftless.files.nul: in '0001_nul.sql' (line 3)"), error);
             CHECK(e.ran.empty());
             CHECK(e.state.history.empty());
@@ -237,7 +257,7 @@ TEST_CASE("runner::apply_files: pending files in order, decided under the lock")
 
 TEST_CASE("runner::rollback: the newest migration of a table, refusals") {
     fake_engine e(true);
-    driftless::runner::apply_files(e, three_files(), {}, "upgrade");
+    driftless::runner::apply_files(e, three_files(), {}, "upgrade", true);
     CHECK(driftless::runner::rollback(e, "", {}) == 3);
     CHECK(e.state.tables == std::vector<std::string>{"a", "b", "c"});
     CHECK(e.state.history[2].rolled_back());
@@ -268,7 +288,7 @@ TEST_CASE("runner::baseline: above the history only, files below count as applie
         CHECK(e.state.history[0].description == "adopted");
         CHECK_THROWS_WITH_AS(driftless::runner::baseline(e, 2, "again", {}), doctest::Contains("driftless.baseline.behind"), error);
         CHECK_THROWS_WITH_AS(driftless::runner::baseline(e, 0, "zero", {}), doctest::Contains("driftless.baseline.version"), error);
-        const auto r = driftless::runner::apply_files(e, three_files(), {}, "upgrade");
+        const auto r = driftless::runner::apply_files(e, three_files(), {}, "upgrade", true);
         CHECK(r.applied == std::vector<std::string>{"0003_d.sql"});
         CHECK(r.skipped == std::vector<std::string>{"0001_a.sql", "0002_b.sql"});
     }
@@ -278,21 +298,21 @@ TEST_CASE("runner: recorded runs go dirty at the failing step and resume after r
     fake_engine e(false);
     const auto files = three_files();
     e.fail_at = 2;  // the second statement of 0002_b.sql
-    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, files, {}, "upgrade"),
+    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, files, {}, "upgrade", true),
                          doctest::Contains("in '0002_b.sql' (line 3): migration version 2 stopped at step 2 of 2"), error);
     REQUIRE(e.state.history.size() == 2);
     CHECK(e.state.history[1].state == "dirty");
     CHECK(e.state.history[1].statements_done == 1);
     // Nothing else runs while it is unfinished, and the message says how to mark it.
     e.fail_at.reset();
-    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, files, {}, "upgrade"),
+    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, files, {}, "upgrade", true),
                          doctest::Contains("driftless.fake.dirty: upgrade refused"), error);
     CHECK_THROWS_WITH_AS(driftless::runner::rollback(e, "", {}), doctest::Contains("driftless.fake.dirty"), error);
     CHECK_THROWS_WITH_AS(driftless::runner::baseline(e, 9, "b", {}), doctest::Contains("driftless.fake.dirty"), error);
     // A person repairs it and marks it to resume after step 1: the next apply runs step 2, then 0003.
     e.state.history[1].state = "resume";
     e.ran.clear();
-    const auto r = driftless::runner::apply_files(e, files, {}, "upgrade");
+    const auto r = driftless::runner::apply_files(e, files, {}, "upgrade", true);
     CHECK(e.ran == std::vector<std::string>{"CREATE TABLE c", "CREATE TABLE d"});
     CHECK(r.applied == std::vector<std::string>{"0002_b.sql", "0003_d.sql"});
     CHECK(versions(e) == std::vector<std::int64_t>{1, 2, 3});
@@ -303,7 +323,7 @@ TEST_CASE("runner: recorded runs go dirty at the failing step and resume after r
 TEST_CASE("runner: a transactional run that fails records nothing") {
     fake_engine e(true);
     e.fail_at = 2;  // CREATE TABLE c, the second statement of 0002_b.sql
-    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, three_files(), {}, "upgrade"),
+    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, three_files(), {}, "upgrade", true),
                          doctest::Contains("in '0002_b.sql' (line 3)"), error);
     CHECK(versions(e) == std::vector<std::int64_t>{1});
     CHECK(e.state.tables == std::vector<std::string>{"a"});
@@ -314,13 +334,13 @@ TEST_CASE("runner: lost lock waits are retried, then busy") {
     e.lose_lock_waits = 2;
     driftless::apply_options o;
     o.lock_retries = 1;
-    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, three_files(), o, "upgrade"),
+    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, three_files(), o, "upgrade", true),
                          doctest::Contains("driftless.fake.busy: upgrade gave up after 2"), error);
     CHECK(e.lock_attempts == 2);
     CHECK(e.state.history.empty());
     e.lose_lock_waits = 2;
     o.lock_retries = 2;
-    CHECK(driftless::runner::apply_files(e, three_files(), o, "upgrade").applied.size() == 3);
+    CHECK(driftless::runner::apply_files(e, three_files(), o, "upgrade", true).applied.size() == 3);
 }
 
 TEST_CASE("runner: the observer sees every statement of a run, and can stop it") {
@@ -334,7 +354,7 @@ TEST_CASE("runner: the observer sees every statement of a run, and can stop it")
         if (ev.sql == "CREATE TABLE d" && ev.at == driftless::statement_event::phase::started)
             throw error(driftless::errc::engine, "driftless.test.stop", "stopped");
     };
-    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, three_files(), o, "upgrade"), doctest::Contains("driftless.test.stop"),
+    CHECK_THROWS_WITH_AS(driftless::runner::apply_files(e, three_files(), o, "upgrade", true), doctest::Contains("driftless.test.stop"),
                          error);
     CHECK(seen == std::vector<std::string>{"start 1/1 CREATE TABLE a", "done 1/1 CREATE TABLE a", "start 1/2 CREATE TABLE b",
                                            "done 1/2 CREATE TABLE b", "start 2/2 CREATE TABLE c", "done 2/2 CREATE TABLE c",

@@ -175,3 +175,61 @@ TEST_CASE("validation: each mistake has its code and a message saying what to ch
     CHECK(text(validation_v<bad::BadWhere>).find("closes a parenthesis it did not open") != std::string::npos);
     CHECK(text(validation_v<bad::Partial>).find("describe it in BOOST_DESCRIBE_STRUCT/CLASS") != std::string::npos);
 }
+
+// Fragments that one engine reads as a quoted identifier and another as the start of a string:
+// SQLite quotes identifiers with [...] and backticks, PostgreSQL with neither. Each of these once
+// passed the check and, on SQLite, ended the CREATE TABLE and ran "DROP TABLE victim".
+namespace hostile {
+struct BracketCheck { std::int64_t id; };
+struct BacktickCheck { std::int64_t id; };
+struct BracketDefault { std::int64_t id; std::int64_t a; };
+struct BracketWhere { std::int64_t id; std::int64_t a; };
+struct BracketType { std::int64_t id; std::int64_t a; };
+struct QuotedNames { std::int64_t id; std::int64_t a; };
+}  // namespace hostile
+
+template <> inline constexpr auto driftless::customize::table<hostile::BracketCheck> =
+    driftless::table<hostile::BracketCheck>().check("1 = CAST(1 AS [x'])) ); DROP TABLE victim; /*')");
+template <> inline constexpr auto driftless::customize::table<hostile::BacktickCheck> =
+    driftless::table<hostile::BacktickCheck>().check("1 = CAST(1 AS `x'`)) ); DROP TABLE victim; /*')");
+template <> inline constexpr auto driftless::customize::table<hostile::BracketDefault> =
+    driftless::table<hostile::BracketDefault>().default_value(&hostile::BracketDefault::a,
+                                                              driftless::sql("[x'] ); DROP TABLE victim; /*'"));
+template <> inline constexpr auto driftless::customize::table<hostile::BracketWhere> =
+    driftless::table<hostile::BracketWhere>().index("w", {.where = "[x'] ); DROP TABLE victim; /*' = 1"},
+                                                    &hostile::BracketWhere::a);
+template <> inline constexpr auto driftless::customize::table<hostile::BracketType> =
+    driftless::table<hostile::BracketType>().sql_type(&hostile::BracketType::a, "INT CHECK ([x'] ); DROP TABLE victim; /*')");
+// Quoted identifiers that every engine reads the same way stay allowed.
+template <> inline constexpr auto driftless::customize::table<hostile::QuotedNames> =
+    driftless::table<hostile::QuotedNames>().check("[a] >= 0 AND \"a\" < 10 AND 'x]' <> '['");
+
+TEST_CASE("validation: a fragment is read with every engine's quoting rules") {
+    static_assert(validation_v<hostile::BracketCheck>.code == spec_errc::bad_sql_fragment);
+    static_assert(validation_v<hostile::BacktickCheck>.code == spec_errc::bad_sql_fragment);
+    static_assert(validation_v<hostile::BracketDefault>.code == spec_errc::bad_sql_fragment);
+    static_assert(validation_v<hostile::BracketWhere>.code == spec_errc::bad_sql_fragment);
+    static_assert(validation_v<hostile::BracketType>.code == spec_errc::bad_sql_fragment);
+    static_assert(validation_v<hostile::QuotedNames>.ok());
+
+    using driftless::detail::fragment_problem;
+    using driftless::detail::fragment_rules;
+    // SQLite reads [x'] as an identifier, so the parenthesis after it closes the CHECK.
+    constexpr std::string_view attack = "1 = CAST(1 AS [x'])) ); DROP TABLE victim; /*')";
+    CHECK(fragment_problem(attack, fragment_rules::sqlite) != nullptr);
+    CHECK(fragment_problem(attack) != nullptr);
+    // PostgreSQL and MySQL read the quote inside the brackets as a string: one expression for them.
+    CHECK(fragment_problem(attack, fragment_rules::postgresql) == nullptr);
+    CHECK(fragment_problem(attack, fragment_rules::mysql) == nullptr);
+    // PostgreSQL reads a backtick as an ordinary character, so the quote after it opens a string.
+    CHECK(fragment_problem("`a'` = 1", fragment_rules::postgresql) != nullptr);
+    CHECK(fragment_problem("`a'` = 1", fragment_rules::mysql) == nullptr);
+    CHECK(fragment_problem("`a'` = 1") != nullptr);
+    // A bracketed name has no escape in SQLite: it ends at the first ']'.
+    CHECK(fragment_problem("[a]]'] = 1", fragment_rules::sqlite) != nullptr);
+    CHECK(std::string_view(fragment_problem("[a;b] = 1", fragment_rules::postgresql)) == "contains ';' outside quotes");
+    CHECK(fragment_problem("[a;b] = 1", fragment_rules::sqlite) == nullptr);
+    CHECK(fragment_problem("x = '\\'", fragment_rules::sqlite) == nullptr);  // SQLite: a backslash is a character
+    CHECK(fragment_problem("x = '\\'") != nullptr);
+    CHECK(fragment_problem("tags <> ARRAY[1, 2]") == nullptr);
+}

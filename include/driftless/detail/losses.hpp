@@ -45,11 +45,14 @@ struct data_counts {
     std::vector<table> tables;
 };
 
-/// "SELECT count(*), count(c1), ... FROM t" for `columns` of `table`.
+/// "SELECT count(*), count(c1), ... FROM t" for `columns` of `table`. On SQLite the table is
+/// named with its schema, main, so that a temporary table of the same name (which SQLite finds
+/// first) cannot stand in for it; PostgreSQL's migration transaction puts its schema before
+/// pg_temp on the search path.
 inline std::string count_sql(const std::string& table, const std::vector<std::string>& columns, dialect d) {
     std::string sql = "SELECT count(*)";
     for (const auto& c : columns) sql += ", count(" + quote_identifier(c, d) + ")";
-    return sql + " FROM " + quote_identifier(table, d);
+    return sql + " FROM " + (d == dialect::sqlite ? "main." : "") + quote_identifier(table, d);
 }
 
 /// Count the rows and each column's non-null values of every table in `current` whose name

@@ -153,26 +153,30 @@ constexpr const char* name_problem(std::string_view name, std::size_t max_bytes)
     return nullptr;
 }
 
-/// Why a raw SQL fragment (a CHECK or WHERE expression, a default expression, a custom type)
-/// cannot be embedded safely, or nullptr when it can. A fragment is accepted only when wrapping it
-/// in parentheses cannot end the statement or start another one: quotes closed, parentheses
-/// balanced, and outside quotes no ';', no comment ("--", "/*", "#"), no '$' (PostgreSQL dollar
-/// quoting). Backslashes are refused everywhere, because MySQL and PostgreSQL E'' strings treat
-/// them as escapes and the engines would then disagree with this check about where a string ends.
-/// `backslash_ok`: the fragment is for SQLite alone, where a backslash is an ordinary character.
-constexpr const char* fragment_problem(std::string_view sql, bool backslash_ok = false) {
-    if (sql.empty()) return "is empty";
+/// Whose quoting rules fragment_problem reads a fragment with.
+enum class fragment_rules : std::uint8_t {
+    every_dialect,  ///< a model's fragment, rendered for any engine: each engine's rules must accept it
+    sqlite,         ///< '', "", `` and [] quote; a backslash is an ordinary character
+    postgresql,     ///< '' and "" quote; a backtick is an ordinary character
+    mysql,          ///< '', "" and `` quote
+};
+
+/// One engine's reading of a fragment; see fragment_problem.
+constexpr const char* fragment_problem_as(std::string_view sql, bool brackets, bool backticks, bool backslash_ok) {
+    const char* p = sql.data();
+    const std::size_t size = sql.size();
+    if (size == 0) return "is empty";
     int depth = 0;
-    char quote = 0;
+    char quote = 0;  // the character that ends the quoted text we are in
     bool any = false;
-    for (std::size_t i = 0; i < sql.size(); ++i) {
-        const char c = sql[i];
+    for (std::size_t i = 0; i < size; ++i) {
+        const char c = p[i];
         if (c == '\0') return "contains a NUL character";
         if (c == '\\' && !backslash_ok) return "contains a backslash";
         if (quote != 0) {
             if (c == quote) {
-                if (i + 1 < sql.size() && sql[i + 1] == quote) {
-                    ++i;  // doubled quote stays inside
+                if (quote != ']' && i + 1 < size && p[i + 1] == quote) {
+                    ++i;  // doubled quote stays inside ([...] has no escape: SQLite ends it at the first ']')
                 } else {
                     quote = 0;
                 }
@@ -180,8 +184,16 @@ constexpr const char* fragment_problem(std::string_view sql, bool backslash_ok =
             continue;
         }
         switch (c) {
-            case '\'': case '"': case '`':
+            case '\'': case '"':
                 quote = c;
+                any = true;
+                break;
+            case '`':
+                if (backticks) quote = c;
+                any = true;
+                break;
+            case '[':
+                if (brackets) quote = ']';
                 any = true;
                 break;
             case '(':
@@ -197,14 +209,14 @@ constexpr const char* fragment_problem(std::string_view sql, bool backslash_ok =
             case '$':
                 return "contains '$' outside quotes (PostgreSQL dollar quoting)";
             case '-':
-                if (i + 1 < sql.size() && sql[i + 1] == '-') return "contains a '--' comment";
+                if (i + 1 < size && p[i + 1] == '-') return "contains a '--' comment";
                 any = true;
                 break;
             case '/':
-                if (i + 1 < sql.size() && sql[i + 1] == '*') return "contains a '/*' comment";
+                if (i + 1 < size && p[i + 1] == '*') return "contains a '/*' comment";
                 any = true;
                 break;
-            case ' ': case '\t': case '\n': case '\r':
+            case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
                 break;
             default:
                 any = true;
@@ -215,6 +227,33 @@ constexpr const char* fragment_problem(std::string_view sql, bool backslash_ok =
     if (depth != 0) return "has an unclosed parenthesis";
     if (!any) return "is blank";
     return nullptr;
+}
+
+/// Why a raw SQL fragment (a CHECK or WHERE expression, a default expression, a custom type)
+/// cannot be embedded safely, or nullptr when it can. A fragment is accepted only when wrapping it
+/// in parentheses cannot end the statement or start another one, read with the quoting rules of
+/// the engine it is for, or of every engine for a model's fragment (the engines disagree: SQLite
+/// quotes identifiers with [...] and backticks, PostgreSQL with neither, so a quote character
+/// inside them opens a string for one engine and not for another): quotes closed, parentheses
+/// balanced, and outside quotes no ';', no comment ("--", "/*", "#"), no '$' (PostgreSQL dollar
+/// quoting). Backslashes are refused except for SQLite alone, because MySQL and PostgreSQL E''
+/// strings treat them as escapes and the engines would then disagree with this check about where
+/// a string ends.
+constexpr const char* fragment_problem(std::string_view sql, fragment_rules rules = fragment_rules::every_dialect) {
+    switch (rules) {
+        case fragment_rules::sqlite:
+            return fragment_problem_as(sql, true, true, true);
+        case fragment_rules::postgresql:
+            return fragment_problem_as(sql, false, false, false);
+        case fragment_rules::mysql:
+            return fragment_problem_as(sql, false, true, false);
+        case fragment_rules::every_dialect:
+            break;
+    }
+    // SQLite's reading without backslashes, then PostgreSQL's, then MySQL's.
+    if (const char* p = fragment_problem_as(sql, true, true, false)) return p;
+    if (const char* p = fragment_problem_as(sql, false, false, false)) return p;
+    return fragment_problem_as(sql, false, true, false);
 }
 
 }  // namespace driftless::detail

@@ -40,7 +40,7 @@ inline std::int64_t count(const connection& db, const std::string& sql) {
 }
 
 inline bool has_table(const connection& db, std::string_view name) {
-    auto st = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+    auto st = db.prepare("SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1");
     st.bind(1, name);
     const bool found = st.step();
     while (found && st.step()) {

@@ -83,7 +83,7 @@ inline conversion_check check_conversion(const connection& db, const std::string
 inline std::optional<altered_values> type_change_values(const connection& db, const table_change& tc, const step& s,
                                                         const std::string& column) {
     if (s.kind != step_kind::change_type || s.level != safety::lossy) return std::nullopt;
-    const conversion_check c = check_conversion(db, quote_identifier(tc.before.name, dialect::sqlite),
+    const conversion_check c = check_conversion(db, "main." + quote_identifier(tc.before.name, dialect::sqlite),
                                                 quote_identifier(column, dialect::sqlite), s.from, s.to);
     if (c.altered == 0) return std::nullopt;
     return altered_values{c.altered, c.non_null, c.example};
