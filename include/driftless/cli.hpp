@@ -324,6 +324,39 @@ inline settings resolve(const std::string& database, const std::string& migratio
 /// not exist yet (plan, status, verify: a mistyped path must not leave an empty database behind).
 enum class open_mode { create, existing, plan };
 
+/// The file a SQLite database name opens: the name itself, or the path inside a file: URI
+/// ("file:app.db?mode=rwc", "file:///srv/app.db", percent-escapes decoded); nothing for an
+/// in-memory database.
+inline std::optional<std::string> sqlite_file_of(const std::string& name) {
+    if (name == ":memory:") return std::nullopt;
+    if (name.rfind("file:", 0) != 0) return name;
+    std::string_view rest = std::string_view(name).substr(5);
+    const std::size_t end = rest.find_first_of("?#");
+    const std::string_view query = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    rest = rest.substr(0, end);
+    if (rest.substr(0, 2) == "//") {  // an authority (empty or "localhost"), then the absolute path
+        const std::size_t slash = rest.find('/', 2);
+        rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    }
+    for (std::size_t at = query.find("mode=memory"); at != std::string_view::npos; at = query.find("mode=memory", at + 1)) {
+        if (query[at - 1] == '?' || query[at - 1] == '&') return std::nullopt;
+    }
+    std::string path;
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        const auto hex = [](char c) {
+            return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        };
+        if (rest[i] == '%' && i + 2 < rest.size() && hex(rest[i + 1]) >= 0 && hex(rest[i + 2]) >= 0) {
+            path += static_cast<char>(hex(rest[i + 1]) * 16 + hex(rest[i + 2]));
+            i += 2;
+        } else {
+            path += rest[i];
+        }
+    }
+    if (path.empty() || path == ":memory:") return std::nullopt;
+    return path;
+}
+
 /// Open the database of `s` and call `f` with the connection (sqlite::connection or
 /// postgresql::connection); `mode` says what to do about a SQLite file that does not exist.
 template <class F>
@@ -346,21 +379,10 @@ auto with_database(const settings& s, open_mode mode, bool* missing, F&& f) {
         }
         throw error(errc::usage, "driftless.cli.database", "database file '" + u.target + "' does not exist");
     };
-    if (u.target.rfind("file:", 0) != 0) {
-        std::error_code ec;
-        if (!std::filesystem::exists(u.target, ec)) return absent();
-        return f(sqlite::open(u.target));
-    }
-    // A file: URI names its file inside (and may ask for mode=rwc): SQLite opens it without the
-    // right to create it, and a file that is not there is absent.
-    std::optional<sqlite::connection> db;
-    try {
-        db.emplace(sqlite::open(u.target, {.create = false}));
-    } catch (const error& e) {
-        if ((e.native_code() & 0xff) != SQLITE_CANTOPEN && e.native_code() != SQLITE_PERM) throw;
-    }
-    if (!db) return absent();
-    return f(*db);
+    const std::optional<std::string> path = sqlite_file_of(u.target);
+    std::error_code ec;
+    if (path && !std::filesystem::exists(*path, ec)) return absent();
+    return f(sqlite::open(u.target));
 }
 
 // The command bodies are written once: the library's templates take any backend's connection.

@@ -212,6 +212,18 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
         CHECK(r.err.find("driftless.cli.database") != std::string::npos);
         CHECK_FALSE(fs::exists(dir / "new.db"));
     }
+    // An existing file opened through a file: URI is read, not mistaken for a missing one.
+    CHECK(run(dir, tool, {"baseline", "7", "--database", "sqlite:file:there.db?mode=rwc"}).code == 2);
+    driftless::sqlite::open((dir / "there.db").string());
+    CHECK(run(dir, tool, {"baseline", "7", "--database", "sqlite:file:there.db?mode=rwc"}).code == 0);
+    r = run(dir, tool, {"status", "--database", "sqlite:file:there%2Edb?mode=rwc", "--json"});
+    CHECK(r.code == 0);
+    CHECK(r.json()["database_exists"] == true);
+    CHECK(driftless::cli::detail::sqlite_file_of("file:///srv/a%20b.db?cache=shared") == "/srv/a b.db");
+    CHECK(driftless::cli::detail::sqlite_file_of("file://localhost/srv/a.db") == "/srv/a.db");
+    CHECK_FALSE(driftless::cli::detail::sqlite_file_of("file:x?mode=memory&cache=shared"));
+    CHECK_FALSE(driftless::cli::detail::sqlite_file_of(":memory:"));
+    CHECK(driftless::cli::detail::sqlite_file_of("app.db") == "app.db");
     // Command-line errors are JSON too when --json is asked for; file problems are usage errors.
     r = run(dir, tool, {"--json", "bogus"});
     CHECK(r.code == 2);
