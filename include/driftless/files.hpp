@@ -28,7 +28,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -396,21 +398,27 @@ inline std::string changed_message(const migration_file& f, const migration_reco
 /// names a file that is gone: renamed, renumbered, deleted, or this is the wrong directory) or when
 /// a file not applied yet has the content of an applied one (a renumbered copy would run twice).
 inline void refuse_missing(const std::vector<migration_file>& files, const std::vector<migration_record>& history) {
-    const auto applied = [&](std::int64_t version) {
-        return std::any_of(history.begin(), history.end(), [&](const migration_record& r) { return r.version == version && !r.rolled_back(); });
-    };
+    // One pass over each list (an upgrade checks this once per file it applies).
+    std::set<std::int64_t> applied;
+    for (const migration_record& r : history) {
+        if (!r.rolled_back()) applied.insert(r.version);
+    }
+    std::set<std::int64_t> present;
+    std::map<std::string, const migration_file*> pending_by_checksum;
+    for (const migration_file& f : files) {
+        present.insert(f.version);
+        if (!applied.count(f.version)) pending_by_checksum.emplace(f.checksum, &f);
+    }
     for (const migration_record& r : history) {
         if (r.rolled_back() || r.kind != "file") continue;
-        const auto same = std::find_if(files.begin(), files.end(), [&](const migration_file& f) {
-            return f.version != r.version && f.checksum == r.checksum && !applied(f.version);
-        });
-        if (same != files.end())
+        const auto same = pending_by_checksum.find(r.checksum);
+        if (same != pending_by_checksum.end())
             throw error(errc::usage, "driftless.files.renamed",
-                        "migration file '" + same->file_name + "' has the same content as version " + std::to_string(r.version) +
-                            " ('" + r.source + "'), which is applied; applying it would run it again. Give the file its "
+                        "migration file '" + same->second->file_name + "' has the same content as version " +
+                            std::to_string(r.version) + " ('" + r.source +
+                            "'), which is applied; applying it would run it again. Give the file its "
                             "old name back, or pass ignore_missing (--ignore-missing) if it is meant to run twice");
-        const bool here = std::any_of(files.begin(), files.end(), [&](const migration_file& f) { return f.version == r.version; });
-        if (!here)
+        if (!present.count(r.version))
             throw error(errc::usage, "driftless.files.missing",
                         "version " + std::to_string(r.version) + " ('" + r.source +
                             "') is applied, but no file of the migrations directory has that version; restore it (or "

@@ -10,6 +10,15 @@
 
 #include <driftless/sqlite.hpp>
 
+namespace {
+/// The single integer a query returns.
+std::int64_t scalar(const driftless::sqlite::connection& db, const std::string& sql) {
+    auto st = db.prepare(sql);
+    REQUIRE(st.step());
+    return st.integer(0);
+}
+}  // namespace
+
 TEST_CASE("sqlite connection::execute_one: exactly one statement, no NUL byte") {
     auto db = driftless::sqlite::open(":memory:");
     db.execute("CREATE TABLE victim (id INTEGER); INSERT INTO victim VALUES (1)");
@@ -67,12 +76,8 @@ TEST_CASE("sqlite migrate_schema: a check hiding its end in [...] or backticks i
         s.tables.push_back(t);
         CHECK_THROWS_WITH_AS(driftless::migrate_schema(db, s, {}, "hostile"), doctest::Contains("driftless.render.fragment"),
                              driftless::error);
-        auto st = db.prepare("SELECT count(*) FROM sqlite_schema WHERE name IN ('victim', 't')");
-        REQUIRE(st.step());
-        CHECK(st.integer(0) == 1);
-        auto rows = db.prepare("SELECT count(*) FROM victim");
-        REQUIRE(rows.step());
-        CHECK(rows.integer(0) == 1);
+        CHECK(scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('victim', 't')") == 1);
+        CHECK(scalar(db, "SELECT count(*) FROM victim") == 1);
     }
 }
 
@@ -96,11 +101,7 @@ TEST_CASE("sqlite rebuild: a stored view whose text holds a second statement is 
     REQUIRE(desired.tables.size() == 1);
     desired.tables[0].checks.push_back({"items_name", "length(name) > 0"});  // a rebuild, recreating v
     CHECK_THROWS_AS(driftless::migrate_schema(db, desired, {}, "tampered"), driftless::error);
-    auto victim = db.prepare("SELECT count(*) FROM victim");
-    REQUIRE(victim.step());
-    CHECK(victim.integer(0) == 1);
-    auto view = db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'v' AND type = 'view'");
-    REQUIRE(view.step());
-    CHECK(view.integer(0) == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM victim") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'v' AND type = 'view'") == 1);
     std::filesystem::remove(path);
 }
