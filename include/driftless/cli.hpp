@@ -9,6 +9,7 @@
 #ifndef DRIFTLESS_CLI_HPP
 #define DRIFTLESS_CLI_HPP
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -92,10 +93,13 @@ inline std::string redacted(std::string_view url) {
     std::string out(url);
     const auto scheme_end = out.find("://");
     if (scheme_end != std::string::npos) {
-        const auto at = out.find('@', scheme_end + 3);
-        const auto slash = out.find('/', scheme_end + 3);
-        if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-            const auto colon = out.find(':', scheme_end + 3);
+        // The user information ends at the last '@' before the query: a password may hold a raw
+        // '/' or '@' that a parser would refuse, and it is hidden all the same.
+        const std::size_t begin = scheme_end + 3;
+        const std::size_t end = std::min(out.find_first_of("?#", begin), out.size());
+        const auto at = end > begin ? out.rfind('@', end - 1) : std::string::npos;
+        if (at != std::string::npos && at >= begin) {
+            const auto colon = out.find(':', begin);
             if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
         }
     }
@@ -104,6 +108,32 @@ inline std::string redacted(std::string_view url) {
         std::size_t end = out.find_first_of("& ", begin);
         if (end == std::string::npos) end = out.size();
         out.replace(begin, end - begin, "***");
+    }
+    return out;
+}
+
+/// `text` safe for a terminal: control characters other than newline and tab (ESC, CR, BEL, DEL,
+/// and the C1 controls U+0080..U+009F) shown as \xNN (\u00NN), so that a file name or a statement
+/// cannot move the cursor, rewrite the line or retitle the window.
+inline std::string printable(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+            const auto d = static_cast<unsigned char>(text[++i]);
+            out += "\\u00";
+            out += hex[d >> 4];
+            out += hex[d & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
     }
     return out;
 }
@@ -393,9 +423,17 @@ std::int64_t rollback_table(const Db& db, const std::string& table, bool allow_d
     return driftless::rollback_table(db, table, o);
 }
 
+/// Errors of the command line, configuration, URL, or a file that cannot be read, named, parsed or
+/// written: exit 2, whatever their errc.
+inline constexpr std::string_view usage_ids[] = {
+    "driftless.files.read",          "driftless.files.name",   "driftless.files.nul",    "driftless.files.format",
+    "driftless.files.duplicate_version", "driftless.files.version_limit", "driftless.generate.write",
+    "driftless.mysql.url",           "driftless.postgresql.url", "driftless.sql.nul",
+};
+
 inline exit_code code_of(const error& e) {
-    if (e.id().rfind("driftless.cli.", 0) == 0 || e.id() == "driftless.files.read" || e.id() == "driftless.files.name" ||
-        e.id() == "driftless.files.nul")
+    if (e.id().rfind("driftless.cli.", 0) == 0 ||
+        std::find(std::begin(usage_ids), std::end(usage_ids), e.id()) != std::end(usage_ids))
         return exit_code::usage;
     switch (e.code()) {
         case errc::lossy_step:
@@ -658,14 +696,18 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             std::cout << json(json::object{{"ok", false}, {"exit_code", static_cast<int>(code)}, {"error", json(std::move(err))}}).dump()
                       << "\n";
         } else {
-            std::cerr << "driftless: " << message << "\n";
-            if (!statement.empty()) std::cerr << "  statement: " << statement << "\n";
+            std::cerr << "driftless: " << printable(message) << "\n";
+            if (!statement.empty()) std::cerr << "  statement: " << printable(statement) << "\n";
         }
         return static_cast<int>(code);
     };
     detail::output out;
     try {
         settings s = detail::resolve(database, migrations_dir, config_path, !config_path.empty());
+        if (status->parsed() || upgrade->parsed() || verify->parsed() || generate->parsed() || create->parsed()) {
+            const std::filesystem::path scanned = generate->parsed() && !output_dir.empty() ? std::filesystem::path(output_dir) : s.migrations;
+            for (const std::string& w : skipped_migration_files(scanned)) std::cerr << "driftless: warning: " << printable(w) << "\n";
+        }
         if (init->parsed()) {
             const std::filesystem::path config = std::filesystem::path(config_path.empty() ? detail::default_config_name : config_path);
             if (std::filesystem::exists(config) && !force)
@@ -673,6 +715,16 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             parse_url(init_url);  // refuse a URL that would not work later
             const std::string dir = migrations_dir.empty() ? "migrations" : migrations_dir;
             toml::table t{{"database", toml::table{{"url", init_url}}}, {"migrations", toml::table{{"dir", dir}}}};
+            const bool secret = redacted(init_url) != init_url;
+            if (secret) {  // owner-only before a byte of the password is written
+                std::ofstream(config, std::ios::trunc).close();
+                std::error_code ec;
+                std::filesystem::permissions(config, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                             std::filesystem::perm_options::replace, ec);
+                if (ec)
+                    throw error(errc::usage, "driftless.cli.init",
+                                "cannot make '" + config.string() + "' readable by its owner only: " + ec.message());
+            }
             std::ofstream f(config, std::ios::trunc);
             f << "# driftless configuration (written by 'driftless init'). Relative paths are relative to this file.\n"
               << "# The command line (--database, --migrations) and DRIFTLESS_DATABASE_URL take precedence.\n"
@@ -681,8 +733,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             if (!f) throw error(errc::usage, "driftless.cli.init", "cannot write '" + config.string() + "'");
             const std::filesystem::path created = detail::beside(config, dir);
             std::filesystem::create_directories(created);
-            out.fields = {{"config", config.string()}, {"migrations", created.string()}, {"database", init_url}};
-            out.text = "wrote " + config.string() + " (database " + init_url + ")\ncreated " + created.string() + "/\n";
+            out.fields = {{"config", config.string()}, {"migrations", created.string()}, {"database", redacted(init_url)}};
+            out.text = "wrote " + config.string() + " (database " + redacted(init_url) + (secret ? "; readable by its owner only" : "") +
+                       ")\ncreated " + created.string() + "/\n";
         } else if (status->parsed() || (migrate->parsed() && show_status)) {
             bool missing = false;
             const auto records = detail::with_database(s, detail::open_mode::plan, &missing,
@@ -847,7 +900,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
         for (auto& f : out.fields) all.push_back(std::move(f));
         std::cout << json(std::move(all)).dump() << "\n";
     } else {
-        std::cout << out.text;
+        std::cout << printable(out.text);
     }
     return static_cast<int>(out.code);
 }

@@ -25,8 +25,10 @@
 
 namespace driftless {
 
-/// What an operation is, as an engine prepares for it.
-enum class operation { migrate, apply_file, rollback, baseline, generate };
+/// What an operation is, as an engine prepares for it. `plan` is migrate with dry_run (and
+/// verify): it reads under the lock and writes nothing, not even the tracking tables, so that it
+/// works on a read-only database.
+enum class operation { migrate, apply_file, rollback, baseline, generate, plan };
 
 /// The migration lock held by one operation; on engines with transactional DDL also its
 /// transaction. Destroying it without commit() rolls back and releases.
@@ -153,6 +155,10 @@ public:
     virtual std::vector<migration_record> read_history() = 0;
     /// CREATE TABLE IF NOT EXISTS for the tracking table (under the lock).
     virtual void create_history() { execute_one(history_table_sql(sql_dialect())); }
+    /// Why a history row holding `up` and `down` (a migration file's sections) could not be stored
+    /// here, as "N bytes ... at most M (the limit's name)"; empty when it can. Asked before the file
+    /// runs, so that it is refused, not run and then left unrecorded.
+    [[nodiscard]] virtual std::string history_row_refusal(std::string_view /*up*/, std::string_view /*down*/) const { return {}; }
 
     // -- models and plans
     /// Check models for this engine and put them in the form its catalog will report.

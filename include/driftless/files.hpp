@@ -253,6 +253,30 @@ inline std::vector<migration_file> read_migration_dir(const std::filesystem::pat
     return detail::ordered(std::move(files), "'" + dir.string() + "'");
 }
 
+/// What read_migration_dir() passes over in `dir` that looks meant as a migration, one sentence
+/// each: a name ending in ".sql" spelt in another case ("0002_x.SQL"), and a link whose target is
+/// missing. Nothing for a missing directory.
+inline std::vector<std::string> skipped_migration_files(const std::filesystem::path& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) return out;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        std::string extension = entry.path().extension().string();
+        for (char& c : extension) c = detail::to_lower(c);
+        if (extension != ".sql") continue;
+        std::error_code status_error;
+        const bool dangling = entry.is_symlink(status_error) && !std::filesystem::exists(entry.path(), status_error);
+        if (dangling) {
+            out.push_back("'" + name + "' in '" + dir.string() + "' is a link to a file that does not exist; it is skipped");
+        } else if (entry.path().extension() != ".sql" && entry.is_regular_file(status_error)) {
+            out.push_back("'" + name + "' in '" + dir.string() + "' is skipped: migration files end in lower-case '.sql'");
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 /// The same for migrations embedded at build time.
 inline std::vector<migration_file> read_embedded_migrations(std::span<const embedded_migration> migrations) {
     std::vector<migration_file> files;
@@ -641,16 +665,23 @@ inline void write_generated(const std::filesystem::path& dir, const std::vector<
     text.down = result.down_statements;
     result.path = dir / (version_text(result.version) + "_" + text.name + ".sql");
 
-    std::filesystem::create_directories(dir);
+    std::error_code made;
+    std::filesystem::create_directories(dir, made);
+    if (made)
+        throw error(errc::usage, "driftless.generate.write", "cannot create the directory '" + dir.string() + "': " + made.message());
     const std::filesystem::path partial = result.path.string() + "." + std::to_string(::getpid()) + ".partial";
     {
+        errno = 0;
         std::ofstream out(partial, std::ios::binary | std::ios::trunc);
         out << format_migration_file(text);
         out.close();
         if (!out) {
+            const int write_errno = errno;
             std::error_code ignored;
             std::filesystem::remove(partial, ignored);
-            throw error(errc::usage, "driftless.generate.write", "cannot write '" + result.path.string() + "'");
+            throw error(errc::usage, "driftless.generate.write",
+                        "cannot write '" + result.path.string() + "'" +
+                            (write_errno != 0 ? std::string(": ") + std::strerror(write_errno) : std::string()));
         }
     }
     const int linked = ::link(partial.c_str(), result.path.c_str());

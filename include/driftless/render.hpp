@@ -309,6 +309,50 @@ inline void check_model_fragments(const schema& models, dialect d) {
     }
 }
 
+namespace detail {
+
+/// One query that proves a model fragment is one expression, for the engine to parse (never run).
+struct fragment_proof {
+    std::string what{};   ///< "the check expression '...' of table t"
+    std::string sql{};    ///< SELECT (fragment) FROM (SELECT NULL AS "col", ...) AS driftless_columns
+};
+
+/// The proofs for the fragments of `t` (checks, index predicates, default expressions, custom
+/// types): each fragment sits alone inside a SELECT whose FROM names the table's columns, so the
+/// engine's own parser must read exactly one expression there, ending where the text ends.
+inline std::vector<fragment_proof> fragment_proofs(const table_info& t, dialect d) {
+    std::string from = " FROM (SELECT ";
+    for (std::size_t i = 0; i < t.columns.size(); ++i)
+        from += (i == 0 ? "NULL AS " : ", NULL AS ") + quote_identifier(t.columns[i].name, d);
+    from += ") AS driftless_columns";
+    std::vector<fragment_proof> out;
+    const auto add = [&](std::string_view what, const std::string& fragment, std::string sql) {
+        out.push_back({std::string(what) + " '" + fragment.substr(0, 120) + "' of table " + t.name, std::move(sql)});
+    };
+    for (const check_info& c : t.checks) add("the check expression", c.expression, "SELECT (" + c.expression + ")" + from);
+    for (const index_info& x : t.indexes) {
+        if (!x.where.empty()) add("the index predicate", x.where, "SELECT (" + x.where + ")" + from);
+    }
+    for (const column_info& c : t.columns) {
+        if (c.default_value.kind == default_kind::expression)
+            add("the default expression", c.default_value.text, "SELECT (" + c.default_value.text + ")");
+        if (c.type.kind == type_kind::custom) {
+            const std::string& type = d == dialect::sqlite ? c.type.sqlite : d == dialect::postgresql ? c.type.postgresql : c.type.mysql;
+            if (!type.empty()) add("the custom column type", type, "SELECT CAST(NULL AS " + type + ")");
+        }
+    }
+    return out;
+}
+
+/// The refusal of a fragment the engine did not read as one expression.
+[[noreturn]] inline void unproven_fragment(const fragment_proof& p, std::string_view engine, std::string_view why) {
+    throw error(errc::invalid_literal, "driftless.render.fragment",
+                p.what + " is not one " + std::string(engine) + " expression (" + std::string(why) +
+                    "); nothing was run. Write one expression without ';' or comments");
+}
+
+}  // namespace detail
+
 /// "CONSTRAINT name FOREIGN KEY (...) REFERENCES t (...) [ON DELETE ...] [ON UPDATE ...]", as
 /// CREATE TABLE and ALTER TABLE ... ADD take it. InnoDB has no SET DEFAULT: refused for MySQL.
 inline std::string foreign_key_clause(const foreign_key_info& fk, dialect d) {

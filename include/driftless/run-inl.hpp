@@ -268,16 +268,22 @@ inline void run_recorded(engine& e, std::int64_t version, const std::vector<std:
         write(e, history_update(d, table, version, {{"statements_done", std::to_string(i + 1)}}));
     };
     run.failed = [&](std::size_t i, const error& err, int attempts) {
+        std::string not_recorded;
         try {
             write(e, history_update(d, table, version, {{"state", std::string(dirty_state)}}));
-        } catch (...) {
+        } catch (const std::exception& lost) {
+            not_recorded = lost.what();
         }
         const std::string where = (locate ? locate(i) : std::string()) + (dirty_state != "dirty" ? "the rollback of " : "") +
                                   "migration version " + v + " stopped at step " + std::to_string(i + 1) + " of " +
                                   std::to_string(statements.size()) + " (" + std::to_string(i) +
                                   " applied before it; each DDL statement commits on its own)";
-        const std::string next = ". It is recorded as " + std::string(dirty_state) +
-                                 "; nothing else runs until it is resolved, and the next run says how";
+        const std::string next =
+            not_recorded.empty()
+                ? ". It is recorded as " + std::string(dirty_state) + "; nothing else runs until it is resolved, and the next run says how"
+                : ". It could not be recorded as " + std::string(dirty_state) + " (" + not_recorded +
+                      "), so the history still shows it started with " + std::to_string(i) +
+                      " steps done; the next run checks which steps took effect, resumes or says how to resolve it";
         if (e.statement_retryable(err))
             throw error(errc::busy, engine_id(e, "busy"),
                         where + ": gave up after " + std::to_string(attempts) +
@@ -362,7 +368,8 @@ inline migrate_result migrate_transactional(engine& e, const model_set& m, const
         for (int pass = 0; pass < 2; ++pass) {
             std::vector<std::string> after;
             std::optional<migrate_result> out =
-                with_lock(e, detail::lock_of(o), "migrate", operation::migrate, [&](engine_lock& held) -> std::optional<migrate_result> {
+                with_lock(e, detail::lock_of(o), "migrate", o.dry_run ? operation::plan : operation::migrate,
+                          [&](engine_lock& held) -> std::optional<migrate_result> {
                     migrate_result r;
                     planned_migration p = e.plan_migration(m, o);
                     r.plan = std::move(p.plan);
@@ -374,17 +381,17 @@ inline migrate_result migrate_transactional(engine& e, const model_set& m, const
                         }
                         return r;
                     }
+                    r.statements = p.statements;
+                    r.statements.insert(r.statements.end(), p.after_commit.begin(), p.after_commit.end());
+                    if (o.dry_run) {  // a dry run shows lossy steps; it does not refuse them, nor prepare for them
+                        held.roll_back();
+                        return r;
+                    }
                     if (!prepared && e.needs_preparation(operation::migrate, p.statements, p.rebuild)) {
                         held.roll_back();
                         prepared = true;
                         e.prepare();
                         return std::nullopt;  // plan again under a fresh lock: the database may have changed meanwhile
-                    }
-                    r.statements = p.statements;
-                    r.statements.insert(r.statements.end(), p.after_commit.begin(), p.after_commit.end());
-                    if (o.dry_run) {  // a dry run shows lossy steps; it does not refuse them
-                        held.roll_back();
-                        return r;
                     }
                     enforce_policy(e, r.plan, o);
                     execute_statements(e, p.statements, {.observer = o.observer});
@@ -423,7 +430,7 @@ inline migrate_result migrate_transactional(engine& e, const model_set& m, const
 /// migrate on an engine without transactional DDL: resume or refuse an unfinished run, then
 /// record progress statement by statement.
 inline migrate_result migrate_recorded(engine& e, const model_set& m, const migrate_options& o, clock::time_point started) {
-    return with_lock(e, detail::lock_of(o), "migrate", operation::migrate, [&](engine_lock&) {
+    return with_lock(e, detail::lock_of(o), "migrate", o.dry_run ? operation::plan : operation::migrate, [&](engine_lock&) {
         planned_migration p = e.plan_migration(m, o);
         migrate_result r;
         r.plan = std::move(p.plan);
@@ -622,6 +629,10 @@ inline checked_file check_file(const engine& e, const migration_file& f) {
         }
         c.statements.push_back(piece.text);
     }
+    if (const std::string why = e.history_row_refusal(f.up, f.down); !why.empty())
+        throw error(errc::usage, "driftless.files.too_large",
+                    "migration file '" + f.file_name + "' cannot be recorded: its history row needs " + why + "; nothing was run. "
+                    "Split the file, or raise the limit");
     detail::refuse_transaction_control("migration file '" + f.file_name + "'", c.statements, d);
     // The down section runs at rollback; refuse now what would make it fail or break atomicity then.
     detail::refuse_transaction_control("the down section of migration file '" + f.file_name + "'", detail::split_down(f, d), d);
@@ -650,12 +661,18 @@ inline void apply_transactional(engine& e, const checked_file& c, const apply_op
     execute_statements(e, c.statements, run);
     detail::refuse_file_losses(f, detail::losses(counted, e.read_catalog(), c.statements, d, count), o);
     e.check_after(operation::apply_file, "'" + f.file_name + "'", false);
-    write(e, history_delete(d, e.history_name(), f.version, true));
     migration_record record = detail::file_record(f);
-    record.execution_ms = ms_since(started);
     record.statements_done = static_cast<std::int64_t>(c.statements.size());
-    write(e, history_insert(record, d, e.history_name()));
-    held.commit();
+    try {  // a full disk shows here: name the file, not only the history row or COMMIT
+        write(e, history_delete(d, e.history_name(), f.version, true));
+        record.execution_ms = ms_since(started);
+        write(e, history_insert(record, d, e.history_name()));
+        held.commit();
+    } catch (const error& err) {
+        throw error(err.code(), err.id(),
+                    "in '" + f.file_name + "': recording and committing it failed, so nothing of it was kept: " + message_of(err),
+                    err.statement(), err.native_code(), err.sqlstate());
+    }
 }
 
 /// Run checked file `c` from statement `from` under the lock, recorded statement by statement.

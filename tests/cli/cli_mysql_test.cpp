@@ -87,3 +87,14 @@ TEST_CASE("cli on MariaDB: 10 processes running upgrade or rollback at once, 5 r
     my_test::scratch_database scratch;
     cli_test::upgrade_and_rollback_race(cli_test::scratch("my_upgrade_rollback_race"), scratch.url(), 10, 5);
 }
+
+TEST_CASE("cli on MySQL: a bad mysql:// URL is a usage error (exit 2) that never shows the password") {
+    const fs::path dir = cli_test::scratch("my_bad_url");
+    for (const char* url : {"mysql://bob:S3CRET@localhost:notaport/db", "mysql://bob:S3CRET@localhost/db?read_timeout=soon",
+                            "mysql://bob:S3CRET@localhost/db?nosuch=1"}) {
+        CAPTURE(url);
+        const auto r = run(dir, tool, {"status", "--database", url});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("S3CRET") == std::string::npos);
+    }
+}

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <driftless/cli.hpp>
 #include <driftless/postgresql.hpp>
 
 #include "../postgresql/pg_support.hpp"
@@ -99,4 +100,58 @@ TEST_CASE("cli on PostgreSQL: a migration file with a NUL byte in a statement is
     auto db = driftless::postgresql::connect(scratch.url());
     CHECK(db.execute("SELECT string_agg(bal::text, ',' ORDER BY id) FROM acct").text(0, 0) == "10,20");
     CHECK(db.execute("SELECT count(*) FROM _driftless_migrations").integer(0, 0) == 1);
+}
+
+TEST_CASE("cli on PostgreSQL: plan, verify, migrate --dry-run and generate work in a read-only session and write nothing") {
+    pg_test::scratch_database scratch;
+    const fs::path dir = cli_test::scratch("pg_read_only");
+    {
+        auto db = scratch.connect();
+        db.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");
+        db.execute("ALTER DATABASE " + scratch.name() + " SET default_transaction_read_only = on");
+    }
+    const std::string url = scratch.uri();
+    auto r = run(dir, v1, {"plan", "--database", url});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("CREATE TABLE \"users\"") != std::string::npos);
+    CHECK(run(dir, v1, {"migrate", "--dry-run", "--database", url}).code == 0);
+    r = run(dir, v1, {"verify", "--database", url, "--migrations", "migrations"});
+    CHECK(r.code == 1);
+    CHECK(r.out.find("create table users") != std::string::npos);
+    r = run(dir, v1, {"generate", "--database", url, "--output", "migrations", "--json"});
+    CHECK(r.code == 0);
+    CHECK(fs::exists(dir / "migrations" / "0001_user.sql"));
+    // A writing command fails on the read-only session, as it must.
+    CHECK(run(dir, v1, {"migrate", "--database", url}).code == 4);
+    auto db = scratch.connect();
+    CHECK(pg_test::one(db, "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relkind = 'r' AND "
+                           "relnamespace = 'public'::regnamespace") == "kept");
+}
+
+TEST_CASE("cli on PostgreSQL: init --url never prints the password and writes the file for its owner only") {
+    const fs::path dir = cli_test::scratch("pg_init_secret");
+    auto r = run(dir, tool, {"init", "--url", "postgresql://bob:S3CRET@localhost:5/db"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("S3CRET") == std::string::npos);
+    CHECK(r.out.find("postgresql://bob:***@localhost:5/db") != std::string::npos);
+    CHECK(cli_test::slurp(dir / "driftless.toml").find("S3CRET") != std::string::npos);
+    CHECK((fs::status(dir / "driftless.toml").permissions() & (fs::perms::group_all | fs::perms::others_all)) == fs::perms::none);
+    r = run(dir, tool, {"init", "--force", "--json", "--url", "postgresql://bob:S3CRET/pw@localhost:5/db"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("S3CRET") == std::string::npos);
+    // Every broken URL fails without echoing it: text and JSON, exit 2 for what cannot be parsed.
+    for (const char* url : {"postgresql://bob:S3C%ZZRETpw@localhost:5/db", "postgresql://bob:S3CRET/pw@localhost:5/db",
+                            "postgresql://bob:S3CRET@[::1/db", "POSTGRESQL://bob:S3CRET@localhost:5/db"}) {
+        CAPTURE(url);
+        for (const bool as_json : {false, true}) {
+            std::vector<std::string> args{"status", "--database", url};
+            if (as_json) args.emplace_back("--json");
+            r = run(dir, tool, args);
+            CHECK((r.code == 2 || r.code == 4));
+            CHECK(r.out.find("S3C") == std::string::npos);
+            CHECK(r.err.find("S3C") == std::string::npos);
+        }
+    }
+    CHECK(run(dir, tool, {"status", "--database", "postgresql://bob:S3CRET/pw@localhost:5/db"}).code == 2);
+    CHECK(driftless::cli::redacted("postgresql://bob:S3CRET/pw@localhost:5/db") == "postgresql://bob:***@localhost:5/db");
 }

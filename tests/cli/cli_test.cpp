@@ -353,3 +353,45 @@ TEST_CASE("cli: a migration file with a NUL byte in a statement is refused (exit
     CHECK(st.text(0) == "10,20");
     CHECK(st.integer(1) == 1);
 }
+
+TEST_CASE("cli: plan, verify, migrate --dry-run and generate work on a read-only SQLite database and write nothing") {
+    const fs::path dir = scratch("read_only");
+    {
+        auto db = driftless::sqlite::open((dir / "ro.db").string());
+        db.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");
+    }
+    const std::string url = "sqlite:file:ro.db?mode=ro";
+    auto r = run(dir, v1, {"plan", "--database", url});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("CREATE TABLE \"users\"") != std::string::npos);
+    CHECK(run(dir, v1, {"migrate", "--dry-run", "--database", url}).code == 0);
+    r = run(dir, v1, {"verify", "--database", url, "--migrations", "migrations"});
+    CHECK(r.code == 1);
+    CHECK(r.out.find("create table users") != std::string::npos);
+    CHECK(run(dir, v1, {"generate", "--database", url, "--output", "migrations"}).code == 0);
+    CHECK(fs::exists(dir / "migrations" / "0001_user.sql"));
+    CHECK(run(dir, v1, {"migrate", "--database", url}).code == 4);  // writing fails, as it must
+    // The same reading commands on a writable file leave it as it was: no tracking table either.
+    for (const char* command : {"plan", "verify"}) CHECK(run(dir, v2, {command, "--database", "sqlite:ro.db"}).code <= 1);
+    CHECK(run(dir, v2, {"migrate", "--dry-run", "--database", "sqlite:ro.db"}).code == 0);
+    auto db = driftless::sqlite::open((dir / "ro.db").string());
+    auto st = db.prepare("SELECT group_concat(name) FROM sqlite_schema WHERE type = 'table'");
+    REQUIRE(st.step());
+    CHECK(st.text(0) == "kept");
+}
+
+TEST_CASE("cli: two files with one version, and a generate that cannot write, are usage errors (exit 2)") {
+    const fs::path dir = scratch("usage_exits");
+    fs::create_directories(dir / "migrations");
+    std::ofstream(dir / "migrations" / "0001_a.sql") << "CREATE TABLE a (id INTEGER PRIMARY KEY);\n";
+    std::ofstream(dir / "migrations" / "001_b.sql") << "CREATE TABLE b (id INTEGER PRIMARY KEY);\n";
+    auto r = run(dir, tool, {"upgrade", "--database", "sqlite:app.db"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("same version 1") != std::string::npos);
+    fs::remove(dir / "migrations" / "001_b.sql");
+    std::ofstream(dir / "not_a_directory") << "x";
+    r = run(dir, v1, {"generate", "--database", "sqlite:app.db", "--output", "not_a_directory/sub"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("driftless.generate.write") != std::string::npos);
+    CHECK(r.err.find("not_a_directory") != std::string::npos);
+}

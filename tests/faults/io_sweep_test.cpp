@@ -13,6 +13,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <driftless/sqlite.hpp>
 
 #include "fault_vfs.hpp"
 #include "sweep.hpp"
@@ -92,3 +97,44 @@ void run_both_modes(faults::journal j) {
 TEST_CASE("faults: I/O errors during a rebuild, DELETE journal") { run_both_modes(faults::journal::delete_mode); }
 
 TEST_CASE("faults: I/O errors during a rebuild, WAL journal") { run_both_modes(faults::journal::wal); }
+
+TEST_CASE("faults: a disk that fails while a migration file runs or commits: the error names the file, nothing is kept") {
+    for (const char* journal : {"DELETE", "WAL"}) {
+        CAPTURE(journal);
+        const std::filesystem::path dir = std::filesystem::absolute(std::string("disk_full_file_") + journal);
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir / "0001_base.sql") << "CREATE TABLE base (id INTEGER PRIMARY KEY);\n";
+        std::ofstream(dir / "0002_fill.sql") << "CREATE TABLE fill (id INTEGER PRIMARY KEY, body TEXT);\n"
+                                                "INSERT INTO fill (body) VALUES ('x');\n";
+        const std::string path = (dir / "app.db").string();
+        {
+            auto db = driftless::sqlite::open(path);
+            db.execute(std::string("PRAGMA journal_mode = ") + journal);
+            driftless::apply_migration_file(db, dir / "0001_base.sql");
+        }
+        sqlite3* raw = nullptr;
+        REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE, faults::fault_vfs_name()) == SQLITE_OK);
+        faults::io_faults().arm(faults::fault_mode::forever, 1);  // every write from the first: the disk is full
+        std::string what;
+        {
+            const auto db = driftless::sqlite::borrow(raw);
+            try {
+                driftless::apply_migration_file(db, dir / "0002_fill.sql");
+            } catch (const driftless::error& e) {
+                what = e.what();
+            }
+        }
+        const bool injected = faults::io_faults().injected != 0;
+        faults::io_faults().disarm();
+        CHECK(sqlite3_close(raw) == SQLITE_OK);
+        CAPTURE(what);
+        CHECK(injected);
+        CHECK(what.find("0002_fill.sql") != std::string::npos);
+        auto db = driftless::sqlite::open(path, {.create = false});
+        auto st = db.prepare("SELECT (SELECT count(*) FROM sqlite_schema WHERE name = 'fill'), (SELECT count(*) FROM _driftless_migrations)");
+        REQUIRE(st.step());
+        CHECK(st.integer(0) == 0);
+        CHECK(st.integer(1) == 1);
+    }
+}

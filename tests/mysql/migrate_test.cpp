@@ -12,9 +12,15 @@
 #include <thread>
 #include <vector>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <driftless/mysql.hpp>
 
 #include "../models/models.hpp"
+#include "../fuzz/fragment_property.hpp"
+#include "../fuzz/fragment_seeds.hpp"
 #include "my_support.hpp"
 
 namespace mymig {
@@ -322,4 +328,76 @@ TEST_CASE("mysql migrate: a step that took effect but was not recorded (killed m
         CHECK(driftless::plan<mymig::UserV2, mymig::Note>(db).plan.empty());
         CHECK(one(db, "SELECT concat(email, years) FROM users") == "a@x30");
     }
+}
+
+TEST_CASE("mysql connection: timeouts from the URL; the one that passed is named") {
+    using driftless::mysql::parse_url;
+    const auto u = parse_url("mysql://u@h/db?connect_timeout=3&read_timeout=0&write_timeout=7");
+    CHECK(u.connect_timeout == 3);
+    CHECK(u.read_timeout == 0);
+    CHECK(u.write_timeout == 7);
+    const auto d = parse_url("mysql://u@h/db");
+    CHECK(d.connect_timeout == 10);
+    CHECK(d.read_timeout == 3600);
+    CHECK(d.write_timeout == 60);
+    for (const char* bad : {"mysql://u@h/db?read_timeout=x", "mysql://u@h/db?connect_timeout=0", "mysql://u@h/db?read_timeout=-1",
+                            "mysql://u@h/db?write_timeout=99999999999"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_WITH_AS((void)parse_url(bad), doctest::Contains("seconds"), driftless::error);
+    }
+
+    // A statement that outlasts read_timeout fails after it, saying so.
+    my_test::scratch_database scratch;
+    auto db = driftless::mysql::connect(scratch.url() + "&read_timeout=1");
+    const auto started = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH_AS(db.execute("SELECT SLEEP(4)"), doctest::Contains("read_timeout of 1 s passed"), driftless::error);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(4));
+
+    // A server that accepts and never answers (a stopped mariadbd looks the same): connect_timeout.
+    const std::string socket_path = "/tmp/driftless-mute-" + std::to_string(::getpid()) + ".sock";
+    const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    socket_path.copy(address.sun_path, sizeof(address.sun_path) - 1);
+    ::unlink(socket_path.c_str());
+    REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+    REQUIRE(::listen(listener, 4) == 0);
+    const auto begun = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH_AS((void)driftless::mysql::connect("mysql://u@localhost/?socket=" + socket_path + "&connect_timeout=1"),
+                         doctest::Contains("connect_timeout of 1 s passed"), driftless::error);
+    CHECK(std::chrono::steady_clock::now() - begun < std::chrono::seconds(5));
+    ::close(listener);
+    ::unlink(socket_path.c_str());
+}
+
+TEST_CASE("mysql migrate: no fragment the check accepts makes MySQL run a second statement (fragment corpus)") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    db.execute("CREATE TABLE fz_victim (x INTEGER)");
+    db.execute("INSERT INTO fz_victim VALUES (42)");
+    const auto intact = [&]() -> std::string {
+        try {
+            const auto r = db.execute(
+                "SELECT (SELECT GROUP_CONCAT(x) FROM fz_victim), (SELECT COUNT(*) FROM information_schema.tables WHERE "
+                "table_schema = DATABASE() AND table_name NOT IN ('fz_victim', 'fz_t') AND table_name NOT LIKE '\\_driftless\\_%')");
+            if (r.text(0, 0) != "42") return "fz_victim lost its row";
+            if (r.integer(0, 1) != 0) return "a table appeared that no model names";
+            return {};
+        } catch (const driftless::error& e) {
+            return std::string("fz_victim is gone: ") + e.what();
+        }
+    };
+    const auto reset = [&] {
+        db.execute("DROP TABLE IF EXISTS fz_t");
+        db.execute("DELETE FROM _driftless_migrations WHERE state <> 'applied'");  // a failed step leaves its row dirty
+    };
+    std::size_t executions = 0;
+    const auto inputs = fragment_property::seeds_and_variants(DRIFTLESS_FRAGMENT_CORPUS_DIR, false);
+    for (const std::string& input : inputs) {
+        CAPTURE(input);
+        CHECK(fragment_property::check_fragment(db, input, intact, reset, executions) == "");
+    }
+    MESSAGE("fragment corpus on MySQL: " << inputs.size() << " inputs, " << executions << " migrations run");
+    CHECK(executions > 20);
 }

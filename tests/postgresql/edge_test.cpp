@@ -13,6 +13,8 @@
 
 #include <driftless/postgresql.hpp>
 
+#include "../fuzz/fragment_property.hpp"
+#include "../fuzz/fragment_seeds.hpp"
 #include "pg_support.hpp"
 
 namespace edge {
@@ -178,4 +180,62 @@ TEST_CASE("postgresql edge: catalog text with backslashes; a foreign key to anot
     const auto p = driftless::plan<edge::Parent, edge::Child>(db);
     CHECK(driftless::describe(p.plan).find("drop foreign key child.child_parent_id_fkey: (parent_id) -> other.parent(id)") !=
           std::string::npos);
+}
+
+TEST_CASE("postgresql edge: no connection error shows the password, however the URL is broken") {
+    // libpq parses, driftless hands it the values: its messages cannot echo the URL.
+    const char* const urls[] = {
+        "postgresql://bob:S3C%ZZRETpw@localhost:5/db",  // a '%' that is no escape
+        "postgresql://bob:S3CRET/pw@localhost:5/db",    // a raw '/' in the password
+        "postgresql://bob:S3CRET@[::1/db",              // an unclosed IPv6 bracket
+        "POSTGRESQL://bob:S3CRET@localhost:5/db",       // the scheme in capitals
+        "host=localhost port=5 password=S3CRET user",   // a key without a value
+        "host=localhost port=5 user=bob password=S3CRET",
+    };
+    for (const char* url : urls) {
+        CAPTURE(url);
+        try {
+            (void)driftless::postgresql::connect(url);
+            FAIL("connected");
+        } catch (const driftless::error& e) {
+            const std::string what = e.what();
+            CAPTURE(what);
+            CHECK(what.find("S3C") == std::string::npos);
+            CHECK((e.code() == driftless::errc::usage || e.code() == driftless::errc::engine));
+        }
+    }
+    // Upper case is the same URL: it reaches the server of the fixture.
+    const pg_test::scratch_database scratch;
+    const std::string uri = scratch.uri();
+    CHECK_NOTHROW((void)driftless::postgresql::connect("PostgreSQL" + uri.substr(uri.find(':'))));
+}
+
+TEST_CASE("postgresql edge: no fragment the check accepts makes PostgreSQL run a second statement (fragment corpus)") {
+    pg_test::scratch_database scratch;
+    auto db = scratch.connect();
+    db.execute("CREATE TABLE fz_victim (x INTEGER)");
+    db.execute("INSERT INTO fz_victim VALUES (42)");
+    const auto intact = [&]() -> std::string {
+        try {
+            const auto r = db.execute(
+                "SELECT (SELECT string_agg(x::text, ',') FROM public.fz_victim), (SELECT count(*) FROM pg_catalog.pg_class c JOIN "
+                "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN "
+                "('pg_catalog', 'information_schema', 'pg_toast') AND c.relname NOT IN ('fz_victim', 'fz_t') AND c.relname NOT LIKE "
+                "'\\_driftless\\_%')");
+            if (r.text(0, 0) != "42") return "fz_victim lost its row";
+            if (r.integer(0, 1) != 0) return "a table appeared that no model names";
+            return {};
+        } catch (const driftless::error& e) {
+            return std::string("fz_victim is gone: ") + e.what();
+        }
+    };
+    const auto reset = [&] { db.execute("DROP TABLE IF EXISTS fz_t"); };
+    std::size_t executions = 0;
+    const auto inputs = fragment_property::seeds_and_variants(DRIFTLESS_FRAGMENT_CORPUS_DIR, false);
+    for (const std::string& input : inputs) {
+        CAPTURE(input);
+        CHECK(fragment_property::check_fragment(db, input, intact, reset, executions) == "");
+    }
+    MESSAGE("fragment corpus on PostgreSQL: " << inputs.size() << " inputs, " << executions << " migrations run");
+    CHECK(executions > 20);
 }

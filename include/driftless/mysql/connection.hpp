@@ -3,6 +3,7 @@
 #ifndef DRIFTLESS_MYSQL_CONNECTION_HPP
 #define DRIFTLESS_MYSQL_CONNECTION_HPP
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -25,6 +26,13 @@ struct url_parts {
     unsigned port = 0;
     std::string database{};
     std::string socket{};
+    /// ?connect_timeout=: seconds to open the connection (TCP connect and handshake).
+    unsigned connect_timeout = 10;
+    /// ?read_timeout=: seconds to wait for the server's answer to one statement (0: no limit). Long
+    /// enough for a large ALTER TABLE; a stopped server is noticed after it.
+    unsigned read_timeout = 3600;
+    /// ?write_timeout=: seconds to send one statement to the server (0: no limit).
+    unsigned write_timeout = 60;
 };
 
 namespace detail {
@@ -58,7 +66,8 @@ inline url_parts parse_url(std::string_view url) {
         const std::string shown = url.find('@') == std::string_view::npos ? "'" + std::string(url) + "'" : "the URL";
         return error(errc::usage, "driftless.mysql.url",
                      shown + " is not a MySQL URL (" + std::string(why) +
-                         "); write mysql://user:password@host:port/database?socket=/path");
+                         "); write mysql://user:password@host:port/database?socket=/path&connect_timeout=10&"
+                         "read_timeout=3600&write_timeout=60");
     };
     std::string_view rest = url;
     if (rest.rfind("mysql://", 0) == 0) {
@@ -102,8 +111,21 @@ inline url_parts parse_url(std::string_view url) {
         const auto eq = pair.find('=');
         const std::string_view key = pair.substr(0, eq);
         const std::string value = eq == std::string_view::npos ? std::string() : detail::percent_decoded(pair.substr(eq + 1));
+        const auto seconds = [&](unsigned& into, bool zero) {
+            char* end = nullptr;
+            const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+            if (value.empty() || value[0] < '0' || value[0] > '9' || *end != '\0' || n > 31'536'000 || (n == 0 && !zero))
+                throw bad("'" + std::string(key) + "' must be a number of seconds from " + (zero ? "0" : "1") + " to 31536000");
+            into = static_cast<unsigned>(n);
+        };
         if (key == "socket") {
             out.socket = value;
+        } else if (key == "connect_timeout") {
+            seconds(out.connect_timeout, false);
+        } else if (key == "read_timeout") {
+            seconds(out.read_timeout, true);
+        } else if (key == "write_timeout") {
+            seconds(out.write_timeout, true);
         } else if (!key.empty()) {
             throw bad("unknown parameter '" + std::string(key) + "'");
         }
@@ -168,11 +190,32 @@ private:
 
 namespace detail {
 
+/// The timeouts a connection was opened with (all 0 for a borrowed handle: unknown).
+struct timeouts {
+    unsigned read = 0;
+    unsigned write = 0;
+};
+
+/// Which timeout a lost connection after `elapsed` seconds most likely was, as a sentence (empty
+/// when none had passed).
+inline std::string timeout_fired(unsigned number, double elapsed, const timeouts& limits) {
+    if (number != 2013 && number != 2006) return {};  // CR_SERVER_LOST, CR_SERVER_GONE_ERROR
+    const auto passed = [&](unsigned limit) { return limit != 0 && elapsed + 0.5 >= static_cast<double>(limit); };
+    const auto say = [](std::string_view name, unsigned limit) {
+        return "; the " + std::string(name) + " of " + std::to_string(limit) +
+               " s passed without the server answering (is it stopped or overloaded?); set ?" + std::string(name) +
+               "=SECONDS in the URL to wait longer (0: no limit)";
+    };
+    if (passed(limits.read)) return say("read_timeout", limits.read);
+    if (passed(limits.write)) return say("write_timeout", limits.write);
+    return {};
+}
+
 /// The error of the last call on `db`: errno, SQLSTATE, message and the statement.
-[[noreturn]] inline void fail(MYSQL* db, std::string_view id, std::string_view statement) {
+[[noreturn]] inline void fail(MYSQL* db, std::string_view id, std::string_view statement, const std::string& why = {}) {
     const unsigned number = mysql_errno(db);
     const std::string state = mysql_sqlstate(db);
-    std::string message = mysql_error(db);
+    std::string message = mysql_error(db) + why;
     if (message.empty()) message = "the connection failed";
     throw error(errc::engine, id, message + " (MySQL error " + std::to_string(number) + ", SQLSTATE " + state + ")",
                 std::string(statement), static_cast<int>(number), state);
@@ -185,15 +228,17 @@ namespace detail {
 class connection {
 public:
     connection() = default;
-    connection(MYSQL* db, bool owned) noexcept : db_(db), owned_(owned) {}
+    connection(MYSQL* db, bool owned, detail::timeouts limits = {}) noexcept : db_(db), owned_(owned), limits_(limits) {}
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
-    connection(connection&& other) noexcept : db_(std::exchange(other.db_, nullptr)), owned_(other.owned_) {}
+    connection(connection&& other) noexcept
+        : db_(std::exchange(other.db_, nullptr)), owned_(other.owned_), limits_(other.limits_) {}
     connection& operator=(connection&& other) noexcept {
         if (this != &other) {
             close();
             db_ = std::exchange(other.db_, nullptr);
             owned_ = other.owned_;
+            limits_ = other.limits_;
         }
         return *this;
     }
@@ -212,16 +257,20 @@ public:
     /// Run one or more statements (separated by ';') in one round trip; every result set in order
     /// (statements without rows give an empty result). On the first failure the error is thrown.
     std::vector<result> batch(std::string_view sql) const {
-        if (mysql_real_query(db_, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
-            detail::fail(db_, "driftless.mysql.execute", sql);
+        const auto started = std::chrono::steady_clock::now();
+        const auto failed = [&] {
+            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            detail::fail(db_, "driftless.mysql.execute", sql, detail::timeout_fired(mysql_errno(db_), elapsed, limits_));
+        };
+        if (mysql_real_query(db_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) failed();
         std::vector<result> out;
         for (;;) {
             MYSQL_RES* r = mysql_store_result(db_);
-            if (r == nullptr && mysql_field_count(db_) != 0) detail::fail(db_, "driftless.mysql.execute", sql);
+            if (r == nullptr && mysql_field_count(db_) != 0) failed();
             out.emplace_back(r);
             const int next = mysql_next_result(db_);
             if (next == -1) break;
-            if (next > 0) detail::fail(db_, "driftless.mysql.execute", sql);
+            if (next > 0) failed();
         }
         return out;
     }
@@ -234,6 +283,7 @@ private:
 
     MYSQL* db_ = nullptr;
     bool owned_ = false;
+    detail::timeouts limits_{};
 };
 
 /// While alive, the server runs one statement per query (multi-statement mode off), so text taken
@@ -261,16 +311,25 @@ inline connection connect(const std::string& url) {
     MYSQL* db = mysql_init(nullptr);
     if (db == nullptr) throw error(errc::engine, "driftless.mysql.connect", "out of memory");
     mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    mysql_options(db, MYSQL_OPT_CONNECT_TIMEOUT, &u.connect_timeout);
+    mysql_options(db, MYSQL_OPT_READ_TIMEOUT, &u.read_timeout);
+    mysql_options(db, MYSQL_OPT_WRITE_TIMEOUT, &u.write_timeout);
     const char* host = u.host.empty() ? nullptr : u.host.c_str();
+    const auto started = std::chrono::steady_clock::now();
     if (mysql_real_connect(db, host, u.user.empty() ? nullptr : u.user.c_str(), u.password.empty() ? nullptr : u.password.c_str(),
                            u.database.empty() ? nullptr : u.database.c_str(), u.port, u.socket.empty() ? nullptr : u.socket.c_str(),
                            CLIENT_MULTI_STATEMENTS | CLIENT_FOUND_ROWS) == nullptr) {
-        const std::string message = mysql_error(db);
+        std::string message = mysql_error(db);
         const unsigned number = mysql_errno(db);
         mysql_close(db);
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if ((number == 2013 || number == 2002 || number == 2003) && elapsed + 0.5 >= u.connect_timeout)
+            message += "; the connect_timeout of " + std::to_string(u.connect_timeout) +
+                       " s passed without the server answering (is it stopped or overloaded?); set ?connect_timeout=SECONDS "
+                       "in the URL to wait longer";
         throw error(errc::engine, "driftless.mysql.connect", "cannot connect: " + message, {}, static_cast<int>(number));
     }
-    return connection(db, true);
+    return connection(db, true, {u.read_timeout, u.write_timeout});
 }
 
 /// Use an application's open handle without taking ownership; it must outlive the connection and

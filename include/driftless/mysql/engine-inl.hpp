@@ -204,6 +204,18 @@ public:
     void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) override {
         db_.execute(with_literals(sql, params, dialect::mysql));
     }
+    [[nodiscard]] std::string history_row_refusal(std::string_view up, std::string_view down) const override {
+        // The row goes as one statement with the texts quoted in it (see execute_with).
+        std::size_t need = up.size() + down.size() + 4096;
+        for (std::string_view text : {up, down}) {
+            for (char c : text) need += c == '\'' || c == '\\' ? 1 : 0;
+        }
+        const result r = db_.execute("SELECT @@max_allowed_packet");
+        const auto limit = static_cast<std::size_t>(r.integer(0, 0));
+        if (need <= limit) return {};
+        return std::to_string(need) + " bytes and the server's max_allowed_packet is " + std::to_string(limit) +
+               " (raise it with SET GLOBAL max_allowed_packet = ..., or in the server's configuration)";
+    }
     std::vector<std::int64_t> count_row(const std::string& sql, std::size_t n) override {
         return driftless::detail::first_row(db_.execute(sql), n);
     }

@@ -2,6 +2,7 @@
 #ifndef DRIFTLESS_POSTGRESQL_CONNECTION_HPP
 #define DRIFTLESS_POSTGRESQL_CONNECTION_HPP
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -344,15 +345,106 @@ private:
     mutable bool looked_up_prepared_ = false;
 };
 
-/// Connect to `url`: a postgresql:// URI or a libpq key=value string. Throws driftless::error
-/// (errc::engine) with libpq's message when the connection fails.
+namespace detail {
+
+/// libpq's message without its quoted fragments ("..."), which may hold any part of the text it
+/// could not parse, a password included.
+inline std::string without_quoted(std::string message) {
+    std::string out;
+    bool quoted = false;
+    for (char c : message) {
+        if (c == '"') {
+            out += quoted ? "\"" : "\"(hidden)";
+            quoted = !quoted;
+        } else if (!quoted) {
+            out += c;
+        }
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+/// `message` with every occurrence of `secret` shown as ***.
+inline std::string hiding(std::string message, const std::string& secret) {
+    if (secret.empty()) return message;
+    for (std::size_t at = message.find(secret); at != std::string::npos; at = message.find(secret, at + 3))
+        message.replace(at, secret.size(), "***");
+    return message;
+}
+
+/// The keywords and values of a connection string or postgresql:// URI, parsed by libpq itself
+/// (PQconninfoParse), so that connect() hands libpq values, never the text: no driver message can
+/// then echo the URL with its password. Throws errc::usage, naming no part of the text.
+struct conninfo_parts {
+    std::vector<std::string> keywords{};
+    std::vector<std::string> values{};
+    std::string password{};
+};
+
+inline conninfo_parts parse_conninfo(const std::string& url) {
+    std::string text = url;
+    // libpq knows the scheme in lower case only; any other spelling would be read as key=value.
+    for (std::string_view scheme : {"postgresql://", "postgres://"}) {
+        if (text.size() < scheme.size()) continue;
+        bool same = true;
+        for (std::size_t i = 0; i < scheme.size(); ++i) {
+            const char c = text[i];
+            same = same && (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == scheme[i];
+        }
+        if (same) {
+            text.replace(0, scheme.size(), scheme);
+            // An '@' after the host means a password or user holding '/', '?' or '#' unescaped:
+            // libpq would take part of it for the host, port or database, and echo it in errors.
+            const std::size_t end = std::min(text.find_first_of("?#", scheme.size()), text.size());
+            const std::size_t slash = text.find('/', scheme.size());
+            const std::size_t at = text.rfind('@', end == 0 ? 0 : end - 1);
+            if (at != std::string::npos && at >= scheme.size() && slash < at)
+                throw error(errc::usage, "driftless.postgresql.url",
+                            "the postgresql:// URL has an '@' after a '/': a user name or password holding '/', '?', '#' or "
+                            "'@' must be percent-encoded (%2F, %3F, %23, %40)");
+            break;
+        }
+    }
+    char* message = nullptr;
+    PQconninfoOption* options = PQconninfoParse(text.c_str(), &message);
+    if (options == nullptr) {
+        const std::string reason = message != nullptr ? without_quoted(message) : std::string("out of memory");
+        PQfreemem(message);
+        throw error(errc::usage, "driftless.postgresql.url", "the connection URL is not valid: " + reason);
+    }
+    conninfo_parts out;
+    for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+        if (o->val == nullptr) continue;
+        out.keywords.emplace_back(o->keyword);
+        out.values.emplace_back(o->val);
+        if (std::string_view(o->keyword) == "password") out.password = o->val;
+    }
+    PQconninfoFree(options);
+    return out;
+}
+
+}  // namespace detail
+
+/// Connect to `url`: a postgresql:// URI (any case of the scheme) or a libpq key=value string.
+/// libpq parses it (errc::usage when it cannot: the message names no part of the text) and is
+/// handed the values (PQconnectdbParams), so the password never appears in an error. Throws
+/// driftless::error (errc::engine) with libpq's message when the connection fails.
 inline connection connect(const std::string& url, connect_options options = {}) {
-    PGconn* conn = PQconnectdb(url.c_str());
+    const detail::conninfo_parts parts = detail::parse_conninfo(url);
+    std::vector<const char*> keywords;
+    std::vector<const char*> values;
+    for (std::size_t i = 0; i < parts.keywords.size(); ++i) {
+        keywords.push_back(parts.keywords[i].c_str());
+        values.push_back(parts.values[i].c_str());
+    }
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
+    PGconn* conn = PQconnectdbParams(keywords.data(), values.data(), 0);
     if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
         std::string message = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
         while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
         PQfinish(conn);
-        throw error(errc::engine, "driftless.postgresql.connect", "cannot connect: " + message);
+        throw error(errc::engine, "driftless.postgresql.connect", "cannot connect: " + detail::hiding(message, parts.password));
     }
     return connection(conn, true, std::move(options));
 }

@@ -107,10 +107,17 @@ DRIFTLESS_RUNTIME_INLINE bool uses_lease(const connection& db) {
     return db.advisory_lock_probe() == 0;
 }
 
+/// What begin_locked found: whether the tracking table and the expressions table existed.
+struct tracking_tables {
+    bool history = false;
+    bool memo = false;
+};
+
 /// BEGIN; SET LOCAL lock_timeout, quiet notices, the schema first on the search_path (before
-/// pg_temp); take the migration lock (unless a lease stands in for it); create the tracking tables
-/// when missing. One round trip when they exist. True when the history table existed.
-inline bool begin_locked(const connection& db, std::chrono::milliseconds lock_timeout, bool advisory) {
+/// pg_temp); take the migration lock (unless a lease stands in for it); with `create`, create the
+/// tracking tables when missing (an operation that only reads leaves them alone, so that it works
+/// in a read-only session). One round trip when they exist.
+inline tracking_tables begin_locked(const connection& db, std::chrono::milliseconds lock_timeout, bool advisory, bool create) {
     const std::string& schema_name = db.options().schema;
     std::string sql = "BEGIN;\nSET LOCAL lock_timeout = " + std::to_string(lock_timeout.count()) +
                       ";\nSET LOCAL client_min_messages = warning;\n";
@@ -125,10 +132,43 @@ inline bool begin_locked(const connection& db, std::chrono::milliseconds lock_ti
            quote_text(own_table(db, history_table), dialect::postgresql) + ") IS NOT NULL, to_regclass(" +
            quote_text(own_table(db, expressions_table), dialect::postgresql) + ") IS NOT NULL";
     std::vector<result> r = db.batch(sql);
-    const bool history_existed = r.back().boolean(0, 1);
-    if (!history_existed) db.execute(history_table_sql(dialect::postgresql));
-    if (!r.back().boolean(0, 2)) db.execute(expressions_table_sql());
-    return history_existed;
+    tracking_tables found{r.back().boolean(0, 1), r.back().boolean(0, 2)};
+    if (!create) return found;
+    if (!found.history) db.execute(history_table_sql(dialect::postgresql));
+    if (!found.memo) db.execute(expressions_table_sql());
+    return {found.history, true};
+}
+
+/// PostgreSQL's own parser reads each model fragment of the tables `p` touches as exactly one
+/// expression (driftless::detail::fragment_proofs): parsed as an unnamed prepared statement, never
+/// run. A syntax error or a second command (SQLSTATE 42601) refuses the fragment; other errors
+/// (an unknown column type or function) are left to the DDL that uses it. Inside a savepoint, so
+/// that a failed parse does not abort the migration's transaction.
+inline void prove_fragments(const connection& db, const schema& desired, const migration_plan& p) {
+    std::vector<driftless::detail::fragment_proof> proofs;
+    for (const table_change& tc : p.tables) {
+        if (const table_info* t = desired.find_table(tc.name)) {
+            for (auto& proof : driftless::detail::fragment_proofs(*t, dialect::postgresql)) proofs.push_back(std::move(proof));
+        }
+    }
+    if (proofs.empty()) return;
+    const bool nested = db.in_transaction();
+    if (nested) db.execute("SAVEPOINT driftless_fragments");
+    for (const auto& proof : proofs) {
+        PGresult* r = PQprepare(db.handle(), "", proof.sql.c_str(), 0, nullptr);
+        const bool parsed = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
+        const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+        const std::string why = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) != nullptr
+                                                   ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+                                                   : ""
+                                             : "no result";
+        const bool syntax = r == nullptr || (state != nullptr && std::string_view(state) == "42601");
+        PQclear(r);
+        if (parsed) continue;
+        if (nested) db.execute("ROLLBACK TO SAVEPOINT driftless_fragments");
+        if (syntax) driftless::detail::unproven_fragment(proof, "PostgreSQL", why);
+    }
+    if (nested) db.execute("RELEASE SAVEPOINT driftless_fragments");
 }
 
 /// Roll back whatever is open; never throws.
@@ -163,11 +203,19 @@ public:
     void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) override {
         db_.query_nullable(sql, params);
     }
+    [[nodiscard]] std::string history_row_refusal(std::string_view up, std::string_view down) const override {
+        // One Bind message carries the row's values; the server refuses a message of 1 GiB or more.
+        constexpr std::size_t limit = (std::size_t{1} << 30) - 1;
+        const std::size_t need = up.size() + down.size() + 4096;
+        if (need <= limit) return {};
+        return std::to_string(need) + " bytes and PostgreSQL takes at most " + std::to_string(limit) +
+               " in one message (its 1 GiB limit, which no setting raises)";
+    }
     std::vector<std::int64_t> count_row(const std::string& sql, std::size_t n) override {
         return driftless::detail::first_row(db_.query(sql, {}), n);
     }
 
-    std::unique_ptr<engine_lock> lock(const lock_options& lock, std::string_view what, operation) override {
+    std::unique_ptr<engine_lock> lock(const lock_options& lock, std::string_view what, operation op) override {
         if (db_.in_transaction())
             throw error(errc::usage, "driftless.postgresql.in_transaction",
                         std::string(what) + " runs its own transaction (under the migration lock); call it outside yours");
@@ -185,7 +233,10 @@ public:
                 lease_.reset();  // released after the transaction ends, never before
             });
         if (lease_it) lease_.emplace(std::make_unique<detail::lease_store>(db_), lock.timeout, db_.options().lease_duration, name());
-        held->history_existed = detail::begin_locked(db_, lock.timeout, !lease_it);
+        const bool reading = op == operation::plan || op == operation::generate;
+        const detail::tracking_tables found = detail::begin_locked(db_, lock.timeout, !lease_it, !reading);
+        held->history_existed = found.history;
+        memo_ = found.memo;
         return held;
     }
     [[nodiscard]] bool retryable(const error& e) const noexcept override {
@@ -200,7 +251,7 @@ public:
                      e.statement(), 0, e.sqlstate());
     }
 
-    schema read_catalog() override { return postgresql::read_catalog(db_, {}, true).tables; }
+    schema read_catalog() override { return postgresql::read_catalog(db_, {}, memo_).tables; }
     std::vector<migration_record> read_history() override {
         const std::string table = detail::own_table(db_, history_table);
         const result exists = db_.execute("SELECT to_regclass(" + quote_text(table, dialect::postgresql) + ") IS NOT NULL");
@@ -215,9 +266,10 @@ public:
     }
     planned_migration plan_migration(const model_set& m, const migrate_options& options) override {
         planned_migration out;
-        before_ = postgresql::read_catalog(db_, {}, true);
+        before_ = postgresql::read_catalog(db_, {}, memo_);
         out.plan = diff(m.desired, before_.tables, dialect::postgresql);
         if (out.plan.empty()) return out;
+        detail::prove_fragments(db_, m.desired, out.plan);
         rendered_plan rendered = render_plan(out.plan, before_, {.concurrent_indexes = options.concurrent_indexes});
         out.statements = std::move(rendered.statements);
         out.after_commit = std::move(rendered.after_commit);
@@ -230,7 +282,7 @@ public:
     std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool live) override {
         catalog after;
         if (live) {
-            after = postgresql::read_catalog(db_, {}, true);
+            after = postgresql::read_catalog(db_, {}, memo_);
         } else {
             after.tables = desired;
         }
@@ -242,6 +294,7 @@ private:
     const connection& db_;
     std::optional<driftless::detail::lease> lease_;
     catalog before_{};
+    bool memo_ = true;  ///< the expressions table exists (read with the catalog)
 };
 
 /// The engine of a PostgreSQL connection (found by driftless's public templates through ADL).

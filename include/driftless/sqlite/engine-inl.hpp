@@ -150,6 +150,31 @@ inline std::vector<std::string> split_statements(std::string_view script) {
     return runner::texts(driftless::detail::split_sql(script, dialect::sqlite));
 }
 
+
+/// SQLite's own parser reads each model fragment of the tables `p` touches as exactly one
+/// expression (driftless::detail::fragment_proofs): prepared, never stepped, nothing left after it.
+inline void prove_fragments(const connection& db, const schema& desired, const migration_plan& p) {
+    for (const table_change& tc : p.tables) {
+        const table_info* t = desired.find_table(tc.name);
+        if (t == nullptr) continue;
+        for (const auto& proof : driftless::detail::fragment_proofs(*t, dialect::sqlite)) {
+            sqlite3_stmt* st = nullptr;
+            const char* tail = nullptr;
+            const int rc = sqlite3_prepare_v2(db.handle(), proof.sql.c_str(), static_cast<int>(proof.sql.size()), &st, &tail);
+            sqlite3_finalize(st);
+            if (rc != SQLITE_OK) driftless::detail::unproven_fragment(proof, "SQLite", sqlite3_errmsg(db.handle()));
+            const char* end = proof.sql.c_str() + proof.sql.size();
+            if (tail != nullptr && tail < end) {
+                sqlite3_stmt* next = nullptr;
+                const int more = sqlite3_prepare_v2(db.handle(), tail, static_cast<int>(end - tail), &next, nullptr);
+                const bool second = more != SQLITE_OK || next != nullptr;
+                sqlite3_finalize(next);
+                if (second) driftless::detail::unproven_fragment(proof, "SQLite", "SQLite reads more after it");
+            }
+        }
+    }
+}
+
 }  // namespace detail
 
 /// What the fast path compares: SHA-256 of the models' SQLite DDL (and of the format's version).
@@ -174,6 +199,13 @@ public:
         }
         st.step();
     }
+    [[nodiscard]] std::string history_row_refusal(std::string_view up, std::string_view down) const override {
+        const auto limit = static_cast<std::size_t>(sqlite3_limit(db_.handle(), SQLITE_LIMIT_LENGTH, -1));
+        const std::size_t need = up.size() + down.size() + 4096;
+        if (need <= limit) return {};
+        return std::to_string(need) + " bytes and SQLite stores at most " + std::to_string(limit) +
+               " in one row (SQLITE_LIMIT_LENGTH, a compile-time setting of SQLite)";
+    }
     std::vector<std::int64_t> count_row(const std::string& sql, std::size_t n) override {
         auto st = db_.prepare(sql);
         std::vector<std::int64_t> out(n, 0);
@@ -191,7 +223,7 @@ public:
         if (caller_transaction && op == operation::apply_file)
             throw error(errc::usage, "driftless.files.in_transaction",
                         "apply_migration_file runs its own transaction; call it outside yours");
-        const bool savepoint = caller_transaction && (op == operation::migrate || op == operation::generate);
+        const bool savepoint = caller_transaction && (op == operation::migrate || op == operation::generate || op == operation::plan);
         detail::take_lock(db_, savepoint ? "SAVEPOINT driftless_migrate" : "BEGIN IMMEDIATE",
                           op == operation::apply_file ? std::string_view("applying a migration file") : what);
         const connection& db = db_;  // BEGIN IMMEDIATE (or the savepoint), rolled back unless committed
@@ -235,6 +267,7 @@ public:
         planned_migration out;
         out.plan = diff(m.desired, introspect(db_), dialect::sqlite);
         if (out.plan.empty()) return out;
+        detail::prove_fragments(db_, m.desired, out.plan);
         // Dependents matter only for tables that already exist.
         const bool alters = std::any_of(out.plan.tables.begin(), out.plan.tables.end(),
                                         [](const table_change& tc) { return !tc.created; });
