@@ -395,3 +395,23 @@ TEST_CASE("cli: two files with one version, and a generate that cannot write, ar
     CHECK(r.err.find("driftless.generate.write") != std::string::npos);
     CHECK(r.err.find("not_a_directory") != std::string::npos);
 }
+
+TEST_CASE("cli: files skipped in the migrations directory are warned about; control characters in names are escaped") {
+    const fs::path dir = scratch("skipped_files");
+    fs::create_directories(dir / "migrations");
+    std::ofstream(dir / "migrations" / "0001_a.sql") << "CREATE TABLE a (id INTEGER PRIMARY KEY);\n";
+    std::ofstream(dir / "migrations" / "0002_b.SQL") << "CREATE TABLE b (id INTEGER PRIMARY KEY);\n";
+    fs::create_symlink(dir / "migrations" / "gone.sql", dir / "migrations" / "0003_c.sql");
+    std::ofstream(dir / "migrations" / "0004_\x1b]0;pwned\x07.sql") << "CREATE TABLE d (id INTEGER PRIMARY KEY);\n";
+    auto r = run(dir, tool, {"status", "--database", "sqlite:app.db"});
+    CAPTURE(r.err);
+    CAPTURE(r.out);
+    CHECK(r.err.find("warning: '0002_b.SQL'") != std::string::npos);
+    CHECK(r.err.find("warning: '0003_c.sql'") != std::string::npos);
+    CHECK(r.err.find("does not exist") != std::string::npos);
+    const std::string all = r.out + r.err;
+    CHECK(all.find('\x1b') == std::string::npos);
+    CHECK(all.find('\x07') == std::string::npos);
+    CHECK(all.find("\\x1b]0;pwned\\x07") != std::string::npos);
+    CHECK(driftless::cli::printable("a\x1b[2Jb\tc\n\xc2\x9b") == "a\\x1b[2Jb\tc\n\\u009b");
+}

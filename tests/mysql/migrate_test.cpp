@@ -401,3 +401,30 @@ TEST_CASE("mysql migrate: no fragment the check accepts makes MySQL run a second
     MESSAGE("fragment corpus on MySQL: " << inputs.size() << " inputs, " << executions << " migrations run");
     CHECK(executions > 20);
 }
+
+TEST_CASE("mysql migrate: a connection lost during a step says the row is still started, not that it is dirty") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    driftless::migrate<mymig::User>(db);
+    const std::string id = one(db, "SELECT CONNECTION_ID()");
+    auto killer = scratch.connect();
+    driftless::migrate_options o;
+    o.observer = [&](const driftless::statement_event& e) {
+        if (e.at == driftless::statement_event::phase::started && e.index == 1) killer.execute("KILL " + id);
+    };
+    std::string what;
+    try {
+        driftless::migrate<mymig::UserUnique>(db, o);
+    } catch (const driftless::error& e) {
+        what = e.what();
+    }
+    CAPTURE(what);
+    CHECK(what.find("stopped at step 2 of 2") != std::string::npos);
+    CHECK(what.find("could not be recorded as dirty") != std::string::npos);
+    CHECK(what.find("still shows it started") != std::string::npos);
+    CHECK(what.find("It is recorded as dirty") == std::string::npos);
+    auto again = scratch.connect();
+    const auto status = driftless::migration_status(again);
+    REQUIRE(status.size() == 2);
+    CHECK(status[1].state == "started");
+}

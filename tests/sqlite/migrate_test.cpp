@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <fstream>
 #include <string>
+
+#include <unistd.h>
 
 #include <driftless/sqlite.hpp>
 
@@ -444,4 +447,54 @@ TEST_CASE("migrate: a rebuild keeps STRICT, WITHOUT ROWID and COLLATE, which mod
     CHECK(driftless::rollback<opt::Tag>(db) == r.version);
     CHECK(one(db, "SELECT sql FROM sqlite_schema WHERE name = 'tags'").find(") STRICT") != std::string::npos);
     CHECK(one(db, "SELECT sql FROM sqlite_schema WHERE name = 'pairs'").find(") WITHOUT ROWID") != std::string::npos);
+}
+
+TEST_CASE("sqlite migrate: a fragment the compile-time check lets through but SQLite cannot read as one expression is refused before any DDL") {
+    auto db = driftless::sqlite::open(":memory:");
+    driftless::table_info t;
+    t.name = "gauges";
+    driftless::column_info id;
+    id.name = "id";
+    id.type.kind = driftless::type_kind::integer;
+    id.type.bits = 64;
+    driftless::column_info q;
+    q.name = "q";
+    q.type.kind = driftless::type_kind::integer;
+    q.type.bits = 32;
+    t.columns = {id, q};
+    t.primary_key = {"id"};
+    for (const char* bad : {"q >>> 0", "q IS", "q > 0 q"}) {
+        CAPTURE(bad);
+        driftless::schema s;
+        s.tables.push_back(t);
+        s.tables.back().checks.push_back({"gauges_q", bad});
+        CHECK_THROWS_WITH_AS((void)driftless::migrate_schema(db, s, {}, "test"), doctest::Contains("is not one SQLite expression"),
+                             driftless::error);
+        auto st = db.prepare("SELECT count(*) FROM sqlite_schema");
+        REQUIRE(st.step());
+        CHECK(st.integer(0) == 0);
+    }
+    driftless::schema good;
+    good.tables.push_back(t);
+    good.tables.back().checks.push_back({"gauges_q", "q >= 0"});
+    CHECK(driftless::migrate_schema(db, good, {}, "test").applied);
+}
+
+TEST_CASE("sqlite files: a file whose history row is longer than SQLite stores is refused before it runs") {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("driftless_too_large_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::string text = "CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT);\n";
+    while (text.size() < 40000) text += "INSERT INTO big (v) VALUES ('0123456789012345678901234567890123456789');\n";
+    std::ofstream(dir / "0001_big.sql") << text;
+    auto db = driftless::sqlite::open(":memory:");
+    sqlite3_limit(db.handle(), SQLITE_LIMIT_LENGTH, 30000);
+    CHECK_THROWS_WITH_AS(driftless::apply_migration_file(db, dir / "0001_big.sql"),
+                         doctest::Contains("'0001_big.sql' cannot be recorded"), driftless::error);
+    auto st = db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'big'");
+    REQUIRE(st.step());
+    CHECK(st.integer(0) == 0);
+    sqlite3_limit(db.handle(), SQLITE_LIMIT_LENGTH, 1000000000);
+    CHECK(driftless::apply_migration_file(db, dir / "0001_big.sql").applied.size() == 1);
+    std::filesystem::remove_all(dir);
 }
