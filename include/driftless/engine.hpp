@@ -131,7 +131,7 @@ public:
     virtual std::int64_t execute_one(std::string_view sql) = 0;
     /// Run one statement with text parameters (placeholders as history_placeholder() writes them;
     /// nullopt is NULL).
-    virtual void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) = 0;
+    virtual void execute_with(std::string_view sql, const std::vector<std::optional<std::string_view>>& params) = 0;
     /// The `n` integers of the one row a counting query returns (zeros when none).
     virtual std::vector<std::int64_t> count_row(const std::string& sql, std::size_t n) = 0;
 
@@ -152,7 +152,8 @@ public:
     /// The live schema, normalised, without driftless's own tables.
     virtual schema read_catalog() = 0;
     /// Every history row, oldest first; empty when the tracking table does not exist.
-    virtual std::vector<migration_record> read_history() = 0;
+    /// Without `with_sql`, up_sql and down_sql are left empty (not read).
+    virtual std::vector<migration_record> read_history(bool with_sql = true) = 0;
     /// CREATE TABLE IF NOT EXISTS for the tracking table (under the lock).
     virtual void create_history() { execute_one(history_table_sql(sql_dialect())); }
     /// Why a history row holding `up` and `down` (a migration file's sections) could not be stored

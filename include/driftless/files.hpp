@@ -157,7 +157,13 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
 
     enum { before, up, down } section = before;
     bool any_marker = false;
-    std::string head;  // lines before the first marker: the up section when there is no marker
+    // Each section is one run of the file's lines: kept as [begin, end) offsets of `raw` and copied
+    // once at the end (a large file costs its size once more, not a doubling string's growth).
+    struct span {
+        std::size_t begin = 0, end = 0;
+    };
+    span head;  // lines before the first marker: the up section when there is no marker
+    span up_span, down_span;
     std::size_t pos = 0;
     std::size_t line_number = 0;
     while (pos < raw.size()) {
@@ -167,19 +173,19 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
         if (end == std::string_view::npos) end = raw.size();
         else if (raw[end] == '\r' && next < raw.size() && raw[next] == '\n') ++next;
         const std::string_view line = raw.substr(pos, end - pos);
-        const std::string_view with_newline = raw.substr(pos, next - pos);
         pos = next;
         if (detail::is_marker_line(line, up_marker)) {
             if (section != before)
                 throw error(errc::usage, "driftless.files.format",
                             "migration file '" + f.file_name + "' has '" + std::string(up_marker) +
                                 "' after its up section began; one up section, then one down section");
-            if (!detail::split_sql(head, dialect::sqlite).empty())
+            if (!detail::split_sql(raw.substr(head.begin, head.end - head.begin), dialect::sqlite).empty())
                 throw error(errc::usage, "driftless.files.format",
                             "migration file '" + f.file_name + "' has SQL before its '" + std::string(up_marker) +
                                 "' line (line " + std::to_string(line_number) +
                                 "), which would never run; move it below the marker");
             section = up;
+            up_span = {pos, pos};
             f.up_line = line_number + 1;
             any_marker = true;
             continue;
@@ -188,8 +194,9 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
             if (section == down)
                 throw error(errc::usage, "driftless.files.format",
                             "migration file '" + f.file_name + "' has two '" + std::string(down_marker) + "' lines");
-            if (section == before) f.up = std::move(head);  // no up marker: what came before is the up section
+            if (section == before) up_span = head;  // no up marker: what came before is the up section
             section = down;
+            down_span = {pos, pos};
             f.down_line = line_number + 1;
             any_marker = true;
             continue;
@@ -203,12 +210,14 @@ inline migration_file parse_migration_file(std::string file_name, std::string te
                             std::string(down_marker) + "', '" + std::string(allow_data_loss_marker) + "'");
         }
         switch (section) {
-            case before: head.append(with_newline); break;
-            case up: f.up.append(with_newline); break;
-            case down: f.down.append(with_newline); break;
+            case before: head.end = pos; break;
+            case up: up_span.end = pos; break;
+            case down: down_span.end = pos; break;
         }
     }
-    if (!any_marker) f.up = std::move(head);
+    if (!any_marker) up_span = head;
+    f.up.assign(raw.substr(up_span.begin, up_span.end - up_span.begin));
+    f.down.assign(raw.substr(down_span.begin, down_span.end - down_span.begin));
     return f;
 }
 
@@ -217,8 +226,17 @@ inline migration_file read_migration_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw error(errc::usage, "driftless.files.read", "cannot read migration file '" + path.string() + "'");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad())
+    // Read in one piece at the file's size (no growth by doubling: a large file costs its size).
+    std::string text;
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    in.seekg(0, std::ios::beg);
+    if (size > 0) {
+        text.resize(static_cast<std::size_t>(size));
+        in.read(text.data(), size);
+        text.resize(static_cast<std::size_t>(in.gcount()));
+    }
+    if (in.bad() || size < 0)
         throw error(errc::usage, "driftless.files.read", "cannot read migration file '" + path.string() + "'");
     return parse_migration_file(path.filename().string(), std::move(text));
 }
@@ -276,6 +294,17 @@ inline std::vector<std::string> skipped_migration_files(const std::filesystem::p
     std::sort(out.begin(), out.end());
     return out;
 }
+
+namespace detail {
+
+/// `files` without their full texts (text), for a caller that only runs them: the sections and
+/// the checksum are all the runner reads, so a large file is held once, not twice.
+inline std::vector<migration_file> runnable(std::vector<migration_file> files) {
+    for (migration_file& f : files) std::string().swap(f.text);
+    return files;
+}
+
+}  // namespace detail
 
 /// The same for migrations embedded at build time.
 inline std::vector<migration_file> read_embedded_migrations(std::span<const embedded_migration> migrations) {
@@ -595,15 +624,19 @@ inline std::string file_description(const migration_file& f) {
 
 /// The history row of migration file `f`, applied now ("applied"; the execution time and the
 /// statements done are the caller's to fill in).
-inline migration_record file_record(const migration_file& f) {
+/// The history row of file `f`; without `with_sql` its up and down SQL are left empty, for a writer
+/// that borrows them from the file (history_insert's `up` and `down`).
+inline migration_record file_record(const migration_file& f, bool with_sql = true) {
     migration_record record;
     record.version = f.version;
     record.description = file_description(f);
     record.kind = "file";
     record.source = f.file_name;
     record.checksum = f.checksum;
-    record.up_sql = f.up;
-    record.down_sql = f.down;
+    if (with_sql) {
+        record.up_sql = f.up;
+        record.down_sql = f.down;
+    }
     record.applied_at = utc_now();
     record.state = "applied";
     return record;

@@ -66,6 +66,16 @@ inline constexpr std::string_view history_columns =
     "version, description, kind, source, checksum, checksum_algorithm, up_sql, down_sql, applied_at, execution_ms, "
     "rolled_back_at, state, statements_done";
 
+/// history_columns for a SELECT; without `with_sql` the up and down SQL read as empty texts (for
+/// decisions that need versions, checksums and states only: a large file's SQL is not read back).
+inline std::string history_select(bool with_sql) {
+    if (with_sql) return std::string(history_columns);
+    std::string out(history_columns);
+    const std::string_view sql_columns = "up_sql, down_sql";
+    out.replace(out.find(sql_columns), sql_columns.size(), "'' AS up_sql, '' AS down_sql");
+    return out;
+}
+
 /// One row of SELECT history_columns, through the backend's column getters: text(i), integer(i),
 /// is_null(i).
 template <class Text, class Integer, class IsNull>
@@ -87,11 +97,49 @@ migration_record read_history_row(Text&& text, Integer&& integer, IsNull&& is_nu
     return r;
 }
 
+/// One parameter of a history statement: NULL, a value of its own, or a text it borrows (a
+/// record's or a migration file's SQL, which may be large: never copied on the way to the engine).
+/// A borrowed text is a whole std::string, so its view is followed by a NUL.
+struct history_value {
+    std::optional<std::string> owned{};
+    const std::string* borrowed = nullptr;
+
+    history_value() = default;
+    history_value(std::optional<std::string> value) : owned(std::move(value)) {}  // NOLINT: implicit, as a value
+    history_value(std::string value) : owned(std::move(value)) {}                  // NOLINT
+    history_value(const char* value) : owned(std::string(value)) {}                // NOLINT
+    static history_value borrow(const std::string& text) {
+        history_value v;
+        v.borrowed = &text;
+        return v;
+    }
+    [[nodiscard]] bool has_value() const noexcept { return borrowed != nullptr || owned.has_value(); }
+    /// The value as the engine gets it; nullopt is NULL.
+    [[nodiscard]] std::optional<std::string_view> view() const {
+        if (borrowed != nullptr) return std::string_view(*borrowed);
+        if (owned) return std::string_view(*owned);
+        return std::nullopt;
+    }
+    friend bool operator==(const history_value& a, const std::optional<std::string>& b) {
+        const auto v = a.view();
+        return v.has_value() == b.has_value() && (!v || *v == *b);
+    }
+};
+
 /// A statement on the tracking table with its values as parameters (never spliced into the text):
-/// what the one history writer below builds and an engine runs (engine::execute_with).
+/// what the one history writer below builds and an engine runs (engine::execute_with). It may
+/// borrow the texts of the record it was built from: run it while that record lives.
 struct history_statement {
     std::string sql;
-    std::vector<std::optional<std::string>> params;  ///< nullopt: NULL
+    std::vector<history_value> params;  ///< without a value: NULL
+
+    /// The parameters as engine::execute_with takes them.
+    [[nodiscard]] std::vector<std::optional<std::string_view>> views() const {
+        std::vector<std::optional<std::string_view>> out;
+        out.reserve(params.size());
+        for (const history_value& v : params) out.push_back(v.view());
+        return out;
+    }
 };
 
 /// The placeholder of parameter `i` (1-based) in `d`: ?1 (SQLite), $1 (PostgreSQL), ? (MySQL,
@@ -106,18 +154,21 @@ inline std::string history_placeholder(dialect d, std::size_t i) {
 }
 
 /// INSERT of history row `r` into `table` (quoted, qualified as the engine needs). The MySQL
-/// table also has models_checksum (NULL when empty).
-inline history_statement history_insert(const migration_record& r, dialect d, std::string_view table) {
+/// table also has models_checksum (NULL when empty). The up and down SQL are borrowed: from `r`,
+/// or from `up` and `down` when given (a migration file's sections, not copied into a record).
+inline history_statement history_insert(const migration_record& r, dialect d, std::string_view table,
+                                        const std::string* up = nullptr, const std::string* down = nullptr) {
     history_statement out;
     out.sql = "INSERT INTO " + std::string(table) + " (" + std::string(history_columns);
     if (d == dialect::mysql) out.sql += ", models_checksum";
     out.sql += ") VALUES (";
     out.params = {std::to_string(r.version), r.description, r.kind, r.source, r.checksum,
-                  r.checksum_algorithm.empty() ? std::string("sha256") : r.checksum_algorithm, r.up_sql, r.down_sql,
+                  r.checksum_algorithm.empty() ? std::string("sha256") : r.checksum_algorithm,
+                  history_value::borrow(up != nullptr ? *up : r.up_sql), history_value::borrow(down != nullptr ? *down : r.down_sql),
                   r.applied_at, std::to_string(r.execution_ms), r.rolled_back_at,
                   r.state.empty() ? std::string("applied") : r.state, std::to_string(r.statements_done)};
     if (d == dialect::mysql)
-        out.params.push_back(r.models_checksum.empty() ? std::nullopt : std::optional<std::string>(r.models_checksum));
+        out.params.emplace_back(r.models_checksum.empty() ? std::nullopt : std::optional<std::string>(r.models_checksum));
     for (std::size_t i = 1; i <= out.params.size(); ++i) out.sql += (i == 1 ? "" : ", ") + history_placeholder(d, i);
     out.sql += ")";
     return out;
@@ -140,9 +191,11 @@ inline history_statement history_update(
 
 /// DELETE of the row of `version`; only when it was rolled back, with `rolled_back_only`.
 inline history_statement history_delete(dialect d, std::string_view table, std::int64_t version, bool rolled_back_only) {
-    return {"DELETE FROM " + std::string(table) + " WHERE version = " + history_placeholder(d, 1) +
-                (rolled_back_only ? " AND rolled_back_at IS NOT NULL" : ""),
-            {std::to_string(version)}};
+    history_statement out;
+    out.sql = "DELETE FROM " + std::string(table) + " WHERE version = " + history_placeholder(d, 1) +
+              (rolled_back_only ? " AND rolled_back_at IS NOT NULL" : "");
+    out.params.emplace_back(std::to_string(version));
+    return out;
 }
 
 /// Every row of a result of SELECT history_columns (PostgreSQL's and MySQL's result classes:

@@ -146,7 +146,7 @@ inline std::string quote_text(std::string_view value, dialect d) {
 /// `sql` with each `?` placeholder replaced by its parameter as a literal for `d` (nullopt is
 /// NULL), for an engine that sends text without binding. Only for the library's own statements,
 /// whose only `?` are placeholders.
-inline std::string with_literals(std::string_view sql, const std::vector<std::optional<std::string>>& params, dialect d) {
+inline std::string with_literals(std::string_view sql, const std::vector<std::optional<std::string_view>>& params, dialect d) {
     std::string out;
     std::size_t next = 0;
     for (char c : sql) {

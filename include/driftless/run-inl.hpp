@@ -59,7 +59,7 @@ inline std::string engine_id(const engine& e, std::string_view what) {
     return "driftless." + std::string(e.name()) + "." + std::string(what);
 }
 
-inline void write(engine& e, const history_statement& s) { e.execute_with(s.sql, s.params); }
+inline void write(engine& e, const history_statement& s) { e.execute_with(s.sql, s.views()); }
 
 /// Run `body(lock)` under the migration lock; when the attempt loses a lock wait (engine::
 /// retryable), the lock is released (its transaction rolled back), and after a short pause the
@@ -627,8 +627,9 @@ inline checked_file check_file(const engine& e, const migration_file& f) {
                             "): the statement holds a NUL byte, which the database client would cut it at; nothing was run",
                         piece.text.substr(0, piece.text.find('\0')));
         }
-        c.statements.push_back(piece.text);
     }
+    c.statements.reserve(c.pieces.size());
+    for (auto& piece : c.pieces) c.statements.push_back(std::move(piece.text));  // the pieces keep their lines
     if (const std::string why = e.history_row_refusal(f.up, f.down); !why.empty())
         throw error(errc::usage, "driftless.files.too_large",
                     "migration file '" + f.file_name + "' cannot be recorded: its history row needs " + why + "; nothing was run. "
@@ -661,12 +662,12 @@ inline void apply_transactional(engine& e, const checked_file& c, const apply_op
     execute_statements(e, c.statements, run);
     detail::refuse_file_losses(f, detail::losses(counted, e.read_catalog(), c.statements, d, count), o);
     e.check_after(operation::apply_file, "'" + f.file_name + "'", false);
-    migration_record record = detail::file_record(f);
+    migration_record record = detail::file_record(f, false);
     record.statements_done = static_cast<std::int64_t>(c.statements.size());
     try {  // a full disk shows here: name the file, not only the history row or COMMIT
         write(e, history_delete(d, e.history_name(), f.version, true));
         record.execution_ms = ms_since(started);
-        write(e, history_insert(record, d, e.history_name()));
+        write(e, history_insert(record, d, e.history_name(), &f.up, &f.down));
         held.commit();
     } catch (const error& err) {
         throw error(err.code(), err.id(),
@@ -690,9 +691,9 @@ inline void apply_recorded(engine& e, const checked_file& c, std::size_t from, b
     } else {
         e.create_history();
         write(e, history_delete(d, e.history_name(), f.version, true));
-        migration_record record = detail::file_record(f);
+        migration_record record = detail::file_record(f, false);
         record.state = "started";
-        write(e, history_insert(record, d, e.history_name()));
+        write(e, history_insert(record, d, e.history_name(), &f.up, &f.down));
     }
     run_recorded(e, f.version, c.statements, from, o.lock_retries, o.observer, applied_now(started), "dirty",
                  [&](std::size_t i) { return locate(c, i); });
@@ -709,7 +710,7 @@ DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<m
     try {
         for (;;) {
             const bool more = with_lock(e, detail::lock_of(o), what, operation::apply_file, [&](engine_lock& held) {
-                const std::vector<migration_record> history = e.read_history();
+                const std::vector<migration_record> history = e.read_history(false);  // decisions need no SQL texts
                 const migration_file* resume = nullptr;
                 std::size_t from = 0;
                 if (!e.transactional_ddl()) {
@@ -752,7 +753,7 @@ DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<m
                     held.roll_back();
                     return false;
                 }
-                const checked_file c = check_file(e, *pending.front());
+                checked_file c = check_file(e, *pending.front());
                 if (!prepared && e.needs_preparation(operation::apply_file, c.statements, false)) {
                     held.roll_back();
                     prepared = true;
@@ -761,13 +762,14 @@ DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<m
                 }
                 if (e.transactional_ddl()) {
                     apply_transactional(e, c, o, held);
-                    result.statements.insert(result.statements.end(), c.statements.begin(), c.statements.end());
                 } else {
                     apply_recorded(e, c, from, resume != nullptr, o);
-                    result.statements.insert(result.statements.end(),
-                                             c.statements.begin() + static_cast<std::ptrdiff_t>(std::min(from, c.statements.size())),
-                                             c.statements.end());
                 }
+                // Moved, not copied: a large file's statements are held once.
+                const std::size_t skip = e.transactional_ddl() ? 0 : std::min(from, c.statements.size());
+                result.statements.insert(result.statements.end(),
+                                         std::make_move_iterator(c.statements.begin() + static_cast<std::ptrdiff_t>(skip)),
+                                         std::make_move_iterator(c.statements.end()));
                 result.applied.push_back(c.file->file_name);
                 return true;
             });

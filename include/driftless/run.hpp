@@ -166,8 +166,11 @@ std::vector<migration_record> migration_status(const Connection& db) {
 template <database_connection Connection>
 apply_result apply_migration_file(const Connection& db, const std::filesystem::path& path, const apply_options& options = {}) {
     auto e = make_engine(db);
-    const migration_file f = read_migration_file(path);
-    return runner::apply_files(*e, {f}, options, "applying '" + f.file_name + "'", false);
+    std::vector<migration_file> files;
+    files.push_back(read_migration_file(path));
+    files = detail::runnable(std::move(files));
+    const std::string what = "applying '" + files.front().file_name + "'";
+    return runner::apply_files(*e, files, options, what, false);
 }
 
 /// Every pending file of `dir`, in version order, each under its own turn of the lock. A pending
@@ -176,7 +179,7 @@ apply_result apply_migration_file(const Connection& db, const std::filesystem::p
 template <database_connection Connection>
 apply_result apply_migrations(const Connection& db, const std::filesystem::path& dir, const apply_options& options = {}) {
     auto e = make_engine(db);
-    return runner::apply_files(*e, read_migration_dir(dir), options, "upgrade", true);
+    return runner::apply_files(*e, detail::runnable(read_migration_dir(dir)), options, "upgrade", true);
 }
 
 /// The same for migrations embedded at build time (driftless_embed_migrations in CMake).

@@ -47,7 +47,9 @@ public:
 
     /// Reads back what the history writer builds: INSERT (every column), UPDATE ... WHERE version,
     /// DELETE ... WHERE version.
-    void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& p) override {
+    void execute_with(std::string_view sql, const std::vector<std::optional<std::string_view>>& views) override {
+        std::vector<std::optional<std::string>> p;
+        for (const auto& v : views) p.push_back(v ? std::optional<std::string>(std::string(*v)) : std::nullopt);
         REQUIRE(locked);
         REQUIRE(state.history_table);
         if (sql.rfind("INSERT INTO _driftless_migrations (", 0) == 0) {
@@ -126,7 +128,7 @@ public:
     }
 
     driftless::schema read_catalog() override { return {}; }
-    std::vector<migration_record> read_history() override { return state.history_table ? state.history : std::vector<migration_record>{}; }
+    std::vector<migration_record> read_history(bool = true) override { return state.history_table ? state.history : std::vector<migration_record>{}; }
     void create_history() override {
         REQUIRE(locked);
         state.history_table = true;

@@ -59,17 +59,20 @@ inline std::string count_sql(const std::string& table, const std::vector<std::st
 /// appears (as SQL compares names: without regard to ASCII case) in `statements`. One scan per table.
 inline data_counts measure(const schema& current, const std::vector<std::string>& statements, dialect d,
                            const row_counter& count) {
-    std::vector<std::string> words;
+    // Which tables are named, decided token by token (a large file's words are never all kept).
+    std::vector<char> mentioned(current.tables.size(), 0);
     for (const std::string& sql : statements) {
         for (const token& t : tokenize(sql)) {
-            if (t.kind == token::identifier || t.kind == token::word || t.kind == token::string) words.push_back(t.value);
+            if (t.kind != token::identifier && t.kind != token::word && t.kind != token::string) continue;
+            for (std::size_t i = 0; i < current.tables.size(); ++i) {
+                if (mentioned[i] == 0 && same_name(t.value, current.tables[i].name)) mentioned[i] = 1;
+            }
         }
     }
     data_counts out;
-    for (const table_info& t : current.tables) {
-        if (starts_with_ci(t.name, "_driftless_")) continue;
-        const bool mentioned = std::any_of(words.begin(), words.end(), [&](const std::string& w) { return same_name(w, t.name); });
-        if (!mentioned) continue;
+    for (std::size_t ti = 0; ti < current.tables.size(); ++ti) {
+        const table_info& t = current.tables[ti];
+        if (starts_with_ci(t.name, "_driftless_") || mentioned[ti] == 0) continue;
         std::vector<std::string> columns;
         for (const auto& c : t.columns) columns.push_back(c.name);
         const std::vector<std::int64_t> n = count(count_sql(t.name, columns, d), columns.size() + 1);

@@ -116,8 +116,8 @@ inline void remember_expressions(const connection& db, const schema& desired, co
 /// applied: a run that stopped between two statements ('started': the process stopped; 'dirty': a
 /// statement failed; 'resume': a person repaired it and asks the next apply to go on; 'rollback
 /// started' / 'rollback dirty': the same for a rollback).
-inline std::string history_query(bool unfinished) {
-    return "SELECT " + std::string(driftless::detail::history_columns) + ", models_checksum FROM _driftless_migrations " +
+inline std::string history_query(bool unfinished, bool with_sql = true) {
+    return "SELECT " + driftless::detail::history_select(with_sql) + ", models_checksum FROM _driftless_migrations " +
            (unfinished ? "WHERE state <> 'applied' AND rolled_back_at IS NULL ORDER BY version DESC LIMIT 1"
                        : "ORDER BY version");
 }
@@ -201,7 +201,7 @@ public:
         db_.execute(sql);
         return static_cast<std::int64_t>(mysql_affected_rows(db_.handle()));
     }
-    void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) override {
+    void execute_with(std::string_view sql, const std::vector<std::optional<std::string_view>>& params) override {
         db_.execute(with_literals(sql, params, dialect::mysql));
     }
     [[nodiscard]] std::string history_row_refusal(std::string_view up, std::string_view down) const override {
@@ -235,9 +235,9 @@ public:
     }
 
     schema read_catalog() override { return introspect(db_); }
-    std::vector<migration_record> read_history() override {
+    std::vector<migration_record> read_history(bool with_sql = true) override {
         if (!detail::history_exists(db_)) return {};
-        return detail::history_of(db_.execute(detail::history_query(false)));
+        return detail::history_of(db_.execute(detail::history_query(false, with_sql)));
     }
     std::optional<migration_record> find_unfinished() override {
         if (!detail::history_exists(db_)) return std::nullopt;

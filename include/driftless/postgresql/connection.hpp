@@ -191,12 +191,23 @@ public:
         return n != nullptr && *n != '\0' ? std::strtoll(n, nullptr, 10) : -1;
     }
 
-    /// Run one statement with text parameters $1, $2, ...; nullopt is NULL.
-    result query_nullable(std::string_view sql, const std::vector<std::optional<std::string>>& params) const {
+    /// Run one statement with text parameters $1, $2, ...; nullopt is NULL. A value that is not
+    /// followed by a NUL in memory is copied first (libpq reads text values up to their NUL).
+    result query_nullable(std::string_view sql, const std::vector<std::optional<std::string_view>>& params) const {
         const std::string text(sql);
         std::vector<const char*> values;
+        std::vector<std::string> copies;
+        copies.reserve(params.size());
         values.reserve(params.size());
-        for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+        for (const auto& p : params) {
+            if (!p) {
+                values.push_back(nullptr);
+            } else if (p->data()[p->size()] == '\0') {  // a whole std::string's text (see history_value)
+                values.push_back(p->data());
+            } else {
+                values.push_back(copies.emplace_back(*p).c_str());
+            }
+        }
         PGresult* r = PQexecParams(conn_, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
                                    nullptr, 0);
         if (r == nullptr || !detail::ok(r)) detail::fail(conn_, r, sql);

@@ -200,7 +200,7 @@ public:
     [[nodiscard]] std::string history_name() const override { return detail::own_table(db_, history_table); }
 
     std::int64_t execute_one(std::string_view sql) override { return db_.execute_one(sql); }
-    void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) override {
+    void execute_with(std::string_view sql, const std::vector<std::optional<std::string_view>>& params) override {
         db_.query_nullable(sql, params);
     }
     [[nodiscard]] std::string history_row_refusal(std::string_view up, std::string_view down) const override {
@@ -252,12 +252,12 @@ public:
     }
 
     schema read_catalog() override { return postgresql::read_catalog(db_, {}, memo_).tables; }
-    std::vector<migration_record> read_history() override {
+    std::vector<migration_record> read_history(bool with_sql = true) override {
         const std::string table = detail::own_table(db_, history_table);
         const result exists = db_.execute("SELECT to_regclass(" + quote_text(table, dialect::postgresql) + ") IS NOT NULL");
         if (!exists.boolean(0, 0)) return {};
         return driftless::detail::history_rows(
-            db_.execute("SELECT " + std::string(driftless::detail::history_columns) + " FROM " + table + " ORDER BY version"));
+            db_.execute("SELECT " + driftless::detail::history_select(with_sql) + " FROM " + table + " ORDER BY version"));
     }
 
     [[nodiscard]] model_set prepare_models(const schema& models, std::string source) const override {

@@ -41,6 +41,13 @@ public:
             fail("driftless.sqlite.bind");
         return *this;
     }
+    /// bind() without a copy: `text` must stay alive and unchanged until the statement is reset.
+    statement& bind_static(int index, std::string_view text) {
+        sqlite3_reset(stmt_);
+        if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC) != SQLITE_OK)
+            fail("driftless.sqlite.bind");
+        return *this;
+    }
     /// Advance; true while there is a row.
     bool step() {
         const int rc = sqlite3_step(stmt_);

@@ -192,10 +192,10 @@ public:
     [[nodiscard]] std::string history_name() const override { return std::string(history_table); }
 
     std::int64_t execute_one(std::string_view sql) override { return db_.execute_one(sql); }
-    void execute_with(std::string_view sql, const std::vector<std::optional<std::string>>& params) override {
+    void execute_with(std::string_view sql, const std::vector<std::optional<std::string_view>>& params) override {
         auto st = db_.prepare(sql);
         for (std::size_t i = 0; i < params.size(); ++i) {
-            if (params[i]) st.bind(static_cast<int>(i + 1), *params[i]);
+            if (params[i]) st.bind_static(static_cast<int>(i + 1), *params[i]);  // the values outlive the step
         }
         st.step();
     }
@@ -247,9 +247,9 @@ public:
     }
 
     schema read_catalog() override { return introspect(db_); }
-    std::vector<migration_record> read_history() override {
+    std::vector<migration_record> read_history(bool with_sql = true) override {
         if (!detail::has_table(db_, history_table)) return {};
-        auto st = db_.prepare("SELECT " + std::string(driftless::detail::history_columns) +
+        auto st = db_.prepare("SELECT " + driftless::detail::history_select(with_sql) +
                               " FROM _driftless_migrations ORDER BY version");
         std::vector<migration_record> out;
         while (st.step()) {
