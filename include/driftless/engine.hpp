@@ -130,7 +130,8 @@ public:
     /// Run exactly one statement; the rows it changed, or -1 when the engine does not say.
     virtual std::int64_t execute_one(std::string_view sql) = 0;
     /// Run one statement with text parameters (placeholders as history_placeholder() writes them;
-    /// nullopt is NULL).
+    /// nullopt is NULL). Each value is a whole std::string's text (history_statement::views()), so
+    /// a NUL follows it and an engine may use it without a copy while the call lasts.
     virtual void execute_with(std::string_view sql, const std::vector<std::optional<std::string_view>>& params) = 0;
     /// The `n` integers of the one row a counting query returns (zeros when none).
     virtual std::vector<std::int64_t> count_row(const std::string& sql, std::size_t n) = 0;

@@ -110,19 +110,7 @@ TEST_CASE("cli on PostgreSQL: plan, verify, migrate --dry-run and generate work 
         db.execute("CREATE TABLE kept (id INTEGER PRIMARY KEY)");
         db.execute("ALTER DATABASE " + scratch.name() + " SET default_transaction_read_only = on");
     }
-    const std::string url = scratch.uri();
-    auto r = run(dir, v1, {"plan", "--database", url});
-    CHECK(r.code == 0);
-    CHECK(r.out.find("CREATE TABLE \"users\"") != std::string::npos);
-    CHECK(run(dir, v1, {"migrate", "--dry-run", "--database", url}).code == 0);
-    r = run(dir, v1, {"verify", "--database", url, "--migrations", "migrations"});
-    CHECK(r.code == 1);
-    CHECK(r.out.find("create table users") != std::string::npos);
-    r = run(dir, v1, {"generate", "--database", url, "--output", "migrations", "--json"});
-    CHECK(r.code == 0);
-    CHECK(fs::exists(dir / "migrations" / "0001_user.sql"));
-    // A writing command fails on the read-only session, as it must.
-    CHECK(run(dir, v1, {"migrate", "--database", url}).code == 4);
+    cli_test::check_reading_commands(dir, scratch.uri());
     auto db = scratch.connect();
     CHECK(pg_test::one(db, "SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relkind = 'r' AND "
                            "relnamespace = 'public'::regnamespace") == "kept");

@@ -79,6 +79,23 @@ inline const std::string v1 = DRIFTLESS_TEST_CLI_V1;
 inline const std::string v2 = DRIFTLESS_TEST_CLI_V2;
 inline const std::string v3 = DRIFTLESS_TEST_CLI_V3;
 
+/// The reading commands with models v1 against `url` (a database without the users table that
+/// they must not change): plan and migrate --dry-run show the CREATE TABLE, verify reports it
+/// (exit 1), generate writes migrations/0001_user.sql; then migrate itself must fail with a
+/// database error (exit 4), for a read-only `url`.
+inline void check_reading_commands(const fs::path& dir, const std::string& url) {
+    auto r = run(dir, v1, {"plan", "--database", url});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("CREATE TABLE \"users\"") != std::string::npos);
+    CHECK(run(dir, v1, {"migrate", "--dry-run", "--database", url}).code == 0);
+    r = run(dir, v1, {"verify", "--database", url, "--migrations", "migrations"});
+    CHECK(r.code == 1);
+    CHECK(r.out.find("create table users") != std::string::npos);
+    CHECK(run(dir, v1, {"generate", "--database", url, "--output", "migrations"}).code == 0);
+    CHECK(fs::exists(dir / "migrations" / "0001_user.sql"));
+    CHECK(run(dir, v1, {"migrate", "--database", url}).code == 4);
+}
+
 }  // namespace cli_test
 
 #endif  // DRIFTLESS_TESTS_CLI_SUPPORT_HPP

@@ -158,10 +158,8 @@ inline void prove_fragments(const connection& db, const schema& desired, const m
         PGresult* r = PQprepare(db.handle(), "", proof.sql.c_str(), 0, nullptr);
         const bool parsed = r != nullptr && PQresultStatus(r) == PGRES_COMMAND_OK;
         const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-        const std::string why = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) != nullptr
-                                                   ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
-                                                   : ""
-                                             : "no result";
+        const char* primary = r != nullptr ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+        const std::string why = primary != nullptr ? primary : r == nullptr ? "no result" : "";
         const bool syntax = r == nullptr || (state != nullptr && std::string_view(state) == "42601");
         PQclear(r);
         if (parsed) continue;
