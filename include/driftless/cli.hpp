@@ -191,6 +191,12 @@ public:
     json(array a) : v_(std::move(a)) {}
     json(object o) : v_(std::move(o)) {}
     json(const std::vector<std::string>& strings) : v_(array(strings.begin(), strings.end())) {}
+    json(std::vector<std::string>&& strings) {  // moved in: a large file's statements are not copied
+        array a;
+        a.reserve(strings.size());
+        for (std::string& s : strings) a.emplace_back(std::move(s));
+        v_ = std::move(a);
+    }
 
     [[nodiscard]] std::string dump() const {
         std::string out;
@@ -830,11 +836,12 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.out_of_order = out_of_order;
             o.dry_run = dry_run;
             o.ignore_missing = ignore_missing;
-            const apply_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
+            apply_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
                 const auto progress = detail::progress_for(db, upgrade->parsed() ? "upgrade" : "apply");
                 return upgrade->parsed() ? detail::apply_migrations(db, s.migrations, o) : detail::apply_migration_file(db, file, o);
             });
-            out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}, {"statements", r.statements}};
+            out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}};
+            out.fields.emplace_back("statements", json(std::move(r.statements)));
             std::string text;
             for (const auto& f : r.applied) text += (dry_run ? "would apply " : "applied ") + f + "\n";
             if (r.applied.empty()) text += apply->parsed() ? file + " is already applied; nothing to do\n" : "no pending migrations\n";

@@ -22,6 +22,7 @@
 #include <driftless/migrate.hpp>
 #include <driftless/plan.hpp>
 #include <driftless/schema.hpp>
+#include <driftless/statement_list.hpp>
 
 namespace driftless {
 
@@ -198,7 +199,7 @@ public:
     /// Whether `statements` need prepare() first (SQLite: foreign keys off around a rebuild or a
     /// script that drops a table, which only works outside any transaction). May refuse them here
     /// (e.g. inside a transaction the caller opened). Asked under the lock or before it.
-    virtual bool needs_preparation(operation, const std::vector<std::string>& /*statements*/, bool /*rebuild*/) { return false; }
+    virtual bool needs_preparation(operation, statement_list /*statements*/, bool /*rebuild*/) { return false; }
     /// Outside any transaction, before taking the lock: do what needs_preparation() asked for;
     /// restore() undoes it.
     virtual void prepare() {}
@@ -213,7 +214,7 @@ public:
     virtual void remember(const model_set&, const migration_plan&) {}
     /// Engines without transactional DDL: what `statements` would discard, counted before they run
     /// (their text, inside the counting queries too, runs one statement at a time).
-    virtual predicted_losses predict_losses(const std::vector<std::string>& /*statements*/) { return {}; }
+    virtual predicted_losses predict_losses(statement_list /*statements*/) { return {}; }
     /// While alive, statements run strictly one per call even where the connection could take
     /// several (MySQL: multi-statement mode off). Held around a script's statements.
     [[nodiscard]] virtual std::shared_ptr<void> one_statement_mode() { return {}; }

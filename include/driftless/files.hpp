@@ -34,6 +34,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -579,6 +580,24 @@ namespace detail {
 inline std::vector<sql_piece> split_up(const migration_file& f, dialect d) {
     try {
         return split_sql(f.up, d);
+    } catch (const error& e) {
+        throw error(e.code(), e.id(),
+                    "in '" + f.file_name + "' (lines counted from its up section, which starts on line " +
+                        std::to_string(f.up_line) + "): " + std::string(e.what()).substr(e.id().size() + 2));
+    }
+}
+
+/// The statements of `f`'s up section where they lie in it (views of f.up, which must outlive
+/// them), each with its line in the section: split_up without a copy of the text.
+inline std::vector<std::pair<std::string_view, std::size_t>> up_statements(const migration_file& f, dialect d) {
+    try {
+        std::vector<std::pair<std::string_view, std::size_t>> out;
+        const std::string_view up = f.up;
+        sql_splitter splitter(up, d);
+        while (const std::optional<sql_span> span = splitter.next()) {
+            if (span->end > span->begin) out.emplace_back(up.substr(span->begin, span->end - span->begin), span->line);
+        }
+        return out;
     } catch (const error& e) {
         throw error(e.code(), e.id(),
                     "in '" + f.file_name + "' (lines counted from its up section, which starts on line " +

@@ -81,9 +81,9 @@ auto with_lock(engine& e, const lock_options& lock, std::string_view what, opera
 
 /// The statement executor: the only loop that sends a migration's statements, one per call
 /// (engine::execute_one), NUL bytes refused before anything is sent, each reported to the observer.
-DRIFTLESS_RUNTIME_INLINE void execute_statements(engine& e, const std::vector<std::string>& statements, const statement_run& run) {
+DRIFTLESS_RUNTIME_INLINE void execute_statements(engine& e, statement_list statements, const statement_run& run) {
     for (std::size_t i = run.from; i < statements.size(); ++i) {
-        const std::string& sql = statements[i];
+        const std::string_view sql = statements[i];
         statement_event event{statement_event::phase::started, sql, i, statements.size(), -1, {}};
         if (run.observer) run.observer(event);
         const auto started = clock::now();
@@ -251,7 +251,7 @@ inline void refuse_any_unfinished(engine& e, std::string_view what) {
 /// committed by then); `finish` (columns and values) at the end, `dirty_state` on a failure. A
 /// statement that lost a lock wait took no effect: it is tried again, at most `o.retries` more
 /// times, then the run stops with errc::busy.
-inline void run_recorded(engine& e, std::int64_t version, const std::vector<std::string>& statements, std::size_t from,
+inline void run_recorded(engine& e, std::int64_t version, statement_list statements, std::size_t from,
                          int retries, const statement_observer& observer,
                          const std::function<std::vector<std::pair<std::string_view, std::optional<std::string>>>()>& finish,
                          std::string_view dirty_state = "dirty",
@@ -608,28 +608,29 @@ DRIFTLESS_RUNTIME_INLINE std::int64_t rollback(engine& e, const std::string& tab
 // migration files
 // ---------------------------------------------------------------------------------------------
 
-/// A file ready to run: its statements with their lines, checked before anything runs.
+/// A file ready to run, checked before anything runs: its statements as views of its up section
+/// (never copies, so a large file is held once) with their lines.
 struct checked_file {
     const migration_file* file = nullptr;
-    std::vector<detail::sql_piece> pieces;
-    std::vector<std::string> statements;
+    std::vector<std::size_t> lines;
+    std::vector<std::string_view> statements;
 };
 
 inline checked_file check_file(const engine& e, const migration_file& f) {
     const dialect d = e.sql_dialect();
-    checked_file c{&f, detail::split_up(f, d), {}};
-    for (const auto& piece : c.pieces) {
-        if (piece.text.find('\0') != std::string::npos) {
-            std::size_t line = f.up_line + piece.line - 1;
-            for (char ch : piece.text.substr(0, piece.text.find('\0'))) line += ch == '\n' ? 1 : 0;
+    checked_file c{&f, {}, {}};
+    for (const auto& [text, line_in_section] : detail::up_statements(f, d)) {
+        if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
+            std::size_t line = f.up_line + line_in_section - 1;
+            for (char ch : text.substr(0, nul)) line += ch == '\n' ? 1 : 0;
             throw error(errc::usage, "driftless.files.nul",
                         "in '" + f.file_name + "' (line " + std::to_string(line) +
                             "): the statement holds a NUL byte, which the database client would cut it at; nothing was run",
-                        piece.text.substr(0, piece.text.find('\0')));
+                        std::string(text.substr(0, nul)));
         }
+        c.statements.push_back(text);
+        c.lines.push_back(line_in_section);
     }
-    c.statements.reserve(c.pieces.size());
-    for (auto& piece : c.pieces) c.statements.push_back(std::move(piece.text));  // the pieces keep their lines
     if (const std::string why = e.history_row_refusal(f.up, f.down); !why.empty())
         throw error(errc::usage, "driftless.files.too_large",
                     "migration file '" + f.file_name + "' cannot be recorded: its history row needs " + why + "; nothing was run. "
@@ -642,7 +643,7 @@ inline checked_file check_file(const engine& e, const migration_file& f) {
 
 /// "in '0003_x.sql' (line 12): " for statement i of `c`.
 inline std::string locate(const checked_file& c, std::size_t i) {
-    return "in '" + c.file->file_name + "' (line " + std::to_string(c.file->up_line + c.pieces[i].line - 1) + "): ";
+    return "in '" + c.file->file_name + "' (line " + std::to_string(c.file->up_line + c.lines[i] - 1) + "): ";
 }
 
 /// Run checked file `c` in the transaction `held` holds: losses measured inside it, the history
@@ -681,9 +682,7 @@ inline void apply_recorded(engine& e, const checked_file& c, std::size_t from, b
     const migration_file& f = *c.file;
     const dialect d = e.sql_dialect();
     const auto started = clock::now();
-    const std::vector<std::string> rest(c.statements.begin() + static_cast<std::ptrdiff_t>(std::min(from, c.statements.size())),
-                                        c.statements.end());
-    const predicted_losses lost = e.predict_losses(rest);
+    const predicted_losses lost = e.predict_losses(statement_list(c.statements).from(from));
     refuse_predicted({{}, lost.impossible}, "applying '" + f.file_name + "'", true, {}, {});
     detail::refuse_file_losses(f, lost.problems, o);
     if (resumed) {
@@ -745,15 +744,14 @@ DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<m
                 if (o.dry_run) {  // lists what would run; runs nothing
                     for (const migration_file* f : pending) {
                         const checked_file c = check_file(e, *f);
-                        const std::size_t skip = f == resume ? std::min(from, c.statements.size()) : 0;
-                        result.statements.insert(result.statements.end(), c.statements.begin() + static_cast<std::ptrdiff_t>(skip),
-                                                 c.statements.end());
+                        for (const std::string_view s : statement_list(c.statements).from(f == resume ? from : 0))
+                            result.statements.emplace_back(s);
                         result.applied.push_back(f->file_name);
                     }
                     held.roll_back();
                     return false;
                 }
-                checked_file c = check_file(e, *pending.front());
+                const checked_file c = check_file(e, *pending.front());
                 if (!prepared && e.needs_preparation(operation::apply_file, c.statements, false)) {
                     held.roll_back();
                     prepared = true;
@@ -765,11 +763,9 @@ DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<m
                 } else {
                     apply_recorded(e, c, from, resume != nullptr, o);
                 }
-                // Moved, not copied: a large file's statements are held once.
-                const std::size_t skip = e.transactional_ddl() ? 0 : std::min(from, c.statements.size());
-                result.statements.insert(result.statements.end(),
-                                         std::make_move_iterator(c.statements.begin() + static_cast<std::ptrdiff_t>(skip)),
-                                         std::make_move_iterator(c.statements.end()));
+                // Copied only now that the file's transaction and its history row are done.
+                for (const std::string_view s : statement_list(c.statements).from(e.transactional_ddl() ? 0 : from))
+                    result.statements.emplace_back(s);
                 result.applied.push_back(c.file->file_name);
                 return true;
             });

@@ -36,6 +36,7 @@
 #include <driftless/migrate.hpp>
 #include <driftless/plan.hpp>
 #include <driftless/schema.hpp>
+#include <driftless/statement_list.hpp>
 
 namespace driftless::runner {
 
@@ -51,7 +52,7 @@ struct statement_run {
 
 /// The statement executor: the only loop that sends a migration's statements, one per call
 /// (engine::execute_one), NUL bytes refused before anything is sent, each reported to the observer.
-DRIFTLESS_RUNTIME_INLINE void execute_statements(engine& e, const std::vector<std::string>& statements, const statement_run& run);
+DRIFTLESS_RUNTIME_INLINE void execute_statements(engine& e, statement_list statements, const statement_run& run);
 
 /// The texts of SQL pieces.
 DRIFTLESS_RUNTIME_INLINE std::vector<std::string> texts(std::vector<detail::sql_piece> pieces);

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ namespace fs = std::filesystem;
 
 struct run_result {
     int code = -1;
+    long max_rss_kb = 0;  ///< the child's peak resident set (getrusage's ru_maxrss)
     std::string out;
     std::string err;
     [[nodiscard]] nlohmann::json json() const { return nlohmann::json::parse(out); }
@@ -58,9 +60,11 @@ inline run_result run(const fs::path& dir, const std::string& program, const std
         _exit(122);
     }
     int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
+    struct rusage usage {};
+    REQUIRE(wait4(pid, &status, 0, &usage) == pid);
     run_result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.max_rss_kb = usage.ru_maxrss;
     r.out = slurp(out);
     r.err = slurp(err);
     return r;

@@ -51,7 +51,8 @@ TEST_CASE("sqlite runner::execute_statements: a statement holding a second one i
     std::vector<std::string> seen;
     driftless::runner::statement_run run;
     run.observer = [&](const driftless::statement_event& ev) { seen.emplace_back(ev.sql); };
-    CHECK_THROWS_WITH_AS(driftless::runner::execute_statements(*e, {"CREATE TABLE a (x)", "SELECT 1; DROP TABLE victim"}, run),
+    const std::vector<std::string> statements{"CREATE TABLE a (x)", "SELECT 1; DROP TABLE victim"};
+    CHECK_THROWS_WITH_AS(driftless::runner::execute_statements(*e, statements, run),
                          doctest::Contains("driftless.sqlite.statements"), driftless::error);
     CHECK(seen == std::vector<std::string>{"CREATE TABLE a (x)", "CREATE TABLE a (x)", "SELECT 1; DROP TABLE victim",
                                            "SELECT 1; DROP TABLE victim"});

@@ -19,6 +19,7 @@
 #include <driftless/migrate.hpp>
 #include <driftless/render.hpp>
 #include <driftless/schema.hpp>
+#include <driftless/statement_list.hpp>
 
 namespace driftless::detail {
 
@@ -57,11 +58,11 @@ inline std::string count_sql(const std::string& table, const std::vector<std::st
 
 /// Count the rows and each column's non-null values of every table in `current` whose name
 /// appears (as SQL compares names: without regard to ASCII case) in `statements`. One scan per table.
-inline data_counts measure(const schema& current, const std::vector<std::string>& statements, dialect d,
+inline data_counts measure(const schema& current, statement_list statements, dialect d,
                            const row_counter& count) {
     // Which tables are named, decided token by token (a large file's words are never all kept).
     std::vector<char> mentioned(current.tables.size(), 0);
-    for (const std::string& sql : statements) {
+    for (const std::string_view sql : statements) {
         for (const token& t : tokenize(sql)) {
             if (t.kind != token::identifier && t.kind != token::word && t.kind != token::string) continue;
             for (std::size_t i = 0; i < current.tables.size(); ++i) {
@@ -88,14 +89,14 @@ inline data_counts measure(const schema& current, const std::vector<std::string>
 /// `before` (measure() before they ran) with the database now (`now`, introspected after). Tables
 /// and columns renamed by ALTER TABLE ... RENAME are followed, so a rebuild (copy, drop, rename
 /// back) or a rename loses nothing; what a copy leaves behind is lost.
-inline std::vector<std::string> losses(const data_counts& before, const schema& now, const std::vector<std::string>& statements,
+inline std::vector<std::string> losses(const data_counts& before, const schema& now, statement_list statements,
                                        dialect d, const row_counter& count) {
     // Renames, in order: table renames and column renames (table, from, to).
     struct rename {
         std::string table, from, to;  // table empty: a table rename
     };
     std::vector<rename> renames;
-    for (const std::string& sql : statements) {
+    for (const std::string_view sql : statements) {
         std::vector<token> t = tokenize(sql);
         if (t.size() < 6 || !is_keyword(t[0], "ALTER") || !is_keyword(t[1], "TABLE")) continue;
         std::size_t i = 2;
@@ -185,23 +186,23 @@ inline void refuse_losses(const std::vector<std::string>& problems, const std::v
 /// Statements a migration script must not contain, because driftless runs it in its own
 /// transaction (and, on SQLite, PRAGMA foreign_keys, which a transaction ignores): `what` names
 /// the script in the error.
-inline void refuse_transaction_control(std::string_view what, const std::vector<std::string>& statements, dialect d) {
-    for (const std::string& s : statements) {
+inline void refuse_transaction_control(std::string_view what, statement_list statements, dialect d) {
+    for (const std::string_view s : statements) {
         const std::vector<token> t = tokenize(s);
         if (t.empty() || t[0].kind != token::word) continue;
         if (is_keyword(t[0], "BEGIN") || is_keyword(t[0], "COMMIT") || is_keyword(t[0], "END") || is_keyword(t[0], "ROLLBACK") ||
             is_keyword(t[0], "SAVEPOINT") || is_keyword(t[0], "RELEASE") || is_keyword(t[0], "START") ||
             is_keyword(t[0], "ABORT"))
             throw error(errc::usage, "driftless.files.transaction",
-                        std::string(what) + " contains '" + s +
+                        std::string(what) + " contains '" + std::string(s) +
                             "'; driftless runs every migration in its own transaction, so leave transaction control out",
-                        s);
+                        std::string(s));
         if (d == dialect::sqlite && is_keyword(t[0], "PRAGMA") && t.size() > 2 && is_keyword(t[1], "foreign_keys"))
             throw error(errc::usage, "driftless.files.foreign_keys",
                         std::string(what) + " sets foreign_keys, which SQLite ignores inside a transaction; leave it "
                         "out: driftless turns foreign keys off around scripts that drop tables and checks every foreign "
                         "key before committing",
-                        s);
+                        std::string(s));
     }
 }
 

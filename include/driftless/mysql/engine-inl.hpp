@@ -266,10 +266,10 @@ public:
         return render_plan(diff(driftless::detail::reverse_target(p), desired, dialect::mysql));
     }
     void remember(const model_set& m, const migration_plan& p) override { detail::remember_expressions(db_, m.desired, p); }
-    predicted_losses predict_losses(const std::vector<std::string>& statements) override {
+    predicted_losses predict_losses(statement_list statements) override {
         const schema current = introspect(db_);
         const single_statements one_at_a_time(db_);  // the script's text, also inside the counting queries
-        return detail::predict_losses(db_, current, statements);
+        return detail::predict_losses(db_, current, statements.strings());
     }
     [[nodiscard]] std::shared_ptr<void> one_statement_mode() override { return std::make_shared<single_statements>(db_); }
 

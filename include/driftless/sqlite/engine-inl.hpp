@@ -137,8 +137,8 @@ inline std::vector<std::string> flatten(const std::vector<table_statements>& ren
     return out;
 }
 
-inline bool drops_a_table(const std::vector<std::string>& statements) {
-    return std::any_of(statements.begin(), statements.end(), [](const std::string& s) {
+inline bool drops_a_table(statement_list statements) {
+    return std::any_of(statements.begin(), statements.end(), [](std::string_view s) {
         const std::vector<token> t = tokenize(s);
         return t.size() >= 2 && is_keyword(t[0], "DROP") && is_keyword(t[1], "TABLE");
     });
@@ -292,7 +292,7 @@ public:
         detail::record_fast_path(db_, m.fingerprint);  // rows only: no DDL
         return true;
     }
-    bool needs_preparation(operation op, const std::vector<std::string>& statements, bool rebuild) override {
+    bool needs_preparation(operation op, statement_list statements, bool rebuild) override {
         // Under the lock the transaction is driftless's own; whether the caller had one was seen before it.
         const bool caller_transaction = caller_transaction_.value_or(sqlite3_get_autocommit(db_.handle()) == 0);
         if (op == operation::rollback && caller_transaction)
