@@ -409,11 +409,7 @@ TEST_CASE("cli: files skipped in the migrations directory are warned about; cont
 TEST_CASE("cli: a large migration file is held at most three times its size while it runs") {
     const fs::path dir = scratch("large_file");
     fs::create_directories(dir / "migrations");
-    // Freed memory is not kept aside under AddressSanitizer here, so the peak is the program's own.
-    const char* asan = std::getenv("ASAN_OPTIONS");
-    const std::string env = "ASAN_OPTIONS=" + std::string(asan != nullptr ? asan : "") + (asan != nullptr && *asan ? ":" : "") +
-                            "quarantine_size_mb=0:malloc_context_size=0";
-    const auto baseline = run(dir, tool, {"status", "--database", "sqlite:app.db"}, {env});
+    const auto baseline = run(dir, tool, {"status", "--database", "sqlite:app.db"});
     REQUIRE(baseline.code == 0);
     std::size_t size = 0;
     {
@@ -422,10 +418,17 @@ TEST_CASE("cli: a large migration file is held at most three times its size whil
         f << "CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT);\n";
         for (size = 0; size < (std::size_t{32} << 20); size += line.size()) f << line;
     }
-    const auto r = run(dir, tool, {"upgrade", "--database", "sqlite:app.db"}, {env});
+    const auto r = run(dir, tool, {"upgrade", "--database", "sqlite:app.db"});
     REQUIRE(r.code == 0);
+    CHECK(r.out == "applied 0001_big.sql\n");
     const long file_kb = static_cast<long>(size / 1024);
     INFO("baseline " << baseline.max_rss_kb << " kB, upgrade " << r.max_rss_kb << " kB, file " << file_kb << " kB");
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer's shadow memory, redzones and quarantine are not the program's: the bound
+    // is checked by the builds without it.
+    CHECK(r.max_rss_kb > 0);
+#else
     CHECK(r.max_rss_kb - baseline.max_rss_kb <= 3 * file_kb);
+#endif
     MESSAGE("a " << file_kb / 1024 << " MB file: peak " << (r.max_rss_kb - baseline.max_rss_kb) / 1024 << " MB above the baseline");
 }
