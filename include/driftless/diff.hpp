@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -171,6 +172,105 @@ inline char sqlite_affinity(std::string_view declared) {
     return 'N';
 }
 
+/// SQLite's declared type of a column that aliases the rowid ("INTEGER", in any case, of the
+/// single-column primary key): the one place where a spelling changes what a column is.
+inline bool sqlite_rowid_spelling(std::string_view declared) { return normalize_sql(declared) == "integer"; }
+
+/// A declared SQLite type reduced to what SQLite and a reader of the schema can tell apart: one
+/// word per family of the same affinity, lengths and precisions dropped (SQLite enforces none):
+/// every INTEGER-affinity spelling is "integer", every TEXT one "text" (VARCHAR(20), NVARCHAR,
+/// CHAR(1), CLOB), every REAL one "real", BLOB and no type "blob"; NUMERIC-affinity types keep
+/// their family: "numeric" (NUMERIC, DECIMAL), "boolean", "datetime" (DATETIME, TIMESTAMP),
+/// "date", "time", or their own name.
+inline std::string canonical_sqlite_type(std::string_view declared) {
+    switch (sqlite_affinity(declared)) {
+        case 'I': return "integer";
+        case 'T': return "text";
+        case 'R': return "real";
+        case 'B': return "blob";
+        default: break;
+    }
+    std::string name, args, rest;
+    split_type(normalize_sql(declared), name, args, rest);
+    if (name == "decimal" || name == "numeric") return "numeric";
+    if (name == "bool" || name == "boolean") return "boolean";
+    if (name == "datetime" || name == "timestamp") return "datetime";
+    return name;
+}
+
+/// True when two declared types are one column type on SQLite (see canonical_sqlite_type),
+/// except that only "INTEGER" makes a single-column primary key the rowid.
+inline bool sqlite_same_column_type(std::string_view a, std::string_view b, bool single_primary_key) {
+    if (canonical_sqlite_type(a) != canonical_sqlite_type(b)) return false;
+    return !single_primary_key || sqlite_rowid_spelling(a) == sqlite_rowid_spelling(b);
+}
+
+/// A default's text without what changes nothing: the parentheses around the whole of it and,
+/// on PostgreSQL, a cast of a literal to the column's own type (the catalog's `'G'::rating`
+/// for a model's `'G'`).
+inline std::string canonical_default(std::string_view sql, std::string_view column_type, dialect d) {
+    std::vector<token> t = without_idle_parentheses(tokenize(sql));
+    if (d == dialect::postgresql && t.size() >= 4 && t[0].kind == token::string && is_symbol(t[1], ':') &&
+        is_symbol(t[2], ':')) {
+        std::string cast;
+        for (std::size_t i = 3; i < t.size(); ++i) cast += (cast.empty() ? "" : " ") + t[i].value;
+        if (canonical_pg_type(cast) == canonical_pg_type(column_type)) t.resize(1);
+    }
+    std::string out;
+    for (const token& x : t) {
+        if (!out.empty()) out += ' ';
+        if (x.kind == token::string) {
+            out += '\'' + x.value + '\'';
+        } else if (x.kind == token::identifier) {
+            out += '"' + x.value + '"';
+        } else {
+            for (char c : x.value) out += to_lower(c);
+        }
+    }
+    return out;
+}
+
+/// A number literal's value (an optional sign, then digits, a '.', an exponent), or nothing.
+inline std::optional<double> numeric_literal(std::string_view text) {
+    std::string s;
+    for (char c : text) {
+        if (c != ' ') s += c;
+    }
+    if (s.empty() || s.find_first_not_of("+-.0123456789eE") != std::string::npos) return std::nullopt;
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size()) return std::nullopt;
+    return v;
+}
+
+/// True when two default texts give a column of `type` the same value: the same canonical text;
+/// no default and DEFAULT NULL; on SQLite, two numbers of equal value in a column whose
+/// affinity stores them as numbers (in a TEXT column `0` and `0.0` are different strings).
+inline bool same_default(const std::string& a, const std::string& b, std::string_view type, dialect d) {
+    const std::string x = canonical_default(a, type, d);
+    const std::string y = canonical_default(b, type, d);
+    if (x == y) return true;
+    if ((x.empty() || x == "null") && (y.empty() || y == "null")) return true;
+    if (d == dialect::sqlite) {
+        const char affinity = sqlite_affinity(type);
+        if (affinity == 'I' || affinity == 'R' || affinity == 'N') {
+            const auto u = numeric_literal(x);
+            const auto v = numeric_literal(y);
+            if (!u || !v) return false;
+            const auto integral = [](const std::string& n) { return n.find_first_of(".eE") == std::string::npos; };
+            if (integral(x) && integral(y)) {  // beyond 2^53 doubles would make neighbours equal
+                std::string p = x, q = y;
+                p.erase(std::remove(p.begin(), p.end(), ' '), p.end());
+                q.erase(std::remove(q.begin(), q.end(), ' '), q.end());
+                return std::strtoll(p.c_str(), nullptr, 10) == std::strtoll(q.c_str(), nullptr, 10) &&
+                       std::abs(*u) < 9.2e18;
+            }
+            return *u == *v;
+        }
+    }
+    return false;
+}
+
 inline std::string join(const std::vector<std::string>& v) {
     std::string out;
     for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
@@ -229,13 +329,23 @@ inline std::vector<const table_info*> foreign_key_order(const schema& desired) {
 
 }  // namespace detail
 
+/// Options of diff().
+struct diff_options {
+    /// Plan a type change whenever the declared spellings differ, even where the engine treats
+    /// the two as one type (SQLite: VARCHAR(20) and TEXT, DATETIME and TIMESTAMP).
+    bool exact_types = false;
+    /// Drop the indexes, checks and unique constraints of managed tables that no model names and
+    /// driftless did not create (by default they are kept, and listed in migration_plan::kept).
+    bool prune_unmanaged = false;
+};
+
 /// Compare what the models want (`desired`) with what the database has (`actual`, as introspected
 /// for dialect `d`) and return the steps that make the database match. Pure: no I/O.
 ///
 /// Renames come only from the spec's hints (renamed, renamed_from); a dropped column next to an
 /// added one of the same type is reported in plan::notes as a possible rename, never executed as
 /// one. Tables that no model names are reported in plan::unmanaged_tables and left alone.
-inline migration_plan diff(const schema& desired, const schema& actual, dialect d) {
+inline migration_plan diff(const schema& desired, const schema& actual, dialect d, const diff_options& options = {}) {
     using detail::normalize_sql;
     migration_plan p;
     std::set<std::string> consumed;  // actual tables matched to a model
@@ -289,7 +399,11 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             actual_to_desired[old->name] = c.name;
             const std::string want_type = detail::type_sql(c.type, d);
             const std::string have_type = detail::type_sql(old->type, d);
-            if (!detail::same_type(want_type, have_type, d)) {
+            const bool single_key = want.primary_key.size() == 1 && want.primary_key.front() == c.name;
+            const bool same_type = detail::same_type(want_type, have_type, d) ||
+                                   (d == dialect::sqlite && !options.exact_types &&
+                                    detail::sqlite_same_column_type(want_type, have_type, single_key));
+            if (!same_type) {
                 safety s = safety::lossy;
                 if (d == dialect::sqlite && detail::sqlite_affinity(want_type) == detail::sqlite_affinity(have_type))
                     s = safety::rebuild;
@@ -301,7 +415,7 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             }
             const std::string want_default = render_default(c.default_value, c.type, d);
             const std::string have_default = render_default(old->default_value, old->type, d);
-            if (normalize_sql(want_default) != normalize_sql(have_default)) {
+            if (!detail::same_default(want_default, have_default, have_type, d)) {
                 add(step_kind::change_default, rewrite, c.name, have_default, want_default);
             }
             if (c.auto_increment != old->auto_increment) {
@@ -372,9 +486,36 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         for (const auto& u : want.uniques) {
             if (have_uniques.count(u.columns) == 0) add(step_kind::add_unique, rewrite, u.name, {}, "(" + detail::join(u.columns) + ")");
         }
+        // What the database has beyond the models, made by hand: kept (in the shape after the plan,
+        // so that a rebuild carries it), unless the user prunes.
+        table_info after = want;
+        const auto keep = [&](std::string what, const std::string& name) {
+            p.kept.push_back(std::move(what) + (name.empty() ? "" : " " + name) + " of table " + want.name);
+        };
+        const bool prune = options.prune_unmanaged;
+        // What the models drop cannot be kept: an object on a dropped column goes with it.
+        const auto on_dropped = [&](std::string_view sql, const std::vector<std::string>& columns) {
+            for (const column_info* gone : dropped) {
+                for (const auto& c : columns) {
+                    if (c == gone->name) return true;
+                }
+                const std::vector<detail::token> t = detail::tokenize(sql);
+                for (std::size_t i = 0; i < t.size(); ++i) {
+                    if (detail::names_column(t, i) && detail::same_name(t[i].value, gone->name)) return true;
+                }
+            }
+            return false;
+        };
         for (const auto& u : have->uniques) {
-            if (want_uniques.count(mapped(u.columns)) == 0)
-                add(step_kind::drop_unique, rewrite, u.name, "(" + detail::join(mapped(u.columns)) + ")", {});
+            if (want_uniques.count(mapped(u.columns)) != 0) continue;
+            if (u.unmanaged && !prune && !on_dropped({}, u.columns)) {
+                keep("unique (" + detail::join(mapped(u.columns)) + ")", u.name);
+                after.uniques.push_back(u);
+                after.uniques.back().columns = mapped(u.columns);
+                continue;
+            }
+            add(step_kind::drop_unique, rewrite, u.name.empty() ? "(" + detail::join(mapped(u.columns)) + ")" : u.name,
+                "(" + detail::join(mapped(u.columns)) + ")", {});
         }
 
         std::set<detail::fk_key> have_fks;
@@ -400,8 +541,17 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
                 add(step_kind::add_check, rewrite, c.name, {}, c.expression);
         }
         for (const auto& c : have_check_list) {
-            if (want_checks.count(detail::canonical_expression(c.expression, renames)) == 0)
-                add(step_kind::drop_check, rewrite, c.name, c.expression, {});
+            if (want_checks.count(detail::canonical_expression(c.expression, renames)) != 0) continue;
+            if (c.unmanaged && !prune && !on_dropped(c.expression, {})) {
+                keep("check (" + c.expression + ")", c.name);
+                after.checks.push_back(c);
+                if (!renames.empty()) {
+                    std::vector<std::pair<std::string, std::string>> pairs(renames.begin(), renames.end());
+                    after.checks.back().expression = detail::rename_identifiers(c.expression, pairs, d);
+                }
+                continue;
+            }
+            add(step_kind::drop_check, rewrite, c.name.empty() ? "CHECK (" + c.expression + ")" : c.name, c.expression, {});
         }
 
         for (const auto& x : have->indexes) {
@@ -409,7 +559,25 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             for (const auto& y : want.indexes) w = y.name == x.name ? &y : w;
             const bool same = w != nullptr && mapped(x.columns) == w->columns && x.unique == w->unique &&
                               same_expression(x.where, w->where);
-            if (!same) add(step_kind::drop_index, safety::safe, x.name, detail::join(mapped(x.columns)), {});
+            if (w == nullptr && x.unmanaged && !prune && !on_dropped(x.definition, x.columns)) {
+                keep(x.columns.empty() ? "index on an expression" : "index (" + detail::join(mapped(x.columns)) + ")", x.name);
+                after.indexes.push_back(x);
+                after.indexes.back().columns = mapped(x.columns);
+                if (!renames.empty() && !x.where.empty()) {
+                    std::vector<std::pair<std::string, std::string>> pairs(renames.begin(), renames.end());
+                    after.indexes.back().where = detail::rename_identifiers(x.where, pairs, d);
+                }
+                continue;
+            }
+            if (same && !x.definition.empty()) {
+                // The model's index as it was written by hand: a rebuild recreates that text.
+                for (auto& y : after.indexes) {
+                    if (y.name == x.name) y.definition = x.definition;
+                }
+            }
+            if (!same)
+                add(step_kind::drop_index, safety::safe, x.name,
+                    x.columns.empty() ? std::string("(expression)") : detail::join(mapped(x.columns)), {});
         }
         for (const auto& y : want.indexes) {
             const index_info* x = nullptr;
@@ -419,7 +587,7 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             if (!same) add(step_kind::create_index, safety::safe, y.name, {}, detail::join(y.columns));
         }
 
-        if (p.steps.size() != first_step || renamed_table) p.tables.push_back({want.name, false, *have, want});
+        if (p.steps.size() != first_step || renamed_table) p.tables.push_back({want.name, false, *have, std::move(after)});
     }
     for (const auto& t : actual.tables) {
         if (consumed.count(t.name) == 0 && desired_tables.find(t.name) == nullptr) p.unmanaged_tables.push_back(t.name);

@@ -559,6 +559,8 @@ struct generate_options {
     std::string description{};     ///< a comment in the file, and the history row's description
     bool apply = false;            ///< apply the file right after writing it
     bool allow_data_loss = false;  ///< write steps that discard data (the file then says so)
+    bool exact_types = false;      ///< as migrate_options::exact_types
+    bool prune_unmanaged = false;  ///< as migrate_options::prune_unmanaged
     std::chrono::milliseconds lock_timeout{5000};  ///< as migrate_options::lock_timeout
     int lock_retries = 2;                          ///< as migrate_options::lock_retries
 };

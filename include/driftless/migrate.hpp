@@ -58,6 +58,12 @@ struct migrate_options {
     /// PostgreSQL: build new indexes of existing tables with CREATE INDEX CONCURRENTLY after the
     /// migration commits, so that writes to the table are not blocked while they build.
     bool concurrent_indexes = false;
+    /// Plan a type change whenever the declared spelling differs from the model's, even where the
+    /// engine treats both as one type (see diff_options::exact_types and docs/adoption.md).
+    bool exact_types = false;
+    /// Drop the indexes, checks and unique constraints that no model names and driftless did not
+    /// create; by default they are kept (see diff_options::prune_unmanaged).
+    bool prune_unmanaged = false;
     statement_observer observer{};  ///< sees every statement the migration runs
 };
 

@@ -145,6 +145,10 @@ struct migration_plan {
     std::vector<step> steps{};
     std::vector<table_change> tables{};
     std::vector<std::string> unmanaged_tables{};
+    /// Indexes, checks and unique constraints of managed tables that no model names and that
+    /// driftless did not create: kept as they are (a rebuild carries them), e.g. "index on an
+    /// expression tags_lower of table tags". diff_options::prune_unmanaged drops them instead.
+    std::vector<std::string> kept{};
     std::vector<std::string> notes{};  ///< e.g. a drop plus an add that may be a rename
 
     [[nodiscard]] bool empty() const { return steps.empty(); }
@@ -193,6 +197,7 @@ inline std::string describe(const std::vector<step>& steps) {
 inline std::string describe(const migration_plan& p) {
     std::string out = describe(p.steps);
     for (const auto& t : p.unmanaged_tables) out += "note: table " + t + " is not in any model; left alone\n";
+    for (const auto& k : p.kept) out += "note: " + k + " is not in any model; kept (not in the models)\n";
     for (const auto& n : p.notes) out += "note: " + n + "\n";
     return out;
 }

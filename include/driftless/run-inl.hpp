@@ -125,6 +125,12 @@ DRIFTLESS_RUNTIME_INLINE model_set prepare_models(const engine& e, const schema&
         if (detail::starts_with_ci(t.name, "_driftless_"))
             throw error(errc::invalid_name, "driftless.render.name",
                         "table name '" + t.name + "' starts with '_driftless_', which driftless reserves for its own tables");
+        // A model names every constraint (a catalog may not: those are rendered without a name).
+        const dialect d = e.sql_dialect();
+        for (const auto& u : t.uniques) check_identifier(u.name, d);
+        for (const auto& fk : t.foreign_keys) check_identifier(fk.name, d);
+        for (const auto& c : t.checks) check_identifier(c.name, d);
+        for (const auto& x : t.indexes) check_identifier(x.name, d);
     }
     model_set m = e.prepare_models(models, std::move(source));
     if (fast_path) m.fingerprint = e.fingerprint(m.desired);
@@ -812,7 +818,10 @@ DRIFTLESS_RUNTIME_INLINE generate_result generate(engine& e, const model_set& m,
     // Plan and check the policy on the data as it is now, under the lock, changing nothing.
     with_lock(e, detail::lock_of(o), "generate", operation::generate, [&](engine_lock& held) {
         if (!e.transactional_ddl()) refuse_any_unfinished(e, "generate");
-        planned_migration p = e.plan_migration(m, {});
+        migrate_options planning;
+        planning.exact_types = o.exact_types;
+        planning.prune_unmanaged = o.prune_unmanaged;
+        planned_migration p = e.plan_migration(m, planning);
         result.plan = std::move(p.plan);
         if (!result.plan.empty()) {
             result.statements = std::move(p.statements);

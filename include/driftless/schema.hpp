@@ -55,6 +55,9 @@ struct column_info {
     std::string previous_name{};  ///< rename hint
     /// SQLite: the column's COLLATE as the catalog has it. Models do not set it; a rebuild keeps it.
     std::string collation{};
+    /// SQLite: a generated column's clause as the catalog has it ("GENERATED ALWAYS AS (a * b)
+    /// STORED"); empty for a stored column. Models do not set it; a rebuild keeps it.
+    std::string generated{};
 
     friend bool operator==(const column_info&, const column_info&) = default;
 };
@@ -62,6 +65,8 @@ struct column_info {
 struct unique_info {
     std::string name{};
     std::vector<std::string> columns{};
+    /// Read from a catalog: made by hand, not by driftless; kept unless the plan prunes.
+    bool unmanaged = false;
     friend bool operator==(const unique_info&, const unique_info&) = default;
 };
 
@@ -70,6 +75,11 @@ struct index_info {
     std::vector<std::string> columns{};
     bool unique = false;
     std::string where{};
+    /// Read from a catalog: the CREATE INDEX of an index made by hand (SQLite), which a rebuild
+    /// runs as it is; the only description of an index on an expression (`columns` is empty).
+    std::string definition{};
+    /// Read from a catalog: made by hand, not by driftless; kept unless the plan prunes.
+    bool unmanaged = false;
     friend bool operator==(const index_info&, const index_info&) = default;
 };
 
@@ -84,8 +94,10 @@ struct foreign_key_info {
 };
 
 struct check_info {
-    std::string name{};
+    std::string name{};  ///< empty for a check the catalog has without a name
     std::string expression{};
+    /// Read from a catalog: made by hand, not by driftless; kept unless the plan prunes.
+    bool unmanaged = false;
     friend bool operator==(const check_info&, const check_info&) = default;
 };
 

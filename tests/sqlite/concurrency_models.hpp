@@ -31,7 +31,7 @@ template <>
 inline constexpr auto driftless::customize::table<conc::AccountV2> =
     driftless::table<conc::AccountV2>("accounts")
         .default_value(&conc::AccountV2::balance, 0)
-        .length(&conc::AccountV2::owner, 100)  // a rebuild, with foreign_keys on
+        .check("balance >= 0")  // a rebuild, with foreign_keys on
         .index("accounts_by_owner", &conc::AccountV2::owner);
 template <>
 inline constexpr auto driftless::customize::table<conc::Entry> =

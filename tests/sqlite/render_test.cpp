@@ -140,9 +140,9 @@ TEST_CASE("render_plan: a type change rebuilds the table and keeps every row, ch
     REQUIRE(rendered.size() == 1);
     CHECK(rendered[0].rebuild);
     CHECK(rendered[0].statements == std::vector<std::string>{
-                                        R"(DROP TRIGGER "posts_audit")",
+                                        R"(DROP VIEW "adults")",  // newest first
                                         R"(DROP TRIGGER "users_audit")",
-                                        R"(DROP VIEW "adults")",
+                                        R"(DROP TRIGGER "posts_audit")",
                                         "CREATE TABLE \"_driftless_new_users\" (\n"
                                         "  \"id\" INTEGER NOT NULL PRIMARY KEY,\n"
                                         "  \"email\" VARCHAR(100) NOT NULL,\n"

@@ -136,8 +136,39 @@ inline bool names_column(const std::vector<token>& t, std::size_t i) {
 /// -> new, are applied to them), string literals kept verbatim. A quoted identifier that spells a
 /// keyword stays quoted: `"b" IS NOT "NULL"` compares a column, `"b" IS NOT NULL` does not. So
 /// `"Age" >= 0`, `age>=0` and, with age renamed to years, `years >= 0` are one form.
+/// `t` without the parentheses that change nothing: a pair around the whole expression, and a
+/// pair around one literal or column name that no word precedes (so `f(0)` and `IN (0)` stay,
+/// `x >= (0)` is `x >= 0`). Catalogs add both: SQLite keeps `([q]>=(0))` as written, PostgreSQL
+/// prints `((now())::date)`.
+inline std::vector<token> without_idle_parentheses(std::vector<token> t) {
+    const auto closing = [&](std::size_t open) {
+        int depth = 0;
+        for (std::size_t i = open; i < t.size(); ++i) {
+            if (is_symbol(t[i], '(')) ++depth;
+            if (is_symbol(t[i], ')') && --depth == 0) return i;
+        }
+        return t.size();
+    };
+    while (t.size() >= 2 && is_symbol(t.front(), '(') && closing(0) == t.size() - 1) {
+        t.pop_back();
+        t.erase(t.begin());
+    }
+    for (std::size_t i = 0; i + 2 < t.size();) {
+        const bool single = is_symbol(t[i], '(') && is_symbol(t[i + 2], ')') && t[i + 1].kind != token::symbol &&
+                            (i == 0 || t[i - 1].kind == token::symbol);
+        if (single) {
+            t.erase(t.begin() + static_cast<std::ptrdiff_t>(i + 2));
+            t.erase(t.begin() + static_cast<std::ptrdiff_t>(i));
+            i = i == 0 ? 0 : i - 1;  // "((0))": the pair outside may be idle now
+        } else {
+            ++i;
+        }
+    }
+    return t;
+}
+
 inline std::string canonical_expression(std::string_view sql, const std::map<std::string, std::string>& renames = {}) {
-    const std::vector<token> t = tokenize(sql);
+    const std::vector<token> t = without_idle_parentheses(tokenize(sql));
     std::string out;
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (!out.empty()) out += ' ';

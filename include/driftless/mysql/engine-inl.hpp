@@ -250,12 +250,13 @@ public:
         m.models_checksum = detail::models_checksum(m.desired);
         return m;
     }
-    planned_migration plan_migration(const model_set& m, const migrate_options&) override {
+    planned_migration plan_migration(const model_set& m, const migrate_options& options) override {
         planned_migration out;
         detail::database_state state = detail::read_state(db_);
         out.unfinished = std::move(state.left);
         reconcile_uniques(state.actual, m.desired);
-        out.plan = diff(m.desired, state.actual, dialect::mysql);
+        out.plan = diff(m.desired, state.actual, dialect::mysql,
+                        {.exact_types = options.exact_types, .prune_unmanaged = options.prune_unmanaged});
         out.statements = render_plan(out.plan);
         return out;
     }

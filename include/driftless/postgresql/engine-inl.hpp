@@ -265,7 +265,8 @@ public:
     planned_migration plan_migration(const model_set& m, const migrate_options& options) override {
         planned_migration out;
         before_ = postgresql::read_catalog(db_, {}, memo_);
-        out.plan = diff(m.desired, before_.tables, dialect::postgresql);
+        out.plan = diff(m.desired, before_.tables, dialect::postgresql,
+                        {.exact_types = options.exact_types, .prune_unmanaged = options.prune_unmanaged});
         if (out.plan.empty()) return out;
         detail::prove_fragments(db_, m.desired, out.plan);
         rendered_plan rendered = render_plan(out.plan, before_, {.concurrent_indexes = options.concurrent_indexes});

@@ -263,9 +263,9 @@ public:
         return {models, std::move(source), {}, {}};
     }
     [[nodiscard]] std::string fingerprint(const schema& desired) const override { return sqlite::fingerprint(desired); }
-    planned_migration plan_migration(const model_set& m, const migrate_options&) override {
+    planned_migration plan_migration(const model_set& m, const migrate_options& options) override {
         planned_migration out;
-        out.plan = diff(m.desired, introspect(db_), dialect::sqlite);
+        out.plan = diff(m.desired, introspect(db_), dialect::sqlite, {.exact_types = options.exact_types, .prune_unmanaged = options.prune_unmanaged});
         if (out.plan.empty()) return out;
         detail::prove_fragments(db_, m.desired, out.plan);
         // Dependents matter only for tables that already exist.

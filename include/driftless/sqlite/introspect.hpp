@@ -57,15 +57,17 @@ inline std::vector<std::string> names_between(const std::vector<token>& t, std::
 struct named_columns {
     std::string name;
     std::vector<std::string> columns;
+    std::string text{};  ///< the whole clause as written
 };
 
 /// What a stored CREATE TABLE says that the PRAGMAs do not.
 struct create_table_facts {
-    std::vector<check_info> checks;
+    std::vector<check_info> checks;  ///< unmanaged unless written as driftless writes it
     std::vector<named_columns> uniques;
     std::vector<named_columns> foreign_keys;
     std::string autoincrement_column;
     std::map<std::string, std::string> collations;  ///< column -> COLLATE name
+    std::map<std::string, std::string> generated;   ///< column -> "GENERATED ALWAYS AS (...) STORED"
     std::string options;                            ///< after the column list: STRICT, WITHOUT ROWID
 };
 
@@ -88,6 +90,9 @@ inline create_table_facts parse_create_table(std::string_view sql) {
         std::string constraint_name;
         bool column_def = true;
         std::string column;
+        // The item as driftless renders a table constraint: `CONSTRAINT "name" CHECK (...)`.
+        const std::string_view item_text =
+            end > item ? sql.substr(t[item].begin, t[end - 1].end - t[item].begin) : std::string_view();
         for (std::size_t i = item; i < end; ++i) {
             if (i == item && !is_keyword(t[i], "CONSTRAINT") && !is_keyword(t[i], "PRIMARY") &&
                 !is_keyword(t[i], "UNIQUE") && !is_keyword(t[i], "CHECK") && !is_keyword(t[i], "FOREIGN")) {
@@ -101,13 +106,17 @@ inline create_table_facts parse_create_table(std::string_view sql) {
                 const std::size_t c = matching_paren(t, i + 1);
                 if (c < t.size()) {
                     const std::size_t from = t[i + 1].end;
-                    facts.checks.push_back({constraint_name, std::string(sql.substr(from, t[c].begin - from))});
+                    check_info check{constraint_name, std::string(sql.substr(from, t[c].begin - from))};
+                    check.unmanaged = column_def || constraint_name.empty() ||
+                                      item_text != "CONSTRAINT " + quote_identifier(constraint_name, dialect::sqlite) +
+                                                       " CHECK (" + check.expression + ")";
+                    facts.checks.push_back(std::move(check));
                 }
                 constraint_name.clear();
                 i = c;
             } else if (is_keyword(t[i], "UNIQUE") && !column_def && i + 1 < end && is_symbol(t[i + 1], '(')) {
                 const std::size_t c = matching_paren(t, i + 1);
-                facts.uniques.push_back({constraint_name, names_between(t, i + 1, c)});
+                facts.uniques.push_back({constraint_name, names_between(t, i + 1, c), std::string(item_text)});
                 constraint_name.clear();
                 i = c;
             } else if (is_keyword(t[i], "FOREIGN") && i + 2 < end && is_symbol(t[i + 2], '(')) {
@@ -120,6 +129,18 @@ inline create_table_facts parse_create_table(std::string_view sql) {
                 constraint_name.clear();
             } else if (is_keyword(t[i], "AUTOINCREMENT") && column_def) {
                 facts.autoincrement_column = column;
+            } else if ((is_keyword(t[i], "GENERATED") || is_keyword(t[i], "AS")) && column_def) {
+                // GENERATED ALWAYS AS (expr) [STORED | VIRTUAL], or the short AS (expr): kept whole.
+                std::size_t j = i;
+                while (j < end && !is_symbol(t[j], '(')) ++j;
+                if (j < end) {
+                    std::size_t last = matching_paren(t, j);
+                    if (last + 1 < end && (is_keyword(t[last + 1], "STORED") || is_keyword(t[last + 1], "VIRTUAL"))) ++last;
+                    if (last < end) {
+                        facts.generated[column] = std::string(sql.substr(t[i].begin, t[last].end - t[i].begin));
+                        i = last;
+                    }
+                }
             } else if (is_keyword(t[i], "COLLATE") && column_def && i + 1 < end &&
                        (t[i + 1].kind == token::word || t[i + 1].kind == token::identifier)) {
                 facts.collations[column] = t[++i].value;
@@ -214,6 +235,27 @@ inline std::string default_sql(std::string_view reported) {
 
 inline fk_action parse_action(std::string_view s) { return driftless::detail::parse_fk_action(s); }
 
+/// Fill in what the catalog says of an index made by CREATE INDEX (`x`, with its columns read;
+/// none for an index on an expression): its stored statement, and whether driftless wrote it (the
+/// statement is exactly what driftless renders for it); one made by hand is unmanaged.
+template <class Stored>
+void mark_index(const table_info& t, index_info& x, const std::vector<Stored>* stored) {
+    if (stored == nullptr) return;
+    for (const Stored& y : *stored) {
+        if (y.name != x.name) continue;
+        std::string rendered;
+        if (!x.columns.empty()) {
+            try {
+                rendered = render_create_index(t, x, dialect::sqlite);
+            } catch (const error&) {
+                rendered.clear();  // a name or predicate driftless would refuse: not its own
+            }
+        }
+        x.unmanaged = rendered != y.sql;
+        if (x.unmanaged) x.definition = y.sql;  // recreated by a rebuild exactly as it was written
+    }
+}
+
 inline bool same_columns(const std::vector<std::string>& a, const std::vector<std::string>& b) { return a == b; }
 
 }  // namespace detail
@@ -302,6 +344,7 @@ inline schema introspect(const connection& db, const introspect_options& options
             std::vector<std::pair<std::int64_t, std::string>> pk;
             while (columns.step()) {
                 if (columns.integer(5) == 1) continue;  // hidden column of a virtual table
+                // hidden 2 and 3: a generated column (VIRTUAL, STORED), its clause from the CREATE TABLE
                 column_info c;
                 c.name = columns.text(0);
                 c.type.kind = type_kind::custom;
@@ -314,6 +357,8 @@ inline schema introspect(const connection& db, const introspect_options& options
                 if (columns.integer(4) != 0) pk.emplace_back(columns.integer(4), c.name);
                 c.auto_increment = c.name == facts.autoincrement_column;
                 if (const auto co = facts.collations.find(c.name); co != facts.collations.end()) c.collation = co->second;
+                if (const auto g = facts.generated.find(c.name); g != facts.generated.end() && columns.integer(5) >= 2)
+                    c.generated = g->second;
                 t.columns.push_back(std::move(c));
             }
             std::sort(pk.begin(), pk.end());
@@ -380,15 +425,26 @@ inline schema introspect(const connection& db, const introspect_options& options
             for (std::size_t i = 0; i < found.size(); ++i) {
                 if (!known[i]) {
                     bind(index_columns, found[i].name);
-                    while (index_columns.step()) found[i].columns.push_back(index_columns.text(0));
+                    bool expression = false;  // index_xinfo names an expression's column NULL
+                    while (index_columns.step()) {
+                        expression = expression || index_columns.is_null(0);
+                        found[i].columns.push_back(index_columns.text(0));
+                    }
+                    if (expression) found[i].columns.clear();
                 }
                 if (origins[i] == "c") {
+                    detail::mark_index(t, found[i], stored != stored_indexes.end() ? &stored->second : nullptr);
                     t.indexes.push_back(std::move(found[i]));
                 } else if (origins[i] == "u") {
                     unique_info u;
                     u.columns = std::move(found[i].columns);
+                    u.unmanaged = true;  // a column's UNIQUE, or one without a name
                     for (const auto& named : facts.uniques) {
-                        if (detail::same_columns(named.columns, u.columns)) u.name = named.name;
+                        if (!detail::same_columns(named.columns, u.columns)) continue;
+                        u.name = named.name;
+                        u.unmanaged = named.name.empty() ||
+                                      named.text != driftless::detail::constraint_prefix(named.name, dialect::sqlite) + "UNIQUE " +
+                                                        driftless::detail::column_list(named.columns, dialect::sqlite);
                     }
                     t.uniques.push_back(std::move(u));
                 }

@@ -98,26 +98,10 @@ inline std::vector<std::string> rename_table_sql(const std::string& from, const 
     return {"ALTER TABLE " + q(from) + " RENAME TO " + q(scratch), "ALTER TABLE " + q(scratch) + " RENAME TO " + q(to)};
 }
 
-/// `sql` with every identifier named in `names` (old -> new, ASCII case-insensitive) replaced by
-/// its new name, quoted. For expressions of one table (CHECK, partial-index WHERE), where a bare
-/// name can only be one of the table's columns.
+/// `sql` with every column named in `names` (old -> new) replaced by its new name (see
+/// driftless::detail::rename_identifiers).
 inline std::string rename_identifiers(std::string_view sql, const std::vector<std::pair<std::string, std::string>>& names) {
-    std::string out;
-    std::size_t at = 0;
-    const std::vector<token> tokens = tokenize(sql);
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const token& t = tokens[i];
-        if (!driftless::detail::names_column(tokens, i)) continue;  // keywords, numbers, functions
-        for (const auto& [from, to] : names) {
-            if (!same_name(t.value, from)) continue;
-            out.append(sql.substr(at, t.begin - at));
-            out += q(to);
-            at = t.end;
-            break;
-        }
-    }
-    out.append(sql.substr(at));
-    return out;
+    return driftless::detail::rename_identifiers(sql, names, dialect::sqlite);
 }
 
 /// The shape `after` under the names of `before`: the table's old name and the old names of
@@ -181,12 +165,26 @@ inline std::vector<std::string> rebuild_statements(const table_change& change,
     const bool defer = !deferred.name.empty() && (before.name != change.after.name || !renamed_columns.empty());
     const table_info& after = defer ? deferred : change.after;
     std::vector<std::string> out;
-    std::vector<const dependent_object*> affected;
-    for (const auto& d : dependents) {
-        if (mentions(d.sql, before.name) || mentions(d.sql, after.name)) affected.push_back(&d);
+    // The triggers and views that mention the table, and, transitively, those that mention such a
+    // view (a view on a view would block the rename): dropped newest first, recreated oldest first.
+    std::vector<bool> hit(dependents.size(), false);
+    for (std::size_t i = 0; i < dependents.size(); ++i)
+        hit[i] = mentions(dependents[i].sql, before.name) || mentions(dependents[i].sql, after.name);
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (std::size_t i = 0; i < dependents.size(); ++i) {
+            if (!hit[i] || dependents[i].type != "view") continue;
+            for (std::size_t j = 0; j < dependents.size(); ++j) {
+                if (!hit[j] && mentions(dependents[j].sql, dependents[i].name)) hit[j] = grew = true;
+            }
+        }
     }
-    for (const dependent_object* d : affected) {
-        out.push_back(std::string(d->type == "view" ? "DROP VIEW " : "DROP TRIGGER ") + q(d->name));
+    std::vector<const dependent_object*> affected;
+    for (std::size_t i = 0; i < dependents.size(); ++i) {
+        if (hit[i]) affected.push_back(&dependents[i]);
+    }
+    for (auto it = affected.rbegin(); it != affected.rend(); ++it) {
+        out.push_back(std::string((*it)->type == "view" ? "DROP VIEW " : "DROP TRIGGER ") + q((*it)->name));
     }
     table_info fresh = after;
     fresh.name = driftless::detail::fit_name("_driftless_new_" + after.name);
@@ -195,13 +193,16 @@ inline std::vector<std::string> rebuild_statements(const table_change& change,
     for (column_info& c : fresh.columns) {
         const column_info* src = source_column(before, after, c);
         if (c.collation.empty() && src != nullptr) c.collation = src->collation;
+        if (c.generated.empty() && src != nullptr) c.generated = src->generated;
     }
     out.push_back(render_create_table(fresh, dialect::sqlite));
     std::string into;
     std::string from;
-    for (const column_info& c : after.columns) {
+    bool generated = false;  // a generated column computes its values: it is not copied
+    for (const column_info& c : fresh.columns) generated = generated || !c.generated.empty();
+    for (const column_info& c : fresh.columns) {
         const column_info* src = source_column(before, after, c);
-        if (src == nullptr) continue;  // a new column takes its default
+        if (src == nullptr || !c.generated.empty()) continue;  // a new column takes its default
         into += (into.empty() ? "" : ", ") + q(c.name);
         from += (from.empty() ? "" : ", ") + q(src->name);
     }
@@ -209,7 +210,7 @@ inline std::vector<std::string> rebuild_statements(const table_change& change,
     // With the same columns in the same order, `SELECT *` lets SQLite copy whole records where
     // the columns' affinities and collations agree (its transfer optimisation).
     const bool same_columns =
-        after.columns.size() == before.columns.size() &&
+        !generated && after.columns.size() == before.columns.size() &&
         std::equal(after.columns.begin(), after.columns.end(), before.columns.begin(),
                    [](const column_info& a, const column_info& b) { return a.name == b.name; });
     if (same_columns) {
