@@ -89,7 +89,7 @@ inline constexpr auto driftless::customize::table<crash::RowV1> = driftless::tab
                                                                       .index("crash_rows_by_s", &crash::RowV1::s);
 template <>
 inline constexpr auto driftless::customize::table<crash::RowV2> = driftless::table<crash::RowV2>("crash_rows")
-                                                                      .length(&crash::RowV2::s, 8)
+                                                                      .length(&crash::RowV2::s, 8)  // exact_types: a rebuild
                                                                       .index("crash_rows_by_k", &crash::RowV2::k)
                                                                       .index("crash_rows_by_s", &crash::RowV2::s);
 
@@ -338,7 +338,7 @@ int child_main(const char* path, int ready_fd) {
         if (const char* broken = std::getenv("DRIFTLESS_CRASH_BROKEN_CHILD"); broken != nullptr && *broken == '1') {
             // Self-test of the checks, not of driftless: the same statements without the
             // transaction, then a history row. The sweep must report failures.
-            const auto plan = driftless::plan<crash::RowV2>(db);
+            const auto plan = driftless::plan<crash::RowV2>(db, {.exact_types = true});
             const char byte = 'r';
             if (write(ready_fd, &byte, 1) != 1) return 5;
             close(ready_fd);
@@ -351,7 +351,7 @@ int child_main(const char* path, int ready_fd) {
         const char byte = 'r';
         if (write(ready_fd, &byte, 1) != 1) return 5;
         close(ready_fd);
-        const auto result = driftless::migrate<crash::RowV2>(db, {.description = std::string(v2_description)});
+        const auto result = driftless::migrate<crash::RowV2>(db, {.description = std::string(v2_description), .exact_types = true});
         if (!result.applied) {
             std::fprintf(stderr, "crash_sweep child: migrate<V2> applied nothing\n");
             return 4;
@@ -527,7 +527,7 @@ std::vector<mode_setup> build_pristine(reference& ref) {
         copy_database(del, probe);
         {
             auto db = driftless::sqlite::open(probe, {.create = false});
-            const auto plan = driftless::plan<crash::RowV2>(db);
+            const auto plan = driftless::plan<crash::RowV2>(db, {.exact_types = true});
             bool rebuild = false;
             for (const auto& s : plan.statements)
                 rebuild = rebuild || s.find("_driftless_new_crash_rows") != std::string::npos;
@@ -564,7 +564,7 @@ int check_fully(const std::string& path, const mode_setup& mode, const reference
     if (version != 0) expect_version(o, version == 2, where);
 
     const auto result =
-        driftless::migrate<crash::RowV2>(db, {.description = std::string(v2_description), .verify = true});
+        driftless::migrate<crash::RowV2>(db, {.description = std::string(v2_description), .verify = true, .exact_types = true});
     expect(result.applied == (version != 2), where,
            std::string("migrate<V2> afterwards ") + (result.applied ? "applied" : "did not apply") + " a migration");
     // When it applied nothing, the values were read just before; a rebuild is read again in full.

@@ -109,7 +109,7 @@ snapshot take_snapshot(sqlite3* db) {
 }
 
 driftless::migrate_result migrate_v2(const driftless::sqlite::connection& db) {
-    return driftless::migrate<ItemV2, Tag>(db, {.description = "items v2"});
+    return driftless::migrate<ItemV2, Tag>(db, {.description = "items v2", .exact_types = true});
 }
 
 fixture make_fixture(journal mode) {
@@ -153,7 +153,7 @@ fixture make_fixture(journal mode) {
     {
         auto db = driftless::sqlite::open(fx.work, {.create = false});
         db.execute("PRAGMA foreign_keys = ON");
-        const auto planned = driftless::plan<ItemV2, Tag>(db);
+        const auto planned = driftless::plan<ItemV2, Tag>(db, {.exact_types = true});
         std::string all;
         for (const auto& s : planned.statements) all += s + ";\n";
         INFO("planned:\n" << all);

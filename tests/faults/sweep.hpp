@@ -52,7 +52,7 @@ inline constexpr auto driftless::customize::table<faults::ItemV1> =
 template <>
 inline constexpr auto driftless::customize::table<faults::ItemV2> =
     driftless::table<faults::ItemV2>("items")
-        .length(&faults::ItemV2::name, 200)
+        .length(&faults::ItemV2::name, 200)  // with exact_types (sweep.cpp): a rebuild
         .index("items_by_name", &faults::ItemV2::name)
         .unique_index("items_by_code", &faults::ItemV2::code)
         .index("items_by_qty", &faults::ItemV2::qty);
