@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <utility>
 
 #include <driftless/diff.hpp>
 
@@ -53,7 +54,8 @@ TEST_CASE("equivalence: SQLite spellings of one column type plan nothing") {
         {"NUMERIC(10,2)", "decimal"},    {"DOUBLE", "REAL"},          {"FLOAT", "double precision"},
         {"BOOL", "BOOLEAN"},             {"BLOB", ""},
     };
-    for (const auto& [a, b] : same) {
+    for (const auto& pair : same) {
+        const std::string a = pair.first, b = pair.second;
         CAPTURE(a);
         CAPTURE(b);
         CHECK(plan_of(table_with(a), table_with(b)).empty());
@@ -67,7 +69,8 @@ TEST_CASE("equivalence: SQLite spellings of one column type plan nothing") {
         {"BOOLEAN", "DATE"}, {"DATETIME", "DATE"}, {"NUMERIC", "BOOLEAN"}, {"INTEGER", "TEXT"}, {"REAL", "NUMERIC"},
         {"BLOB", "TEXT"},
     };
-    for (const auto& [a, b] : different) {
+    for (const auto& pair : different) {
+        const std::string a = pair.first, b = pair.second;
         CAPTURE(a);
         CAPTURE(b);
         CHECK_FALSE(plan_of(table_with(a), table_with(b)).empty());
