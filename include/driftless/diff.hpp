@@ -4,10 +4,10 @@
 #define DRIFTLESS_DIFF_HPP
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstddef>
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -230,45 +230,34 @@ inline std::string canonical_default(std::string_view sql, std::string_view colu
     return out;
 }
 
-/// A number literal's value (an optional sign, then digits, a '.', an exponent), or nothing.
-inline std::optional<double> numeric_literal(std::string_view text) {
-    std::string s;
-    for (char c : text) {
-        if (c != ' ') s += c;
-    }
-    if (s.empty() || s.find_first_not_of("+-.0123456789eE") != std::string::npos) return std::nullopt;
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size()) return std::nullopt;
-    return v;
-}
-
 /// True when two default texts give a column of `type` the same value: the same canonical text;
 /// no default and DEFAULT NULL; on SQLite, two numbers of equal value in a column whose
 /// affinity stores them as numbers (in a TEXT column `0` and `0.0` are different strings).
 inline bool same_default(const std::string& a, const std::string& b, std::string_view type, dialect d) {
-    const std::string x = canonical_default(a, type, d);
-    const std::string y = canonical_default(b, type, d);
+    if (a == b) return true;  // the usual case, without tokenizing
+    std::string x = canonical_default(a, type, d);
+    std::string y = canonical_default(b, type, d);
     if (x == y) return true;
     if ((x.empty() || x == "null") && (y.empty() || y == "null")) return true;
-    if (d == dialect::sqlite) {
-        const char affinity = sqlite_affinity(type);
-        if (affinity == 'I' || affinity == 'R' || affinity == 'N') {
-            const auto u = numeric_literal(x);
-            const auto v = numeric_literal(y);
-            if (!u || !v) return false;
-            const auto integral = [](const std::string& n) { return n.find_first_of(".eE") == std::string::npos; };
-            if (integral(x) && integral(y)) {  // beyond 2^53 doubles would make neighbours equal
-                std::string p = x, q = y;
-                p.erase(std::remove(p.begin(), p.end(), ' '), p.end());
-                q.erase(std::remove(q.begin(), q.end(), ' '), q.end());
-                return std::strtoll(p.c_str(), nullptr, 10) == std::strtoll(q.c_str(), nullptr, 10) &&
-                       std::abs(*u) < 9.2e18;
-            }
-            return *u == *v;
-        }
+    const char affinity = d == dialect::sqlite ? sqlite_affinity(type) : 'T';
+    if (affinity != 'I' && affinity != 'R' && affinity != 'N') return false;
+    // Numbers: an optional sign, digits, '.', an exponent (the tokens were joined by spaces).
+    for (std::string* n : {&x, &y}) {
+        n->erase(std::remove(n->begin(), n->end(), ' '), n->end());
+        if (n->empty() || n->find_first_not_of("+-.0123456789eE") != std::string::npos) return false;
     }
-    return false;
+    char* x_end = nullptr;
+    char* y_end = nullptr;
+    if (x.find_first_of(".eE") == std::string::npos && y.find_first_of(".eE") == std::string::npos) {
+        // Integers as integers: beyond 2^53 doubles would make neighbours equal.
+        errno = 0;
+        const long long u = std::strtoll(x.c_str(), &x_end, 10);
+        const long long v = std::strtoll(y.c_str(), &y_end, 10);
+        return errno == 0 && *x_end == '\0' && *y_end == '\0' && u == v;
+    }
+    const double u = std::strtod(x.c_str(), &x_end);
+    const double v = std::strtod(y.c_str(), &y_end);
+    return *x_end == '\0' && *y_end == '\0' && u == v;
 }
 
 inline std::string join(const std::vector<std::string>& v) {
@@ -493,13 +482,13 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             p.kept.push_back(std::move(what) + (name.empty() ? "" : " " + name) + " of table " + want.name);
         };
         const bool prune = options.prune_unmanaged;
+        const std::vector<std::pair<std::string, std::string>> rename_pairs(renames.begin(), renames.end());
         // What the models drop cannot be kept: an object on a dropped column goes with it.
         const auto on_dropped = [&](std::string_view sql, const std::vector<std::string>& columns) {
+            if (dropped.empty()) return false;
+            const std::vector<detail::token> t = detail::tokenize(sql);
             for (const column_info* gone : dropped) {
-                for (const auto& c : columns) {
-                    if (c == gone->name) return true;
-                }
-                const std::vector<detail::token> t = detail::tokenize(sql);
+                if (std::find(columns.begin(), columns.end(), gone->name) != columns.end()) return true;
                 for (std::size_t i = 0; i < t.size(); ++i) {
                     if (detail::names_column(t, i) && detail::same_name(t[i].value, gone->name)) return true;
                 }
@@ -545,10 +534,7 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             if (c.unmanaged && !prune && !on_dropped(c.expression, {})) {
                 keep("check (" + c.expression + ")", c.name);
                 after.checks.push_back(c);
-                if (!renames.empty()) {
-                    std::vector<std::pair<std::string, std::string>> pairs(renames.begin(), renames.end());
-                    after.checks.back().expression = detail::rename_identifiers(c.expression, pairs, d);
-                }
+                if (!rename_pairs.empty()) after.checks.back().expression = detail::rename_identifiers(c.expression, rename_pairs, d);
                 continue;
             }
             add(step_kind::drop_check, rewrite, c.name.empty() ? "CHECK (" + c.expression + ")" : c.name, c.expression, {});
@@ -563,10 +549,8 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
                 keep(x.columns.empty() ? "index on an expression" : "index (" + detail::join(mapped(x.columns)) + ")", x.name);
                 after.indexes.push_back(x);
                 after.indexes.back().columns = mapped(x.columns);
-                if (!renames.empty() && !x.where.empty()) {
-                    std::vector<std::pair<std::string, std::string>> pairs(renames.begin(), renames.end());
-                    after.indexes.back().where = detail::rename_identifiers(x.where, pairs, d);
-                }
+                if (!rename_pairs.empty() && !x.where.empty())
+                    after.indexes.back().where = detail::rename_identifiers(x.where, rename_pairs, d);
                 continue;
             }
             if (same && !x.definition.empty()) {
