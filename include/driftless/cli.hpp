@@ -622,8 +622,18 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     CLI::App* status = sub("status", "list the migrations recorded in the database, and the pending files");
 
     std::vector<std::string> model_names;
+    bool prune_unmanaged = false, exact_types = false;
+    const auto adoption_flags = [&](CLI::App* command) {
+        command->add_flag("--prune-unmanaged", prune_unmanaged,
+                          "drop the indexes, checks and unique constraints of managed tables that no model names and "
+                          "driftless did not create (kept by default)");
+        command->add_flag("--exact-types", exact_types,
+                          "change a column whose declared type is spelled differently even where the engine treats both as "
+                          "one type (SQLite: VARCHAR(20) and TEXT)");
+    };
     CLI::App* plan = sub("plan", "show what migrate would do (steps with their safety class, and the SQL); change nothing");
     plan->add_option("--model", model_names, "only these models (type or table names)");
+    adoption_flags(plan);
 
     std::string description;
     bool allow_data_loss = false, dry_run = false, show_status = false, verify_all = false;
@@ -636,6 +646,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     migrate->add_flag("--verify", verify_all, "read the catalog even when nothing changed since the last run");
     migrate->add_option("--model", model_names, "only these models (type or table names)");
     migrate->add_option("--dialect", dialect_name, "the dialect the database URL must be (sqlite, postgresql, mysql)");
+    adoption_flags(migrate);
 
     std::string name, output_dir;
     bool apply_after = false;
@@ -646,10 +657,12 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     generate->add_flag("--allow-data-loss", allow_data_loss, "write steps that discard data (the file says so)");
     generate->add_option("--description", description, "a comment in the file");
     generate->add_option("--model", model_names, "only these models (type or table names)");
+    adoption_flags(generate);
 
     CLI::App* create = sub("create", "generate a migration file named NAME into the migrations directory");
     create->add_option("NAME", name, "the file's name part")->required();
     create->add_flag("--allow-data-loss", allow_data_loss, "write steps that discard data (the file says so)");
+    adoption_flags(create);
 
     bool out_of_order = false;
     CLI::App* upgrade = sub("upgrade", "apply every pending migration file, in version order");
@@ -784,6 +797,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.description = description;
             o.allow_data_loss = allow_data_loss;
             o.dry_run = plan->parsed() || dry_run;
+            o.prune_unmanaged = prune_unmanaged;
+            o.exact_types = exact_types;
             o.verify = true;
             (void)verify_all;  // the CLI always verifies: it runs once, the fast path is for start-up
             const auto mode = plan->parsed() || dry_run ? detail::open_mode::plan : detail::open_mode::create;
@@ -797,9 +812,11 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                           {"steps", detail::steps_json(r.plan)},
                           {"statements", r.statements},
                           {"notes", r.plan.notes},
+                          {"kept", r.plan.kept},
                           {"unmanaged_tables", r.plan.unmanaged_tables}};
             if (r.plan.empty()) {
                 out.text = "the database matches the models; nothing to do\n";
+                for (const auto& k : r.plan.kept) out.text += "note: " + k + " is not in any model; kept (not in the models)\n";
             } else if (o.dry_run) {
                 out.text = (missing ? "(the database file does not exist yet: planned against an empty database)\n" : "") +
                            describe(r.plan) + "\n" + detail::sql_text(r.statements);
@@ -816,6 +833,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.description = description;
             o.apply = apply_after;
             o.allow_data_loss = allow_data_loss;
+            o.prune_unmanaged = prune_unmanaged;
+            o.exact_types = exact_types;
             const std::filesystem::path dir = output_dir.empty() ? s.migrations : std::filesystem::path(output_dir);
             const generate_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
                 return driftless::generate_schema(db, desired, source, dir, o);
@@ -825,6 +844,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                           {"version", r.version},
                           {"applied", r.applied},
                           {"steps", detail::steps_json(r.plan)},
+                          {"kept", r.plan.kept},
                           {"statements", r.statements},
                           {"down_statements", r.down_statements}};
             out.text = r.written ? "wrote " + r.path.string() + " (" + detail::plural(r.statements.size(), "statement", "statements") +

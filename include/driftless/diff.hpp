@@ -148,6 +148,7 @@ inline std::string canonical_mysql_type(std::string_view type) {
     }
     if (name == "character varying") name = "varchar";
     if ((name == "datetime" || name == "timestamp" || name == "time") && args == "(0)") args.clear();
+    if (name == "year" && args == "(4)") args.clear();  // MariaDB reads YEAR back as year(4)
     return name + args + (rest.empty() ? "" : " " + rest);
 }
 
@@ -158,6 +159,63 @@ inline bool same_type(std::string_view a, std::string_view b, dialect d) {
     if (d == dialect::postgresql) return canonical_pg_type(a) == canonical_pg_type(b);
     if (d == dialect::mysql) return canonical_mysql_type(a) == canonical_mysql_type(b);
     return normalize_sql(a) == normalize_sql(b);
+}
+
+/// True when every value of a column of type `from` is held unchanged by type `to` on PostgreSQL
+/// or MySQL: a wider integer of the same signedness, a longer VARCHAR or VARCHAR into TEXT, a
+/// DECIMAL with at least as many digits on both sides of the point, REAL/FLOAT into DOUBLE.
+/// Such a change needs no permission: it is labelled safe (the values are still probed).
+inline bool widens(std::string_view from, std::string_view to, dialect d) {
+    if (d == dialect::sqlite) return false;
+    const std::string a = d == dialect::postgresql ? canonical_pg_type(from) : canonical_mysql_type(from);
+    const std::string b = d == dialect::postgresql ? canonical_pg_type(to) : canonical_mysql_type(to);
+    std::string an, aa, ar, bn, ba, br;
+    split_type(a, an, aa, ar);
+    split_type(b, bn, ba, br);
+    for (auto [name, args, rest] : {std::tie(an, aa, ar), std::tie(bn, ba, br)}) {  // MySQL's "int unsigned"
+        if (d == dialect::mysql && args.empty() && rest.empty() && name.find(' ') != std::string::npos &&
+            name.compare(0, 6, "double") != 0) {
+            rest = name.substr(name.find(' ') + 1);
+            name.resize(name.find(' '));
+        }
+    }
+    const auto number = [](const std::string& args, std::size_t which) -> long {  // "(p,s)" -> p or s
+        if (args.size() < 3) return -1;
+        const std::string inner = args.substr(1, args.size() - 2);
+        const auto comma = inner.find(',');
+        const std::string part = which == 0 ? inner.substr(0, comma) : (comma == std::string::npos ? "0" : inner.substr(comma + 1));
+        if (part.empty() || part.find_first_not_of("0123456789 ") != std::string::npos) return -1;
+        return std::atol(part.c_str());
+    };
+    static constexpr std::string_view pg_ints[] = {"int2", "int4", "int8"};
+    static constexpr std::string_view my_ints[] = {"tinyint", "smallint", "mediumint", "int", "bigint"};
+    const auto rank = [&](const std::string& name, const std::string& args) -> int {
+        if (d == dialect::mysql && name == "tinyint" && args == "(1)") return -1;  // a boolean
+        int i = 0;
+        if (d == dialect::postgresql) {
+            for (std::string_view n : pg_ints) {
+                if (name == n) return i;
+                ++i;
+            }
+        } else {
+            for (std::string_view n : my_ints) {
+                if (name == n) return i;
+                ++i;
+            }
+        }
+        return -1;
+    };
+    if (const int ra = rank(an, aa), rb = rank(bn, ba); ra >= 0 && rb >= 0) return rb > ra && ar == br;  // "unsigned" alike
+    if (!ar.empty() || !br.empty()) return false;
+    if (an == "varchar" && bn == "varchar") return number(ba, 0) > number(aa, 0) && number(aa, 0) >= 0;
+    if (an == "varchar" && (bn == "text" || bn == "mediumtext" || bn == "longtext")) return true;
+    if ((an == "numeric" && bn == "numeric") || (an == "decimal" && bn == "decimal")) {
+        if (ba.empty()) return d == dialect::postgresql;  // PostgreSQL's unconstrained numeric holds any
+        const long ap = number(aa, 0), as = number(aa, 1), bp = number(ba, 0), bs = number(ba, 1);
+        return ap >= 0 && bp >= 0 && bs >= as && bp - bs >= ap - as && (bp != ap || bs != as);
+    }
+    if (d == dialect::postgresql) return an == "float4" && bn == "float8";
+    return an == "float" && aa.empty() && bn == "double" && ba.empty();
 }
 
 /// SQLite's type affinity of a declared type (sqlite.org, "Determination of column affinity").
@@ -227,6 +285,10 @@ inline std::string canonical_default(std::string_view sql, std::string_view colu
             for (char c : x.value) out += to_lower(c);
         }
     }
+    // The transaction's start time under its other names (PostgreSQL and MySQL): now(),
+    // transaction_timestamp() (PostgreSQL) and CURRENT_TIMESTAMP are one function.
+    if (d != dialect::sqlite && (out == "now ( )" || out == "transaction_timestamp ( )" || out == "current_timestamp ( )"))
+        return "current_timestamp";
     return out;
 }
 
@@ -316,7 +378,61 @@ inline std::vector<const table_info*> foreign_key_order(const schema& desired) {
     return out;
 }
 
+/// The safety class of changing a column's type from `from` to `to` on `d`: safe for a widening,
+/// rebuild for another spelling of one SQLite affinity, lossy otherwise.
+inline safety type_change_safety(std::string_view from, std::string_view to, dialect d) {
+    if (widens(from, to, d)) return safety::safe;
+    if (d == dialect::sqlite && sqlite_affinity(to) == sqlite_affinity(from)) return safety::rebuild;
+    return safety::lossy;
+}
+
 }  // namespace detail
+
+/// The step that undoes `s` after the whole plan ran (so a rename's reverse names the table by its
+/// new name, and a column step's table is the table's name after the plan), with its own safety
+/// class: the reverse of adding a column drops it (destructive), the reverse of a widening may
+/// narrow (lossy). The reverse of a drop recreates the structure, not the data. `d` decides what
+/// rewrites the table (SQLite rebuilds where the others ALTER in place).
+inline step reverse(const step& s, dialect d) {
+    const safety rewrite = d == dialect::sqlite ? safety::rebuild : safety::safe;
+    step r = s;
+    r.from = s.to;
+    r.to = s.from;
+    switch (s.kind) {
+        case step_kind::create_table: r.kind = step_kind::drop_table; r.level = safety::destructive; break;
+        case step_kind::drop_table: r.kind = step_kind::create_table; r.level = safety::safe; break;
+        case step_kind::rename_table: r.table = s.from; break;
+        case step_kind::add_column: r.kind = step_kind::drop_column; r.level = safety::destructive; break;
+        case step_kind::drop_column:
+            r.kind = step_kind::add_column;
+            // As diff() classes it: a NOT NULL column without a default needs the table rewritten.
+            r.level = s.from.find("NOT NULL") != std::string::npos ? safety::rebuild : safety::safe;
+            break;
+        case step_kind::rename_column: r.subject = s.from; break;
+        case step_kind::change_type: r.level = detail::type_change_safety(s.to, s.from, d); break;
+        case step_kind::change_nullability: r.level = s.to == "NOT NULL" ? rewrite : safety::lossy; break;
+        case step_kind::change_default:
+        case step_kind::change_auto_increment:
+        case step_kind::change_primary_key: break;
+        case step_kind::add_unique: r.kind = step_kind::drop_unique; break;
+        case step_kind::drop_unique: r.kind = step_kind::add_unique; break;
+        case step_kind::add_foreign_key: r.kind = step_kind::drop_foreign_key; break;
+        case step_kind::drop_foreign_key: r.kind = step_kind::add_foreign_key; break;
+        case step_kind::add_check: r.kind = step_kind::drop_check; break;
+        case step_kind::drop_check: r.kind = step_kind::add_check; break;
+        case step_kind::create_index: r.kind = step_kind::drop_index; break;
+        case step_kind::drop_index: r.kind = step_kind::create_index; break;
+    }
+    return r;
+}
+
+/// The steps that undo `p`, last step first (see reverse(step, dialect)).
+inline std::vector<step> reverse_steps(const migration_plan& p, dialect d) {
+    std::vector<step> out;
+    out.reserve(p.steps.size());
+    for (auto it = p.steps.rbegin(); it != p.steps.rend(); ++it) out.push_back(reverse(*it, d));
+    return out;
+}
 
 /// Options of diff().
 struct diff_options {
@@ -393,10 +509,7 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
                                    (d == dialect::sqlite && !options.exact_types &&
                                     detail::sqlite_same_column_type(want_type, have_type, single_key));
             if (!same_type) {
-                safety s = safety::lossy;
-                if (d == dialect::sqlite && detail::sqlite_affinity(want_type) == detail::sqlite_affinity(have_type))
-                    s = safety::rebuild;
-                add(step_kind::change_type, s, c.name, have_type, want_type);
+                add(step_kind::change_type, detail::type_change_safety(have_type, want_type, d), c.name, have_type, want_type);
             }
             if (c.nullable != old->nullable) {
                 add(step_kind::change_nullability, c.nullable ? rewrite : safety::lossy, c.name,
@@ -497,7 +610,9 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         };
         for (const auto& u : have->uniques) {
             if (want_uniques.count(mapped(u.columns)) != 0) continue;
-            if (u.unmanaged && !prune && !on_dropped({}, u.columns)) {
+            const bool named = !u.name.empty() && std::any_of(want.uniques.begin(), want.uniques.end(),
+                                                               [&](const unique_info& w) { return w.name == u.name; });
+            if (u.unmanaged && !prune && !named && !on_dropped({}, u.columns)) {
                 keep("unique (" + detail::join(mapped(u.columns)) + ")", u.name);
                 after.uniques.push_back(u);
                 after.uniques.back().columns = mapped(u.columns);
@@ -516,7 +631,15 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         }
         for (const auto& fk : have->foreign_keys) {
             const foreign_key_info m = mapped_fk(fk);
-            if (want_fks.count(detail::key_of(m)) == 0) add(step_kind::drop_foreign_key, rewrite, fk.name, detail::describe_fk(m), {});
+            if (want_fks.count(detail::key_of(m)) != 0) continue;
+            const bool named = !fk.name.empty() && std::any_of(want.foreign_keys.begin(), want.foreign_keys.end(),
+                                                                [&](const foreign_key_info& w) { return w.name == fk.name; });
+            if (fk.unmanaged && !prune && !named && !on_dropped({}, fk.columns)) {
+                keep("foreign key " + detail::describe_fk(m), fk.name);
+                after.foreign_keys.push_back(m);
+                continue;
+            }
+            add(step_kind::drop_foreign_key, rewrite, fk.name, detail::describe_fk(m), {});
         }
 
         // Both sides through effective_checks: a schema built from models keeps enum checks implied.
@@ -524,14 +647,16 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         std::set<std::string> have_checks;
         for (const auto& c : have_check_list) have_checks.insert(detail::canonical_expression(c.expression, renames));
         std::set<std::string> want_checks;
+        std::set<std::string> want_check_names;  // a check by one of these names is the model's, whatever it says
         for (const auto& c : effective_checks(want, d)) {
+            want_check_names.insert(c.name);
             want_checks.insert(detail::canonical_expression(c.expression));
             if (have_checks.count(detail::canonical_expression(c.expression)) == 0)
                 add(step_kind::add_check, rewrite, c.name, {}, c.expression);
         }
         for (const auto& c : have_check_list) {
             if (want_checks.count(detail::canonical_expression(c.expression, renames)) != 0) continue;
-            if (c.unmanaged && !prune && !on_dropped(c.expression, {})) {
+            if (c.unmanaged && !prune && (c.name.empty() || want_check_names.count(c.name) == 0) && !on_dropped(c.expression, {})) {
                 keep("check (" + c.expression + ")", c.name);
                 after.checks.push_back(c);
                 if (!rename_pairs.empty()) after.checks.back().expression = detail::rename_identifiers(c.expression, rename_pairs, d);

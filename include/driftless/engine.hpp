@@ -210,8 +210,12 @@ public:
     /// After the statements ran, before the history row (SQLite: foreign_key_check). `after`
     /// names what ran for the error ("rebuilding", "'0003_x.sql'", "rolling back").
     virtual void check_after(operation, std::string_view /*after*/, bool /*rebuild*/) {}
-    /// After a plan ran: remember how the catalog spells the models' expressions.
+    /// After a plan ran: remember how the catalog spells the models' expressions, and which
+    /// indexes and constraints driftless made (the rest is kept: made by hand).
     virtual void remember(const model_set&, const migration_plan&) {}
+    /// After a migration file or a rollback ran: remember the indexes and constraints `statements`
+    /// created as driftless's own (engines that cannot tell them by their text).
+    virtual void remember_objects(statement_list /*statements*/) {}
     /// Engines without transactional DDL: what `statements` would discard, counted before they run
     /// (their text, inside the counting queries too, runs one statement at a time).
     virtual predicted_losses predict_losses(statement_list /*statements*/) { return {}; }

@@ -90,44 +90,6 @@ struct step {
     friend bool operator==(const step&, const step&) = default;
 };
 
-/// The step that undoes `s` after the whole plan ran (so a rename's reverse names the table by its
-/// new name, and a column step's table is the table's name after the plan), with its own safety
-/// class: the reverse of adding a column drops it (destructive), the reverse of a widening may
-/// narrow (lossy). The reverse of a drop recreates the structure, not the data. `d` decides what
-/// rewrites the table (SQLite rebuilds where the others ALTER in place).
-inline step reverse(const step& s, dialect d) {
-    const safety rewrite = d == dialect::sqlite ? safety::rebuild : safety::safe;
-    step r = s;
-    r.from = s.to;
-    r.to = s.from;
-    switch (s.kind) {
-        case step_kind::create_table: r.kind = step_kind::drop_table; r.level = safety::destructive; break;
-        case step_kind::drop_table: r.kind = step_kind::create_table; r.level = safety::safe; break;
-        case step_kind::rename_table: r.table = s.from; break;
-        case step_kind::add_column: r.kind = step_kind::drop_column; r.level = safety::destructive; break;
-        case step_kind::drop_column:
-            r.kind = step_kind::add_column;
-            // As diff() classes it: a NOT NULL column without a default needs the table rewritten.
-            r.level = s.from.find("NOT NULL") != std::string::npos ? safety::rebuild : safety::safe;
-            break;
-        case step_kind::rename_column: r.subject = s.from; break;
-        case step_kind::change_type: break;  // as risky back as forth: the classes are not ordered by width
-        case step_kind::change_nullability: r.level = s.to == "NOT NULL" ? rewrite : safety::lossy; break;
-        case step_kind::change_default:
-        case step_kind::change_auto_increment:
-        case step_kind::change_primary_key: break;
-        case step_kind::add_unique: r.kind = step_kind::drop_unique; break;
-        case step_kind::drop_unique: r.kind = step_kind::add_unique; break;
-        case step_kind::add_foreign_key: r.kind = step_kind::drop_foreign_key; break;
-        case step_kind::drop_foreign_key: r.kind = step_kind::add_foreign_key; break;
-        case step_kind::add_check: r.kind = step_kind::drop_check; break;
-        case step_kind::drop_check: r.kind = step_kind::add_check; break;
-        case step_kind::create_index: r.kind = step_kind::drop_index; break;
-        case step_kind::drop_index: r.kind = step_kind::create_index; break;
-    }
-    return r;
-}
-
 /// A table the plan changes: its shape before (as the database has it) and after (as the models
 /// want it). A backend renders the steps of one table from these two shapes.
 struct table_change {
@@ -160,14 +122,6 @@ struct migration_plan {
     }
     friend bool operator==(const migration_plan&, const migration_plan&) = default;
 };
-
-/// The steps that undo `p`, last step first (see reverse(step, dialect)).
-inline std::vector<step> reverse_steps(const migration_plan& p, dialect d) {
-    std::vector<step> out;
-    out.reserve(p.steps.size());
-    for (auto it = p.steps.rbegin(); it != p.steps.rend(); ++it) out.push_back(reverse(*it, d));
-    return out;
-}
 
 /// One line per step: "<safety> <kind> <table>[.<subject>][: <from> -> <to>]".
 inline std::string describe(const std::vector<step>& steps) {
@@ -237,6 +191,18 @@ inline schema reverse_target(const migration_plan& p) {
         before.tables.push_back(std::move(t));
     }
     return before;
+}
+
+/// The schema once `p` has run on a database, as far as its tables go: `desired`, each table the
+/// plan changes as the plan leaves it (with what it keeps that no model names).
+inline schema planned_after(const migration_plan& p, const schema& desired) {
+    schema after = desired;
+    for (table_info& t : after.tables) {
+        for (const table_change& tc : p.tables) {
+            if (tc.name == t.name) t = tc.after;
+        }
+    }
+    return after;
 }
 
 }  // namespace detail

@@ -3,12 +3,14 @@
 #ifndef DRIFTLESS_RENDER_HPP
 #define DRIFTLESS_RENDER_HPP
 
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -566,12 +568,58 @@ inline std::vector<std::string> create_table_statements(const table_info& table,
     return out;
 }
 
+/// A foreign key of a table the plan creates that names a table the plan creates after it: the
+/// foreign keys that close a cycle (shop.manager_id -> employee, employee.shop_id -> shop). CREATE
+/// TABLE cannot name a table that does not exist yet on PostgreSQL and MySQL, so these are left out
+/// of their CREATE TABLE and added by ALTER TABLE once every table exists.
+struct deferred_foreign_key {
+    std::string table{};  ///< the referencing table
+    foreign_key_info fk{};
+};
+
+/// The foreign keys of `p` that close a cycle between created tables (empty on SQLite, which
+/// resolves a foreign key only when it is used).
+inline std::vector<deferred_foreign_key> deferred_foreign_keys(const migration_plan& p, dialect d) {
+    std::vector<deferred_foreign_key> out;
+    if (d == dialect::sqlite) return out;
+    std::set<std::string> created_later;
+    for (const table_change& tc : p.tables) {
+        if (tc.created) created_later.insert(tc.name);
+    }
+    for (const table_change& tc : p.tables) {
+        if (!tc.created) continue;
+        created_later.erase(tc.name);
+        for (const foreign_key_info& fk : tc.after.foreign_keys) {
+            if (created_later.count(fk.ref_table) != 0) out.push_back({tc.name, fk});
+        }
+    }
+    return out;
+}
+
 /// A created table of a plan: its CREATE TABLE and CREATE INDEX statements appended to `sql`, and
-/// true. An altered table: nothing appended, false (the dialect renders its steps).
-inline bool created_table_sql(const table_change& tc, dialect d, std::vector<std::string>& sql) {
+/// true; the foreign keys in `deferred` are left out (the dialect adds them once every table
+/// exists). An altered table: nothing appended, false (the dialect renders its steps).
+inline bool created_table_sql(const table_change& tc, dialect d, std::vector<std::string>& sql,
+                              const std::vector<deferred_foreign_key>& deferred = {}) {
     if (!tc.created) return false;
-    for (auto& s : create_table_statements(tc.after, d)) sql.push_back(std::move(s));
+    if (std::none_of(deferred.begin(), deferred.end(), [&](const deferred_foreign_key& x) { return x.table == tc.name; })) {
+        for (auto& s : create_table_statements(tc.after, d)) sql.push_back(std::move(s));
+        return true;
+    }
+    table_info now = tc.after;
+    std::erase_if(now.foreign_keys, [&](const foreign_key_info& fk) {
+        return std::any_of(deferred.begin(), deferred.end(),
+                           [&](const deferred_foreign_key& x) { return x.table == tc.name && x.fk.name == fk.name; });
+    });
+    for (auto& s : create_table_statements(now, d)) sql.push_back(std::move(s));
     return true;
+}
+
+/// ALTER TABLE ... ADD for each foreign key in `deferred`, onto `sql`.
+inline void add_deferred_foreign_keys_sql(const std::vector<deferred_foreign_key>& deferred, dialect d,
+                                          std::vector<std::string>& sql) {
+    for (const deferred_foreign_key& x : deferred)
+        sql.push_back("ALTER TABLE " + quote_identifier(x.table, d) + " ADD " + foreign_key_clause(x.fk, d));
 }
 
 /// The ALTERs of an altered table that PostgreSQL and MySQL spell alike, in the order both run

@@ -140,8 +140,14 @@ DRIFTLESS_RUNTIME_INLINE model_set prepare_models(const engine& e, const schema&
 /// The down section of plan `p`: drop what it creates, then the engine's way back for the rest.
 inline std::vector<std::string> down_for(engine& e, const migration_plan& p, const schema& desired, bool live) {
     std::vector<std::string> out;
+    const dialect d = e.sql_dialect();
+    // A foreign key closing a cycle between created tables goes first: each table can then go.
+    const std::vector<deferred_foreign_key> deferred = deferred_foreign_keys(p, d);
+    for (auto it = deferred.rbegin(); it != deferred.rend(); ++it)
+        out.push_back("ALTER TABLE " + quote_identifier(it->table, d) + (d == dialect::mysql ? " DROP FOREIGN KEY " : " DROP CONSTRAINT ") +
+                      quote_identifier(it->fk.name, d));
     for (auto it = p.tables.rbegin(); it != p.tables.rend(); ++it) {
-        if (it->created) out.push_back("DROP TABLE " + quote_identifier(it->name, e.sql_dialect()));
+        if (it->created) out.push_back("DROP TABLE " + quote_identifier(it->name, d));
     }
     if (std::any_of(p.tables.begin(), p.tables.end(), [](const table_change& tc) { return !tc.created; })) {
         for (auto& s : e.down_statements(p, desired, live)) out.push_back(std::move(s));
@@ -510,7 +516,9 @@ inline migrate_result migrate_recorded(engine& e, const model_set& m, const migr
 /// already match. See migrate<Ts...>().
 DRIFTLESS_RUNTIME_INLINE migrate_result migrate(engine& e, const model_set& m, const migrate_options& o) {
     const auto started = clock::now();
-    if (!m.fingerprint.empty() && !o.verify && !o.dry_run && e.fast_path_holds(m.fingerprint)) {
+    // The fast path vouches for a plan under the default options; pruning or exact types may differ.
+    const bool default_diff = !o.prune_unmanaged && !o.exact_types;
+    if (!m.fingerprint.empty() && !o.verify && !o.dry_run && default_diff && e.fast_path_holds(m.fingerprint)) {
         migrate_result result;
         result.fast_path = true;
         return result;
@@ -587,6 +595,7 @@ DRIFTLESS_RUNTIME_INLINE std::int64_t rollback(engine& e, const std::string& tab
                         {"statements_done", std::to_string(up_done)},
                         {"rolled_back_at", detail::utc_now()}};
                 }, "rollback dirty");
+                e.remember_objects(statements);
                 return target->version;
             }
             // Run, then count what is gone, inside the transaction: refused means rolled back.
@@ -596,6 +605,7 @@ DRIFTLESS_RUNTIME_INLINE std::int64_t rollback(engine& e, const std::string& tab
             const std::vector<std::string> lost = detail::losses(counted, e.read_catalog(), statements, d, count);
             refuse_rollback_losses({lost, {}}, v, o.allow_data_loss);
             e.check_after(operation::rollback, "rolling back", true);
+            e.remember_objects(statements);
             write(e, history_update(d, e.history_name(), target->version, {{"rolled_back_at", detail::utc_now()}}));
             held.commit();
             return target->version;
@@ -669,6 +679,7 @@ inline void apply_transactional(engine& e, const checked_file& c, const apply_op
     execute_statements(e, c.statements, run);
     detail::refuse_file_losses(f, detail::losses(counted, e.read_catalog(), c.statements, d, count), o);
     e.check_after(operation::apply_file, "'" + f.file_name + "'", false);
+    e.remember_objects(c.statements);
     migration_record record = detail::file_record(f, false);
     record.statements_done = static_cast<std::int64_t>(c.statements.size());
     try {  // a full disk shows here: name the file, not only the history row or COMMIT
@@ -702,6 +713,7 @@ inline void apply_recorded(engine& e, const checked_file& c, std::size_t from, b
     }
     run_recorded(e, f.version, c.statements, from, o.lock_retries, o.observer, applied_now(started), "dirty",
                  [&](std::size_t i) { return locate(c, i); });
+    e.remember_objects(c.statements);
 }
 
 /// Apply `files` (all of a directory, or one): one file per turn of the lock, every decision

@@ -53,11 +53,18 @@ struct column_info {
     bool auto_increment = false;
     column_default default_value{};
     std::string previous_name{};  ///< rename hint
-    /// SQLite: the column's COLLATE as the catalog has it. Models do not set it; a rebuild keeps it.
+    /// SQLite and MySQL: the column's COLLATE as the catalog has it. Models do not set it; a
+    /// rebuild (SQLite) or MODIFY COLUMN (MySQL) keeps it.
     std::string collation{};
     /// SQLite: a generated column's clause as the catalog has it ("GENERATED ALWAYS AS (a * b)
     /// STORED"); empty for a stored column. Models do not set it; a rebuild keeps it.
     std::string generated{};
+    /// MySQL: the column's CHARACTER SET as the catalog has it. Models do not set it; MODIFY
+    /// COLUMN keeps it (without it, the table's default charset would replace the column's).
+    std::string charset{};
+    /// MySQL: the column's ON UPDATE ("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(3)"). Models do not
+    /// set it; MODIFY COLUMN keeps it.
+    std::string on_update{};
 
     friend bool operator==(const column_info&, const column_info&) = default;
 };
@@ -90,6 +97,8 @@ struct foreign_key_info {
     std::vector<std::string> ref_columns{};
     fk_action on_delete = fk_action::no_action;
     fk_action on_update = fk_action::no_action;
+    /// Read from a catalog: made by hand, not by driftless; kept unless the plan prunes.
+    bool unmanaged = false;
     friend bool operator==(const foreign_key_info&, const foreign_key_info&) = default;
 };
 

@@ -155,6 +155,7 @@ enum class spec_errc : std::uint8_t {
     fk_target_without_primary_key,
     fk_target_not_unique,
     fk_type_mismatch,
+    set_null_not_optional,  ///< ON DELETE / ON UPDATE SET NULL on a column that cannot be NULL
     bad_auto_increment,
     bad_length,
     bad_default,
@@ -984,11 +985,14 @@ struct validator {
                     .append_quoted(target.name)
                     .append(".")
                     .append(target.columns[fk.target_columns[0]].name);
-            if (!failed() && from.nullable() == false && fk.on_delete == fk_action::set_null)
-                fail(spec_errc::fk_type_mismatch)
+            if (!failed() && from.nullable() == false &&
+                (fk.on_delete == fk_action::set_null || fk.on_update == fk_action::set_null))
+                fail(spec_errc::set_null_not_optional)
                     .append("foreign key column ")
                     .append_quoted(from.name)
-                    .append(" is not optional, so ON DELETE SET NULL cannot work; make the field std::optional");
+                    .append(" is not optional, so ON ")
+                    .append(fk.on_delete == fk_action::set_null ? "DELETE" : "UPDATE")
+                    .append(" SET NULL cannot work; make the field std::optional");
         }
         return e;
     }
@@ -1031,6 +1035,7 @@ consteval bool require_valid() {
     DRIFTLESS_SPEC_CHECK(fk_target_without_primary_key, "a foreign key references a model without a primary key; give that model .primary_key(...)");
     DRIFTLESS_SPEC_CHECK(fk_target_not_unique, "a foreign key must reference the primary key or a unique column of its target");
     DRIFTLESS_SPEC_CHECK(fk_type_mismatch, "a foreign key column's type does not match the referenced column; use the same type");
+    DRIFTLESS_SPEC_CHECK(set_null_not_optional, "SET NULL on a foreign key whose column is not std::optional; make the field std::optional");
     DRIFTLESS_SPEC_CHECK(bad_auto_increment, "auto_increment needs an integer single-column primary key");
     DRIFTLESS_SPEC_CHECK(bad_length, "a length or type parameter does not fit its column; fix .length() or .sql_type()");
     DRIFTLESS_SPEC_CHECK(bad_default, "a default value cannot be used; fix .default_value()");

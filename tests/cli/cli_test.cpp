@@ -239,6 +239,30 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
     CHECK(run(dir, tool, {"--help"}).code == 0);
 }
 
+TEST_CASE("cli: an index made by hand is kept and listed under \"kept\"; --prune-unmanaged drops it") {
+    const fs::path dir = scratch("prune");
+    const std::vector<std::string> db = {"--database", "sqlite:app.db"};
+    const auto with = [&](std::vector<std::string> args) {
+        args.insert(args.end(), db.begin(), db.end());
+        return args;
+    };
+    REQUIRE(run(dir, v1, with({"migrate"})).code == 0);
+    std::ofstream(dir / "0100_by_hand.sql") << "CREATE INDEX users_lower ON users (lower(email));\n";
+    REQUIRE(run(dir, v1, with({"apply", "0100_by_hand.sql"})).code == 0);
+    auto r = run(dir, v1, with({"plan", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["steps"].empty());
+    CHECK(r.json()["kept"] == nlohmann::json::array({"index on an expression users_lower of table users"}));
+    CHECK(run(dir, v1, with({"plan"})).out.find("users_lower of table users is not in any model; kept") != std::string::npos);
+    r = run(dir, v1, with({"migrate", "--prune-unmanaged", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["applied"] == true);
+    CHECK(r.json()["steps"][0]["kind"] == "drop index");
+    r = run(dir, v1, with({"plan", "--json"}));
+    CHECK(r.json()["kept"].empty());
+    CHECK(r.json()["steps"].empty());
+}
+
 TEST_CASE("cli: baseline, out of order, apply one file") {
     const fs::path dir = scratch("baseline");
     const std::vector<std::string> db = {"--database", "sqlite:app.db"};

@@ -166,10 +166,13 @@ TEST_CASE("postgresql edge: a partial index built concurrently plans nothing aft
 TEST_CASE("postgresql edge: catalog text with backslashes; a foreign key to another schema is seen") {
     pg_test::scratch_database scratch;
     auto db = scratch.connect();
-    // A check the model does not have, with a backslash in a regular expression: the plan drops it,
-    // and the down SQL (which adds it back) renders.
+    // A check the model does not have, with a backslash in a regular expression: made by hand, so
+    // kept; pruned, the plan drops it, and the down SQL (which adds it back) renders.
     db.execute(R"(CREATE TABLE plain (name TEXT NOT NULL CONSTRAINT digits CHECK (name ~ '^\d+$')))");
-    const auto r = driftless::migrate<edge::Plain>(db);
+    const auto kept = driftless::plan<edge::Plain>(db);
+    CHECK(kept.plan.empty());
+    CHECK(kept.plan.kept == std::vector<std::string>{R"(check ((name ~ '^\d+$'::text)) digits of table plain)"});
+    const auto r = driftless::migrate<edge::Plain>(db, {.prune_unmanaged = true});
     CHECK(r.applied);
     CHECK(r.down_statements == std::vector<std::string>{R"(ALTER TABLE "plain" ADD CONSTRAINT "digits" CHECK ((name ~ '^\d+$'::text)))"});
 

@@ -346,3 +346,40 @@ TEST_CASE("adoption: objects made by hand on a managed table survive migrate, ge
         CHECK(one(db, "SELECT count(*) FROM tags") == "4");
     }
 }
+
+namespace pets {
+struct Pet {
+    std::int64_t id;
+    std::string name;
+    std::optional<std::int64_t> owner_id;
+};
+}  // namespace pets
+template <>
+inline constexpr auto driftless::customize::table<pets::Pet> =
+    driftless::table<pets::Pet>("pet").check("name_given", "name <> ''");
+
+TEST_CASE("adoption: a foreign key made by hand that no model names is kept through a rebuild; pruned, it goes") {
+    auto db = driftless::sqlite::open(":memory:");
+    db.execute("PRAGMA foreign_keys = ON");
+    db.execute("CREATE TABLE owner (id INTEGER PRIMARY KEY)");
+    db.execute("CREATE TABLE pet (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner_id INT REFERENCES owner (id) ON DELETE CASCADE)");
+    db.execute("INSERT INTO owner VALUES (1), (2)");
+    db.execute("INSERT INTO pet VALUES (1, 'rex', 1), (2, 'tom', 2), (3, 'fido', NULL)");
+    // The model adds a check (a rebuild) and names no foreign key: the one made by hand is kept.
+    const auto r = driftless::migrate<pets::Pet>(db);
+    CHECK(r.applied);
+    CHECK(driftless::describe(r.plan) ==
+          "rebuild add check pet.name_given: (none) -> name <> ''\n"
+          "note: table owner is not in any model; left alone\n"
+          "note: foreign key (owner_id) -> owner(id) ON DELETE CASCADE of table pet is not in any model; kept (not in the models)\n");
+    CHECK(one(db, "SELECT count(*) FROM pragma_foreign_key_list('pet') WHERE \"table\" = 'owner' AND on_delete = 'CASCADE'") == "1");
+    CHECK_THROWS_AS(db.execute("INSERT INTO pet VALUES (4, 'ghost', 9)"), driftless::error);
+    db.execute("DELETE FROM owner WHERE id = 1");
+    CHECK(one(db, "SELECT group_concat(name, ',') FROM pet") == "tom,fido");  // ON DELETE CASCADE held
+    CHECK(driftless::plan<pets::Pet>(db).plan.empty());
+    // Asked to prune, the plan drops it.
+    const auto pruned = driftless::migrate<pets::Pet>(db, {.prune_unmanaged = true});
+    CHECK(driftless::describe(pruned.plan).find("drop foreign key pet") != std::string::npos);
+    CHECK(one(db, "SELECT count(*) FROM pragma_foreign_key_list('pet')") == "0");
+    CHECK(one(db, "SELECT group_concat(name, ',') FROM pet") == "tom,fido");
+}

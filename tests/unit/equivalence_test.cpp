@@ -4,8 +4,11 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <driftless/diff.hpp>
+#include <driftless/detail/memo.hpp>
+#include <driftless/render.hpp>
 
 #include "../models/columns.hpp"
 
@@ -150,4 +153,158 @@ TEST_CASE("unmanaged objects: kept and listed, dropped when pruned") {
           "safe drop index t.t_lower: (expression) -> (none)\n"
           "safe drop index t.t_c: c -> (none)\n");
     CHECK(pruned.kept.empty());
+}
+
+TEST_CASE("equivalence: MySQL reads YEAR back as year(4); other widths stay") {
+    using driftless::detail::canonical_mysql_type;
+    CHECK(canonical_mysql_type("YEAR") == canonical_mysql_type("year(4)"));
+    CHECK(canonical_mysql_type("int(11)") == canonical_mysql_type("INT"));
+    CHECK(canonical_mysql_type("varchar(4)") != canonical_mysql_type("varchar(5)"));
+    CHECK(canonical_mysql_type("char(4)") != canonical_mysql_type("char"));
+}
+
+TEST_CASE("created tables whose foreign keys form a cycle: the cycle-closing keys come after every CREATE TABLE") {
+    driftless::schema want;
+    driftless::table_info shop;
+    shop.name = "shop";
+    shop.primary_key = {"id"};
+    shop.columns = {column("id", driftless::types::integer()), column("manager_id", driftless::types::integer(), true)};
+    shop.foreign_keys.push_back({"shop_manager_fkey", {"manager_id"}, "employee", {"id"}});
+    driftless::table_info employee;
+    employee.name = "employee";
+    employee.primary_key = {"id"};
+    employee.columns = {column("id", driftless::types::integer()), column("shop_id", driftless::types::integer())};
+    employee.foreign_keys.push_back({"employee_shop_fkey", {"shop_id"}, "shop", {"id"}});
+    employee.foreign_keys.push_back({"employee_self_fkey", {"id"}, "employee", {"id"}});  // to itself: inline
+    want.tables = {shop, employee};
+    const auto p = driftless::diff(want, {}, dialect::postgresql);
+    REQUIRE(p.tables.size() == 2);
+    for (const dialect d : {dialect::postgresql, dialect::mysql}) {
+        CAPTURE(static_cast<int>(d));
+        const auto deferred = driftless::deferred_foreign_keys(p, d);
+        REQUIRE(deferred.size() == 1);
+        // The first table created names the second: that key waits.
+        CHECK(deferred[0].table == p.tables[0].name);
+        CHECK(deferred[0].fk.ref_table == p.tables[1].name);
+        std::vector<std::string> sql;
+        for (const auto& tc : p.tables) CHECK(driftless::created_table_sql(tc, d, sql, deferred));
+        driftless::add_deferred_foreign_keys_sql(deferred, d, sql);
+        REQUIRE(sql.size() == 3);
+        CHECK(sql[0].find(deferred[0].fk.name) == std::string::npos);
+        CHECK((sql[0] + sql[1]).find("employee_self_fkey") != std::string::npos);  // inline
+        CHECK(sql[2].find("employee_self_fkey") == std::string::npos);
+        CHECK(sql[2].rfind("ALTER TABLE ", 0) == 0);
+        CHECK(sql[2].find(deferred[0].fk.name) != std::string::npos);
+    }
+    CHECK(driftless::deferred_foreign_keys(p, dialect::sqlite).empty());  // SQLite resolves a key when it is used
+}
+
+TEST_CASE("equivalence: PostgreSQL's casts of literals in checks, and now() as a default") {
+    using driftless::detail::canonical_expression;
+    CHECK(canonical_expression("((rental_rate >= (0)::numeric))") == canonical_expression("rental_rate >= 0"));
+    CHECK(canonical_expression("(rating <> 'NC-17'::mpaa_rating)") == canonical_expression("rating <> 'NC-17'"));
+    CHECK(canonical_expression("(code <> ''::character varying(20))") == canonical_expression("code <> ''"));
+    CHECK(canonical_expression("(at > '2020-01-01'::timestamp without time zone)") == canonical_expression("at > '2020-01-01'"));
+    CHECK(canonical_expression("(a::numeric > 0)") != canonical_expression("a > 0"));  // a column's cast stays
+    CHECK(canonical_expression("x >= 1") != canonical_expression("x >= 2"));
+    const std::string type = "timestamp without time zone";
+    CHECK(driftless::detail::same_default("now()", "CURRENT_TIMESTAMP", type, dialect::postgresql));
+    CHECK(driftless::detail::same_default("(now())", "transaction_timestamp()", type, dialect::postgresql));
+    CHECK_FALSE(driftless::detail::same_default("now()", "CURRENT_TIMESTAMP", "TEXT", dialect::sqlite));
+    CHECK_FALSE(driftless::detail::same_default("now()", "clock_timestamp()", type, dialect::postgresql));
+}
+
+TEST_CASE("unmanaged objects: one named like a model's check or unique is the model's, not kept") {
+    driftless::schema want = table_with("TEXT");
+    want.tables[0].checks.push_back({"c_short", "length(c) < 10"});
+    driftless::schema have = table_with("TEXT");
+    have.tables[0].checks.push_back({"c_short", "length(c) < 20", true});
+    const auto p = driftless::diff(want, have, dialect::postgresql);
+    CHECK(p.kept.empty());
+    CHECK(driftless::describe(p) ==
+          "safe add check t.c_short: (none) -> length(c) < 10\n"
+          "safe drop check t.c_short: length(c) < 20 -> (none)\n");
+}
+
+TEST_CASE("ownership: the indexes and constraints a migration creates, read from its statements") {
+    using driftless::detail::owned_objects;
+    const auto names = [](const std::vector<driftless::detail::memo_row>& rows) {
+        std::string out;
+        for (const auto& r : rows) out += r.table + "." + r.name + ";";
+        return out;
+    };
+    CHECK(names(owned_objects({R"(CREATE TABLE "user" ("id" BIGINT PRIMARY KEY, CONSTRAINT "user_email_key" UNIQUE ("email"), )"
+                               R"(CONSTRAINT "age_positive" CHECK (age > 0)))",
+                               R"(CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "By_Email" ON ONLY public."user" ("email"))",
+                               "CREATE INDEX Lower_Name ON Users (lower(name))",
+                               R"(ALTER TABLE "user" ADD CONSTRAINT "user_org_fkey" FOREIGN KEY ("org") REFERENCES "org" ("id"))",
+                               R"(ALTER TABLE "user" DROP CONSTRAINT "old_check")", "DROP INDEX gone",
+                               "ALTER TABLE ONLY other.t RENAME CONSTRAINT a TO b", "INSERT INTO t VALUES ('CONSTRAINT x')"},
+                              dialect::postgresql)) ==
+          "user.user_email_key;user.age_positive;user.By_Email;users.lower_name;user.user_org_fkey;");
+    CHECK(names(owned_objects({"CREATE TABLE t (id INT, PRIMARY KEY (id), UNIQUE KEY u_code (code), KEY by_name (name), "
+                               "FOREIGN KEY (o) REFERENCES o (id))",
+                               "ALTER TABLE `t` ADD INDEX `by_at` (`at`), DROP INDEX `old`, RENAME INDEX a TO b",
+                               "ALTER TABLE `t` ADD UNIQUE KEY u2 (x)"},
+                              dialect::mysql)) == "t.u_code;t.by_name;t.by_at;t.u2;");
+}
+
+TEST_CASE("ownership: what no row records is made by hand (kept); an owned name is driftless's, in any case") {
+    driftless::schema s = table_with("TEXT");
+    s.tables[0].indexes.push_back({"t_c", {"c"}, false, {}, {}, false});
+    s.tables[0].indexes.push_back({"by_hand", {"c"}, false, {}, {}, false});
+    s.tables[0].checks.push_back({"Mine", "c <> ''", false});
+    driftless::detail::apply_ownership(s, {{"t", "owns", "T_C", {}, {}}, {"T", "owns", "mine", {}, {}}, {"t", "check", "by_hand", "x", "y"}});
+    CHECK_FALSE(s.tables[0].indexes[0].unmanaged);
+    CHECK(s.tables[0].indexes[1].unmanaged);
+    CHECK_FALSE(s.tables[0].checks[0].unmanaged);
+}
+
+TEST_CASE("unmanaged objects: a foreign key made by hand is kept, unless pruned or its column goes") {
+    driftless::schema want = table_with("TEXT");
+    driftless::schema have = table_with("TEXT");
+    have.tables[0].foreign_keys.push_back({"", {"c"}, "other", {"id"}, driftless::fk_action::cascade, driftless::fk_action::no_action, true});
+    const auto kept = driftless::diff(want, have, dialect::sqlite);
+    CHECK(kept.empty());
+    CHECK(kept.kept == std::vector<std::string>{"foreign key (c) -> other(id) ON DELETE CASCADE of table t"});
+    driftless::schema with_check = want;  // a rebuild: the kept key is carried in the table after it
+    with_check.tables[0].checks.push_back({"c_short", "length(c) < 10"});
+    const auto rebuilt = driftless::diff(with_check, have, dialect::sqlite);
+    REQUIRE(rebuilt.tables.size() == 1);
+    CHECK(rebuilt.tables[0].after.foreign_keys.size() == 1);
+    CHECK(driftless::describe(driftless::diff(want, have, dialect::sqlite, {.prune_unmanaged = true})).rfind("rebuild drop foreign key", 0) ==
+          0);
+    driftless::schema without_c = want;
+    without_c.tables[0].columns.pop_back();
+    CHECK(driftless::describe(driftless::diff(without_c, have, dialect::sqlite)).find("drop foreign key") != std::string::npos);
+    have.tables[0].foreign_keys[0].unmanaged = false;  // driftless's own: the model no longer names it
+    CHECK(driftless::describe(driftless::diff(want, have, dialect::sqlite)).rfind("rebuild drop foreign key", 0) == 0);
+}
+
+TEST_CASE("widenings are safe: every value fits unchanged; anything else stays lossy") {
+    using driftless::detail::widens;
+    CHECK(widens("character varying(20)", "VARCHAR(50)", dialect::postgresql));
+    CHECK(widens("varchar(20)", "text", dialect::postgresql));
+    CHECK(widens("smallint", "INTEGER", dialect::postgresql));
+    CHECK(widens("integer", "BIGINT", dialect::postgresql));
+    CHECK(widens("numeric(4,2)", "NUMERIC(6,2)", dialect::postgresql));
+    CHECK(widens("numeric(4,2)", "numeric(5,3)", dialect::postgresql));
+    CHECK(widens("real", "double precision", dialect::postgresql));
+    CHECK_FALSE(widens("VARCHAR(50)", "varchar(20)", dialect::postgresql));
+    CHECK_FALSE(widens("bigint", "integer", dialect::postgresql));
+    CHECK(widens("numeric(4,2)", "numeric(6,4)", dialect::postgresql));         // 99.99 fits in both
+    CHECK_FALSE(widens("numeric(6,4)", "numeric(6,2)", dialect::postgresql));   // 1.2345 would be rounded
+    CHECK_FALSE(widens("numeric(6,2)", "numeric(6,4)", dialect::postgresql));   // 9999.99 would not fit
+    CHECK_FALSE(widens("text", "varchar(20)", dialect::postgresql));
+    CHECK_FALSE(widens("integer", "text", dialect::postgresql));  // a conversion, not a widening
+    CHECK(widens("int(11)", "BIGINT", dialect::mysql));
+    CHECK(widens("varchar(45)", "VARCHAR(100)", dialect::mysql));
+    CHECK(widens("int unsigned", "bigint unsigned", dialect::mysql));
+    CHECK_FALSE(widens("int unsigned", "bigint", dialect::mysql));  // kept conservative
+    CHECK_FALSE(widens("tinyint(1)", "int", dialect::mysql));         // a boolean becomes a number
+    CHECK_FALSE(widens("varchar(20)", "varchar(50)", dialect::sqlite));  // SQLite: a rebuild, as before
+    const auto p = plan_of(table_with("VARCHAR(20)"), table_with("VARCHAR(50)"), dialect::postgresql);
+    CHECK(p == "lossy change type t.c: VARCHAR(50) -> VARCHAR(20)\n");
+    CHECK(plan_of(table_with("VARCHAR(50)"), table_with("VARCHAR(20)"), dialect::postgresql) ==
+          "safe change type t.c: VARCHAR(20) -> VARCHAR(50)\n");
 }

@@ -140,7 +140,7 @@ TEST_CASE("validation: each mistake has its code and a message saying what to ch
     static_assert(validation_v<bad::RefNoKey>.code == spec_errc::fk_target_without_primary_key);
     static_assert(validation_v<bad::RefNotUnique>.code == spec_errc::fk_target_not_unique);
     static_assert(validation_v<bad::RefWrongType>.code == spec_errc::fk_type_mismatch);
-    static_assert(validation_v<bad::RefSetNull>.code == spec_errc::fk_type_mismatch);
+    static_assert(validation_v<bad::RefSetNull>.code == spec_errc::set_null_not_optional);
     static_assert(validation_v<bad::AutoText>.code == spec_errc::bad_auto_increment);
     static_assert(validation_v<bad::EmptyName>.code == spec_errc::invalid_name);
     static_assert(validation_v<bad::LongName>.code == spec_errc::invalid_name);

@@ -167,8 +167,36 @@ inline std::vector<token> without_idle_parentheses(std::vector<token> t) {
     return t;
 }
 
+/// `t` without PostgreSQL's casts of a literal (`0::numeric`, `'G'::mpaa_rating`,
+/// `'x'::character varying(20)`): PostgreSQL prints a check with the literal cast to the type it
+/// compares with, where the check was written with the bare literal, which PostgreSQL casts the same.
+inline std::vector<token> without_literal_casts(std::vector<token> t) {
+    static constexpr std::string_view continuations[] = {"varying", "precision", "without", "with", "time", "zone"};
+    std::vector<token> out;
+    out.reserve(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        out.push_back(std::move(t[i]));
+        const token& last = out.back();
+        const bool literal = last.kind == token::string ||
+                             (last.kind == token::word && !last.value.empty() && ((last.value[0] >= '0' && last.value[0] <= '9') || last.value[0] == '.'));
+        if (!literal || i + 3 >= t.size() || !is_symbol(t[i + 1], ':') || !is_symbol(t[i + 2], ':')) continue;
+        if (t[i + 3].kind != token::word && t[i + 3].kind != token::identifier) continue;
+        std::size_t j = i + 4;  // past the type's first word
+        while (j < t.size() && t[j].kind == token::word &&
+               std::any_of(std::begin(continuations), std::end(continuations), [&](std::string_view w) { return same_name(t[j].value, w); }))
+            ++j;
+        if (j < t.size() && is_symbol(t[j], '(')) {  // (length) or (precision, scale)
+            std::size_t k = j + 1;
+            while (k < t.size() && !is_symbol(t[k], ')')) ++k;
+            if (k < t.size()) j = k + 1;
+        }
+        i = j - 1;
+    }
+    return out;
+}
+
 inline std::string canonical_expression(std::string_view sql, const std::map<std::string, std::string>& renames = {}) {
-    const std::vector<token> t = without_idle_parentheses(tokenize(sql));
+    const std::vector<token> t = without_literal_casts(without_idle_parentheses(tokenize(sql)));
     std::string out;
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (!out.empty()) out += ' ';

@@ -165,14 +165,15 @@ inline database_state read_state(const connection& db) {
     std::string sql;
     if (memo_exists) sql = "SELECT table_name, kind, name, catalog_sql, model_sql FROM _driftless_expressions";
     if (history_exists) sql += (sql.empty() ? "" : "; ") + history_query(true);
-    if (sql.empty()) return out;
-    const std::vector<result> r = db.batch(sql);
+    std::vector<driftless::detail::memo_row> rows;
+    std::vector<result> r;
+    if (!sql.empty()) r = db.batch(sql);
     if (memo_exists) {
         const result& m = r.front();
-        std::vector<driftless::detail::memo_row> rows;
         for (int i = 0; i < m.rows(); ++i) rows.push_back({m.text(i, 0), m.text(i, 1), m.text(i, 2), m.text(i, 3), m.text(i, 4)});
         driftless::detail::apply_memo(out.actual, rows);
     }
+    driftless::detail::apply_ownership(out.actual, rows);  // what driftless did not make is kept
     if (history_exists) out.left = unfinished_from(r.back());
     return out;
 }
@@ -264,9 +265,15 @@ public:
         return detail::type_change_values(db_, tc, s, column);
     }
     std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool) override {
-        return render_plan(diff(driftless::detail::reverse_target(p), desired, dialect::mysql));
+        return render_plan(diff(driftless::detail::reverse_target(p), driftless::detail::planned_after(p, desired), dialect::mysql));
     }
     void remember(const model_set& m, const migration_plan& p) override { detail::remember_expressions(db_, m.desired, p); }
+    void remember_objects(statement_list statements) override {
+        const auto rows = driftless::detail::owned_objects(statements.strings(), dialect::mysql);
+        if (rows.empty()) return;
+        db_.execute(driftless::detail::memo_table_sql(dialect::mysql));  // IF NOT EXISTS
+        db_.execute(driftless::detail::memo_insert_sql("`_driftless_expressions`", rows, dialect::mysql));
+    }
     predicted_losses predict_losses(statement_list statements) override {
         const schema current = introspect(db_);
         const single_statements one_at_a_time(db_);  // the script's text, also inside the counting queries

@@ -35,8 +35,10 @@ namespace detail {
 /// this database) x (tables of the server).
 inline std::string catalog_queries(const std::string& database) {
     const std::string db = database.empty() ? std::string("DATABASE()") : quote_text(database, dialect::mysql);
-    return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db + " AND TABLE_TYPE = 'BASE TABLE';\n"
-           "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS "
+    return "SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db +
+           " AND TABLE_TYPE = 'BASE TABLE';\n"
+           "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, CHARACTER_SET_NAME, COLLATION_NAME "
+           "FROM information_schema.COLUMNS "
            "WHERE TABLE_SCHEMA = " + db + " ORDER BY TABLE_NAME, ORDINAL_POSITION;\n"
            "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION "
            "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " + db + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX;\n"
@@ -67,14 +69,26 @@ inline std::string default_sql(std::string_view reported) {
     return std::string(reported);
 }
 
+/// The ON UPDATE of a column from its EXTRA ("on update current_timestamp()" on MariaDB,
+/// "DEFAULT_GENERATED on update CURRENT_TIMESTAMP" on MySQL), in driftless's spelling; "" for none.
+inline std::string on_update_sql(std::string_view extra) {
+    std::string lower(extra);
+    for (char& c : lower) c = driftless::detail::to_lower(c);
+    const std::size_t at = lower.find("on update ");
+    if (at == std::string::npos) return {};
+    std::string_view rest = extra.substr(at + 10);
+    rest = rest.substr(0, rest.find(' '));
+    return default_sql(rest);
+}
+
 }  // namespace detail
 
 /// Every base table of the database (driftless's own left out unless asked), with columns in order,
 /// primary key, unique constraints (every unique index other than PRIMARY; see below), indexes,
 /// foreign keys and checks. Types are reported in canonical_mysql_type's spelling of COLUMN_TYPE
 /// (type_kind::custom; `int(11)` as `int`), defaults in driftless's spelling (default_kind::raw),
-/// AUTO_INCREMENT as auto_increment. Indexes that InnoDB created for a foreign key (named after it,
-/// on its columns) and prefix, FULLTEXT and SPATIAL indexes are not reported, so a plan leaves them
+/// AUTO_INCREMENT as auto_increment. Indexes that InnoDB created for a foreign key (named after it
+/// or after its first column, on its columns) and prefix, FULLTEXT and SPATIAL indexes are not reported, so a plan leaves them
 /// alone. MySQL cannot tell a UNIQUE constraint from a unique index: both are reported as unique
 /// constraints (see reconcile_uniques). Six queries in one round trip whatever the number of tables.
 inline schema introspect(const connection& db, const introspect_options& options = {}) {
@@ -95,11 +109,13 @@ inline schema introspect(const connection& db, const introspect_options& options
         looked_up = true;
         return last;
     };
+    std::map<std::string, std::string, std::less<>> table_collation;
     {
         const result& b = r.at(0);
         for (int i = 0; i < b.rows(); ++i) {
             std::string table = b.text(i, 0);
             if (skip(table)) continue;
+            if (!b.is_null(i, 1)) table_collation[table] = b.text(i, 1);
             tables[table].name = table;
         }
     }
@@ -122,6 +138,16 @@ inline schema introspect(const connection& db, const introspect_options& options
             col.type.mysql = known->second;
             col.nullable = c.view(i, 3) == "YES";
             col.auto_increment = c.view(i, 5).find("auto_increment") != std::string_view::npos;
+            col.on_update = detail::on_update_sql(c.view(i, 5));
+            // A charset and collation of the column's own (not the table's default), which MODIFY
+            // COLUMN must repeat to keep.
+            if (!c.is_null(i, 7)) {
+                const auto own = table_collation.find(t.name);
+                if (own == table_collation.end() || own->second != c.view(i, 7)) {
+                    col.charset = c.is_null(i, 6) ? std::string() : c.text(i, 6);
+                    col.collation = c.text(i, 7);
+                }
+            }
             if (!c.is_null(i, 4)) {
                 if (std::string def = detail::default_sql(c.view(i, 4)); !def.empty()) {
                     col.default_value.kind = default_kind::raw;
@@ -206,6 +232,15 @@ inline schema introspect(const connection& db, const introspect_options& options
             if (it == tables.end()) continue;
             it->second.checks.push_back({k.text(i, 1), k.text(i, 2)});
         }
+    }
+    // The index InnoDB makes for a foreign key declared without a name is named after its first
+    // column: it belongs to the foreign key (which needs it), not to anyone's model.
+    for (auto& [name, t] : tables) {
+        std::erase_if(t.indexes, [&](const index_info& x) {
+            return std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const foreign_key_info& fk) {
+                return !fk.columns.empty() && fk.columns == x.columns && x.name == fk.columns.front();
+            });
+        });
     }
     schema out;
     for (auto& [name, t] : tables) out.tables.push_back(std::move(t));

@@ -135,7 +135,8 @@ inline std::optional<altered_values> probe_type_change(const connection& db, con
     std::optional<altered_values> out;
     try {
         db.execute("SET @driftless_mode = @@SESSION.sql_mode, SESSION sql_mode = ''");
-        db.execute("UPDATE " + scratch + " SET w = v");
+        // v = v too: a TIMESTAMP copied with its ON UPDATE CURRENT_TIMESTAMP would take the time.
+        db.execute("UPDATE " + scratch + " SET w = v, v = v");
         db.execute("SET SESSION sql_mode = @driftless_mode");
         const std::string differs = text ? "NOT (w <=> v) OR CAST(w AS CHAR) <> CAST(v AS CHAR)" : "NOT (w <=> v)";
         const result r = db.execute("SELECT count(*), coalesce(sum(" + differs + "), 0), (SELECT CAST(v AS CHAR) FROM " + scratch +

@@ -23,11 +23,61 @@ inline std::string q(std::string_view name) { return quote_identifier(name, dial
 
 /// A column's whole definition, as ADD COLUMN and MODIFY COLUMN take it (MySQL changes type,
 /// nullability, default and AUTO_INCREMENT together).
+/// True for a type that has a character set: CHAR, VARCHAR, the TEXT types, ENUM and SET.
+inline bool character_type(std::string_view type) {
+    std::string name;
+    for (char ch : type) {
+        if (ch == '(' || ch == ' ') break;
+        name += driftless::detail::to_lower(ch);
+    }
+    return name == "char" || name == "varchar" || name == "tinytext" || name == "text" || name == "mediumtext" ||
+           name == "longtext" || name == "enum" || name == "set" || name == "character" || name == "national";
+}
+
+/// True for a type that can take ON UPDATE CURRENT_TIMESTAMP: TIMESTAMP and DATETIME.
+inline bool timestamp_type(std::string_view type) {
+    std::string name;
+    for (char ch : type) {
+        if (ch == '(' || ch == ' ') break;
+        name += driftless::detail::to_lower(ch);
+    }
+    return name == "timestamp" || name == "datetime";
+}
+
+/// A column's whole definition, as ADD COLUMN and MODIFY COLUMN take it (MySQL changes type,
+/// nullability, default and AUTO_INCREMENT together). The column's own charset, collation and ON
+/// UPDATE (read from the catalog; models do not set them) are repeated, where the type has them.
 inline std::string column_definition(const column_info& c) {
-    std::string out = q(c.name) + " " + render_type(c.type, dialect::mysql);
+    const std::string type = render_type(c.type, dialect::mysql);
+    std::string out = q(c.name) + " " + type;
+    if (!c.collation.empty() && character_type(type)) {
+        if (!c.charset.empty()) out += " CHARACTER SET " + c.charset;
+        out += " COLLATE " + c.collation;
+    }
     out += c.nullable ? " NULL" : " NOT NULL";
     if (c.auto_increment) out += " AUTO_INCREMENT";
     if (const std::string def = render_default(c.default_value, c.type, dialect::mysql); !def.empty()) out += " DEFAULT " + def;
+    if (!c.on_update.empty() && timestamp_type(type)) out += " ON UPDATE " + c.on_update;
+    return out;
+}
+
+/// The column `c` of the plan's table `tc` as MODIFY COLUMN re-declares it: the model's type,
+/// nullability and default with what the catalog has beyond the model (charset, collation, ON
+/// UPDATE) kept from the column before, found by its name or the rename that made it.
+inline column_info modified_column(const migration_plan& p, const table_change& tc, const column_info& c) {
+    column_info out = c;
+    std::string old_name = c.name;
+    for (const step& s : p.steps) {
+        if (s.table == tc.name && s.kind == step_kind::rename_column && s.to == c.name) old_name = s.from;
+    }
+    for (const column_info& old : tc.before.columns) {
+        if (old.name != old_name) continue;
+        if (out.collation.empty()) {
+            out.charset = old.charset;
+            out.collation = old.collation;
+        }
+        if (out.on_update.empty()) out.on_update = old.on_update;
+    }
     return out;
 }
 
@@ -45,8 +95,9 @@ inline std::vector<std::string> render_plan(const migration_plan& p) {
     std::vector<std::string> sql;
     const auto steps_of = [&](const table_change& tc, step_kind k) { return driftless::detail::steps_of(p, tc, k); };
     driftless::drop_foreign_keys_sql(p, my, sql);
+    const std::vector<deferred_foreign_key> deferred = driftless::deferred_foreign_keys(p, my);
     for (const table_change& tc : p.tables) {
-        if (driftless::created_table_sql(tc, my, sql)) continue;
+        if (driftless::created_table_sql(tc, my, sql, deferred)) continue;
         const std::string alter = "ALTER TABLE " + q(tc.name) + " ";
         for (const step* s : steps_of(tc, step_kind::rename_table)) sql.push_back("RENAME TABLE " + q(s->from) + " TO " + q(s->to));
         driftless::rename_columns_drop_checks_sql(p, tc, my, sql);
@@ -82,14 +133,14 @@ inline std::vector<std::string> render_plan(const migration_plan& p) {
             if (!modified.insert(s.subject).second) continue;
             const column_info* c = tc.after.find_column(s.subject);
             if (c == nullptr) continue;
-            column_info now = *c;
+            column_info now = detail::modified_column(p, tc, *c);
             if (now.auto_increment && pk_changes) now.auto_increment = false;  // set once the key exists
             sql.push_back(alter + "MODIFY COLUMN " + detail::column_definition(now));
         }
         if (pk_changes && !tc.after.primary_key.empty()) {
             sql.push_back(alter + "ADD PRIMARY KEY " + driftless::detail::column_list(tc.after.primary_key, my));
             for (const column_info& c : tc.after.columns) {
-                if (c.auto_increment) sql.push_back(alter + "MODIFY COLUMN " + detail::column_definition(c));
+                if (c.auto_increment) sql.push_back(alter + "MODIFY COLUMN " + detail::column_definition(detail::modified_column(p, tc, c)));
             }
         }
         for (const step* s : steps_of(tc, step_kind::add_unique)) {
@@ -101,6 +152,7 @@ inline std::vector<std::string> render_plan(const migration_plan& p) {
             if (const index_info* x = detail::by_name(tc.after.indexes, s->subject)) sql.push_back(render_create_index(tc.after, *x, my));
         }
     }
+    driftless::add_deferred_foreign_keys_sql(deferred, my, sql);
     driftless::add_foreign_keys_sql(p, my, sql);
     return sql;
 }

@@ -283,11 +283,17 @@ public:
         if (live) {
             after = postgresql::read_catalog(db_, {}, memo_);
         } else {
-            after.tables = desired;
+            after.tables = driftless::detail::planned_after(p, desired);
         }
         return render_plan(diff(driftless::detail::reverse_target(p), after.tables, dialect::postgresql), after).statements;
     }
     void remember(const model_set& m, const migration_plan& p) override { detail::remember_expressions(db_, m.desired, p); }
+    void remember_objects(statement_list statements) override {
+        const auto rows = driftless::detail::owned_objects(statements.strings(), dialect::postgresql);
+        if (rows.empty()) return;
+        db_.execute(expressions_table_sql());  // IF NOT EXISTS
+        db_.execute(driftless::detail::memo_insert_sql(detail::own_table(db_, expressions_table), rows, dialect::postgresql));
+    }
 
 private:
     const connection& db_;

@@ -361,14 +361,18 @@ inline catalog read_catalog(std::vector<result>& results, bool include_driftless
     for (auto& [number, rel] : by_oid) {
         if (rel.reported) tables.emplace(rel.table.name, std::move(rel.table));
     }
-    // What driftless created, as the models wrote it, where the catalog still has it unchanged.
-    if (results.size() > 4) {
-        const result& r = results.at(4);
+    // What driftless created, as the models wrote it, where the catalog still has it unchanged;
+    // and what it did not create (made by hand: kept unless a plan prunes).
+    {
         std::vector<driftless::detail::memo_row> rows;
-        for (int i = 0; i < r.rows(); ++i) rows.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
+        if (results.size() > 4) {
+            const result& r = results.at(4);
+            for (int i = 0; i < r.rows(); ++i) rows.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4)});
+        }
         driftless::schema remembered;
         for (auto& [name, t] : tables) remembered.tables.push_back(std::move(t));
         driftless::detail::apply_memo(remembered, rows);
+        driftless::detail::apply_ownership(remembered, rows);
         tables.clear();
         for (auto& t : remembered.tables) tables.emplace(t.name, std::move(t));
     }

@@ -39,6 +39,20 @@ inline void check_step(const connection& db, const migration_plan& p, const tabl
         return other.table == tc.name && other.kind == step_kind::rename_column;
     });
     if (s.kind == step_kind::change_type) {
+        // PostgreSQL refuses to change the type of a column a view or rule reads; name them
+        // before any DDL runs (driftless does not drop and recreate what it does not own).
+        const result views = db.query(
+            "SELECT coalesce(string_agg(DISTINCT v.oid::regclass::text, ', '), '') FROM pg_catalog.pg_depend d "
+            "JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid JOIN pg_catalog.pg_class v ON v.oid = r.ev_class "
+            "JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+            "WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+            "AND d.refobjid = $1::regclass AND a.attname = $2 AND v.oid <> d.refobjid",
+            {table, column});
+        if (!views.text(0, 0).empty()) {
+            impossible.push_back("changing " + where + " from " + s.from + " to " + s.to + " is refused by PostgreSQL while views read it (" +
+                                 views.text(0, 0) + "); drop them before migrating and recreate them after");
+            return;
+        }
         // Convert each value there and back, as ALTER ... USING would: what does not come
         // back equal is altered. A value the new type cannot hold fails the cast.
         const std::string there = convert(col, s.from, s.to);

@@ -139,9 +139,10 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
     }
     driftless::drop_foreign_keys_sql(p, pg, sql);
 
-    // 2. Per table, in foreign-key order.
+    // 2. Per table, in foreign-key order (the foreign keys closing a cycle come in 3).
+    const std::vector<deferred_foreign_key> deferred = driftless::deferred_foreign_keys(p, pg);
     for (const table_change& tc : p.tables) {
-        if (driftless::created_table_sql(tc, pg, sql)) continue;
+        if (driftless::created_table_sql(tc, pg, sql, deferred)) continue;
         const std::string t = q(tc.name);
         const std::string alter = "ALTER TABLE " + t + " ";
         for (const step* s : steps_of(tc, step_kind::rename_table))
@@ -229,6 +230,7 @@ inline rendered_plan render_plan(const migration_plan& p, const catalog& before,
     }
 
     // 3. Foreign keys that come, once every table and key is in place.
+    driftless::add_deferred_foreign_keys_sql(deferred, pg, sql);
     for (const dependent_fk& d : come_back) sql.push_back("ALTER TABLE " + q(d.table) + " ADD " + detail::foreign_key_clause(d.fk));
     driftless::add_foreign_keys_sql(p, pg, sql, [&](const std::string& table, const std::string& name) {
         return std::any_of(come_back.begin(), come_back.end(),

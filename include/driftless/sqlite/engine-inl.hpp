@@ -281,7 +281,8 @@ public:
         return detail::type_change_values(db_, tc, s, column);
     }
     std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool live) override {
-        const migration_plan back = diff(driftless::detail::reverse_target(p), live ? introspect(db_) : desired, dialect::sqlite);
+        const schema after = live ? introspect(db_) : driftless::detail::planned_after(p, desired);
+        const migration_plan back = diff(driftless::detail::reverse_target(p), after, dialect::sqlite);
         return detail::flatten(render_plan(back, read_dependents(db_)));
     }
 

@@ -121,7 +121,7 @@ inline create_table_facts parse_create_table(std::string_view sql) {
                 i = c;
             } else if (is_keyword(t[i], "FOREIGN") && i + 2 < end && is_symbol(t[i + 2], '(')) {
                 const std::size_t c = matching_paren(t, i + 2);
-                facts.foreign_keys.push_back({constraint_name, names_between(t, i + 2, c)});
+                facts.foreign_keys.push_back({constraint_name, names_between(t, i + 2, c), std::string(item_text)});
                 constraint_name.clear();
                 i = c;
             } else if (is_keyword(t[i], "REFERENCES") && column_def) {
@@ -467,8 +467,13 @@ inline schema introspect(const connection& db, const introspect_options& options
             // foreign_key_list reports the highest id first; keep declaration order.
             std::reverse(t.foreign_keys.begin(), t.foreign_keys.end());
             for (auto& fk : t.foreign_keys) {
+                // driftless's own when written exactly as driftless writes it; a column's
+                // REFERENCES, or one written another way, was made by hand.
+                fk.unmanaged = true;
                 for (const auto& named : facts.foreign_keys) {
-                    if (detail::same_columns(named.columns, fk.columns)) fk.name = named.name;
+                    if (!detail::same_columns(named.columns, fk.columns)) continue;
+                    fk.name = named.name;
+                    fk.unmanaged = named.name.empty() || named.text != driftless::foreign_key_clause(fk, dialect::sqlite);
                 }
             }
             t.checks = facts.checks;
