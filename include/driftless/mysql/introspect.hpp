@@ -235,7 +235,8 @@ inline schema introspect(const connection& db, const introspect_options& options
     }
     // The index InnoDB makes for a foreign key declared without a name is named after its first
     // column: it belongs to the foreign key (which needs it), not to anyone's model.
-    for (auto& [name, t] : tables) {
+    for (auto& entry : tables) {
+        table_info& t = entry.second;  // a structured binding cannot be captured (clang 14)
         std::erase_if(t.indexes, [&](const index_info& x) {
             return std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const foreign_key_info& fk) {
                 return !fk.columns.empty() && fk.columns == x.columns && x.name == fk.columns.front();
