@@ -22,9 +22,8 @@ namespace driftless::detail {
 /// One remembered text, or one object driftless made.
 struct memo_row {
     std::string table;
-    /// "default" (name: the column), "check", "index" (its predicate); "owns" for an index, check
-    /// or unique constraint a model named when driftless last migrated the table (name:
-    /// "index:NAME", "check:NAME", "unique:NAME"; no texts).
+    /// "default" (name: the column), "check", "index" (its predicate); "owns" (name: an index or
+    /// constraint of the table that driftless made, for a model or in a migration it ran; no texts).
     std::string kind;
     std::string name;
     std::string catalog_sql;
@@ -75,9 +74,9 @@ inline std::string owned_key(std::string_view name) {
     return out;
 }
 
-/// Mark the indexes, checks, unique constraints and foreign keys of `s` that no "owns" row of `rows` records as
-/// made by hand (unmanaged): driftless did not create them, for a model or in a migration it ran,
-/// so a plan keeps them unless asked to prune. A table driftless never changed has no such rows:
+/// Mark the indexes, checks, unique constraints and foreign keys of `s` that no "owns" row of
+/// `rows` records as made by hand (unmanaged): driftless did not create them, for a model or in a
+/// migration it ran, so a plan keeps them unless asked to prune. A table driftless never changed has no such rows:
 /// everything on it is the owner's, which is what adopting a database means.
 inline void apply_ownership(schema& s, const std::vector<memo_row>& rows) {
     std::set<std::pair<std::string, std::string>> owned;
