@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -187,25 +188,17 @@ inline bool widens(std::string_view from, std::string_view to, dialect d) {
         if (part.empty() || part.find_first_not_of("0123456789 ") != std::string::npos) return -1;
         return std::atol(part.c_str());
     };
+    // Integer types narrowest first; a type's rank is its place in its dialect's list.
     static constexpr std::string_view pg_ints[] = {"int2", "int4", "int8"};
     static constexpr std::string_view my_ints[] = {"tinyint", "smallint", "mediumint", "int", "bigint"};
-    const auto rank = [&](const std::string& name, const std::string& args) -> int {
+    const std::span<const std::string_view> ints =
+        d == dialect::postgresql ? std::span<const std::string_view>(pg_ints) : std::span<const std::string_view>(my_ints);
+    const auto rank = [&](const std::string& name, const std::string& args) -> long {
         if (d == dialect::mysql && name == "tinyint" && args == "(1)") return -1;  // a boolean
-        int i = 0;
-        if (d == dialect::postgresql) {
-            for (std::string_view n : pg_ints) {
-                if (name == n) return i;
-                ++i;
-            }
-        } else {
-            for (std::string_view n : my_ints) {
-                if (name == n) return i;
-                ++i;
-            }
-        }
-        return -1;
+        const auto it = std::find(ints.begin(), ints.end(), name);
+        return it == ints.end() ? -1 : it - ints.begin();
     };
-    if (const int ra = rank(an, aa), rb = rank(bn, ba); ra >= 0 && rb >= 0) return rb > ra && ar == br;  // "unsigned" alike
+    if (const long ra = rank(an, aa), rb = rank(bn, ba); ra >= 0 && rb >= 0) return rb > ra && ar == br;  // "unsigned" alike
     if (!ar.empty() || !br.empty()) return false;
     if (an == "varchar" && bn == "varchar") return number(ba, 0) > number(aa, 0) && number(aa, 0) >= 0;
     if (an == "varchar" && (bn == "text" || bn == "mediumtext" || bn == "longtext")) return true;

@@ -15,6 +15,7 @@
 
 #include <driftless/mysql.hpp>
 
+#include "../models/cycle_models.hpp"
 #include "my_support.hpp"
 
 namespace shop {
@@ -51,23 +52,6 @@ constexpr auto customer_spec(std::uint32_t email_length, std::uint32_t name_leng
 }
 template <> inline constexpr auto driftless::customize::table<shop::Customer> = customer_spec<shop::Customer>(50, 45);
 template <> inline constexpr auto driftless::customize::table<shop::CustomerV2> = customer_spec<shop::CustomerV2>(100, 100);
-
-namespace cycle {
-struct Shop {
-    std::int64_t id;
-    std::string name;
-    std::optional<std::int64_t> manager_id;
-};
-struct Employee {
-    std::int64_t id;
-    std::int64_t shop_id;
-};
-}  // namespace cycle
-
-template <> inline constexpr auto driftless::customize::table<cycle::Shop> = driftless::table<cycle::Shop>("shop");
-template <>
-inline constexpr auto driftless::customize::table<cycle::Employee> =
-    driftless::table<cycle::Employee>("employee").foreign_key(&cycle::Employee::shop_id, &cycle::Shop::id);
 
 namespace hr {
 struct Shop {
@@ -229,8 +213,7 @@ TEST_CASE("mysql adoption: a faithful model plans nothing; MODIFY keeps charset,
 TEST_CASE("mysql adoption: tables whose foreign keys form a cycle are created, the cycle closed after; rollback drops both") {
     my_test::scratch_database scratch;
     auto db = scratch.connect();
-    driftless::schema s = driftless::to_schema<cycle::Shop, cycle::Employee>();
-    s.tables[0].foreign_keys.push_back({"shop_manager_id_fkey", {"manager_id"}, "employee", {"id"}});
+    const driftless::schema s = cycle::schema();
     const auto planned = driftless::migrate_schema(db, s, {.dry_run = true}, "staff");
     // employee comes first (shop names it), so its key to shop waits for shop.
     CHECK(driftless::join_statements(planned.statements).find("ALTER TABLE `employee` ADD CONSTRAINT `employee_shop_id_fkey` FOREIGN KEY "

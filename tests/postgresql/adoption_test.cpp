@@ -16,6 +16,7 @@
 
 #include <driftless/postgresql.hpp>
 
+#include "../models/cycle_models.hpp"
 #include "pg_support.hpp"
 
 namespace rental {
@@ -92,23 +93,6 @@ inline constexpr auto driftless::customize::table<rental::FilmV2> =
     film_spec<rental::FilmV2>(255).index("film_by_length", &rental::FilmV2::length);
 template <> inline constexpr auto driftless::customize::table<rental::FilmV2Plain> = film_spec<rental::FilmV2Plain>(255);
 template <> inline constexpr auto driftless::customize::table<rental::FilmWideTitle> = film_spec<rental::FilmWideTitle>(500);
-
-namespace cycle {
-struct Shop {
-    std::int64_t id;
-    std::string name;
-    std::optional<std::int64_t> manager_id;
-};
-struct Employee {
-    std::int64_t id;
-    std::int64_t shop_id;
-};
-}  // namespace cycle
-
-template <> inline constexpr auto driftless::customize::table<cycle::Shop> = driftless::table<cycle::Shop>("shop");
-template <>
-inline constexpr auto driftless::customize::table<cycle::Employee> =
-    driftless::table<cycle::Employee>("employee").foreign_key(&cycle::Employee::shop_id, &cycle::Shop::id);
 
 namespace hr {
 struct Shop {
@@ -296,8 +280,7 @@ TEST_CASE("postgresql adoption: a rental schema written by hand plans nothing; a
 TEST_CASE("postgresql adoption: tables whose foreign keys form a cycle are created, the cycle closed after; rollback drops both") {
     pg_test::scratch_database scratch;
     auto db = scratch.connect();
-    driftless::schema s = driftless::to_schema<cycle::Shop, cycle::Employee>();
-    s.tables[0].foreign_keys.push_back({"shop_manager_id_fkey", {"manager_id"}, "employee", {"id"}});
+    const driftless::schema s = cycle::schema();
     const auto planned = driftless::migrate_schema(db, s, {.dry_run = true}, "staff");
     const std::string sql = driftless::join_statements(planned.statements);
     // employee comes first (shop names it), so its key to shop waits for shop.

@@ -21,26 +21,23 @@ namespace detail {
 
 inline std::string q(std::string_view name) { return quote_identifier(name, dialect::mysql); }
 
-/// A column's whole definition, as ADD COLUMN and MODIFY COLUMN take it (MySQL changes type,
-/// nullability, default and AUTO_INCREMENT together).
+/// A rendered type's name, lower case, without its arguments or attributes ("varchar(20)" -> "varchar").
+inline std::string type_word(std::string_view type) {
+    std::string name;
+    for (char ch : type.substr(0, type.find_first_of("( "))) name += driftless::detail::to_lower(ch);
+    return name;
+}
+
 /// True for a type that has a character set: CHAR, VARCHAR, the TEXT types, ENUM and SET.
 inline bool character_type(std::string_view type) {
-    std::string name;
-    for (char ch : type) {
-        if (ch == '(' || ch == ' ') break;
-        name += driftless::detail::to_lower(ch);
-    }
+    const std::string name = type_word(type);
     return name == "char" || name == "varchar" || name == "tinytext" || name == "text" || name == "mediumtext" ||
            name == "longtext" || name == "enum" || name == "set" || name == "character" || name == "national";
 }
 
 /// True for a type that can take ON UPDATE CURRENT_TIMESTAMP: TIMESTAMP and DATETIME.
 inline bool timestamp_type(std::string_view type) {
-    std::string name;
-    for (char ch : type) {
-        if (ch == '(' || ch == ' ') break;
-        name += driftless::detail::to_lower(ch);
-    }
+    const std::string name = type_word(type);
     return name == "timestamp" || name == "datetime";
 }
 
