@@ -379,6 +379,43 @@ inline safety type_change_safety(std::string_view from, std::string_view to, dia
     return safety::lossy;
 }
 
+inline std::string lower_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& ch : out) ch = to_lower(ch);
+    return out;
+}
+
+/// The collation column `c` of table `t` has in effect on `d`; "" for the engine's default
+/// (SQLite BINARY; MySQL: the table's, when the table names one). Compare with lower_ascii.
+inline std::string effective_collation(const column_info& c, const table_info& t, dialect d) {
+    std::string out = !c.collation.empty() || d != dialect::mysql ? c.collation : t.collation;
+    if (d == dialect::sqlite && lower_ascii(out) == "binary") out.clear();
+    return out;
+}
+
+/// MySQL: the character set column `c` of table `t` has in effect, lower-cased ("" when unknown).
+inline std::string effective_charset(const column_info& c, const table_info& t) {
+    if (!c.charset.empty()) return lower_ascii(c.charset);
+    const std::string collation = lower_ascii(effective_collation(c, t, dialect::mysql));
+    if (!collation.empty()) return collation.substr(0, collation.find('_'));
+    return lower_ascii(t.charset);
+}
+
+/// An ON UPDATE clause compared by meaning: "current_timestamp()" = "CURRENT_TIMESTAMP".
+inline std::string canonical_on_update(std::string_view s) {
+    std::string out = lower_ascii(s);
+    if (out.size() > 2 && out.compare(out.size() - 2, 2, "()") == 0) out.resize(out.size() - 2);
+    if (out == "now") out = "current_timestamp";
+    return out;
+}
+
+/// How a step shows a primary key: its columns, and its name where it has one.
+inline std::string describe_primary_key(const std::vector<std::string>& columns, const std::string& name) {
+    std::string out = join(columns);
+    if (!name.empty()) out += " as " + name;
+    return out;
+}
+
 }  // namespace detail
 
 /// The step that undoes `s` after the whole plan ran (so a rename's reverse names the table by its
@@ -405,6 +442,8 @@ inline step reverse(const step& s, dialect d) {
         case step_kind::change_type: r.level = detail::type_change_safety(s.to, s.from, d); break;
         case step_kind::change_nullability: r.level = s.to == "NOT NULL" ? rewrite : safety::lossy; break;
         case step_kind::change_default:
+        case step_kind::change_collation:
+        case step_kind::change_on_update:
         case step_kind::change_auto_increment:
         case step_kind::change_primary_key: break;
         case step_kind::add_unique: r.kind = step_kind::drop_unique; break;
@@ -435,6 +474,10 @@ struct diff_options {
     /// Drop the indexes, checks and unique constraints of managed tables that no model names and
     /// driftless did not create (by default they are kept, and listed in migration_plan::kept).
     bool prune_unmanaged = false;
+    /// `desired` is a catalog's schema, not the models' (down sections, rollbacks): a column with
+    /// no collation, charset or ON UPDATE, or a primary key with no name, has none, rather than
+    /// keeping the one the database has.
+    bool desired_from_catalog = false;
 };
 
 /// Compare what the models want (`desired`) with what the database has (`actual`, as introspected
@@ -517,6 +560,29 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
                 add(step_kind::change_auto_increment, safety::rebuild, c.name, old->auto_increment ? "yes" : "no",
                     c.auto_increment ? "yes" : "no");
             }
+            // Collation and charset, ON UPDATE: compared where the model names them.
+            const bool exact = options.desired_from_catalog;
+            const std::string have_collation = detail::effective_collation(*old, *have, d);
+            const std::string want_collation = detail::effective_collation(c, want, d);
+            bool collation_differs =
+                (exact || !c.collation.empty()) && detail::lower_ascii(want_collation) != detail::lower_ascii(have_collation);
+            bool charset_differs = false;
+            if (d == dialect::mysql && (exact || !c.charset.empty())) {
+                charset_differs = detail::effective_charset(c, want) != detail::effective_charset(*old, *have);
+            }
+            if (collation_differs || charset_differs) {
+                const auto shown = [&](const column_info& x, const table_info& t, const std::string& collation) {
+                    if (d != dialect::mysql) return collation.empty() ? std::string("default") : collation;
+                    return detail::effective_charset(x, t) + (collation.empty() ? std::string() : " " + collation);
+                };
+                add(step_kind::change_collation,
+                    d == dialect::sqlite ? safety::rebuild : charset_differs ? safety::lossy : safety::safe, c.name,
+                    shown(*old, *have, have_collation), shown(c, want, want_collation));
+            }
+            if (d == dialect::mysql && (exact || !c.on_update.empty()) &&
+                detail::canonical_on_update(c.on_update) != detail::canonical_on_update(old->on_update)) {
+                add(step_kind::change_on_update, safety::safe, c.name, old->on_update, c.on_update);
+            }
         }
         std::vector<const column_info*> dropped;
         for (const column_info& old : have->columns) {
@@ -569,9 +635,13 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         const auto same_expression = [&](const std::string& have_sql, const std::string& want_sql) {
             return detail::canonical_expression(have_sql, renames) == detail::canonical_expression(want_sql);
         };
-        if (mapped(have->primary_key) != want.primary_key) {
-            add(step_kind::change_primary_key, safety::rebuild, {}, detail::join(mapped(have->primary_key)),
-                detail::join(want.primary_key));
+        // A primary key's name counts where the model names it (MySQL's is always PRIMARY).
+        const bool pk_named = d != dialect::mysql && (options.desired_from_catalog || !want.primary_key_name.empty());
+        if (mapped(have->primary_key) != want.primary_key ||
+            (pk_named && !want.primary_key.empty() && want.primary_key_name != have->primary_key_name)) {
+            add(step_kind::change_primary_key, safety::rebuild, {},
+                detail::describe_primary_key(mapped(have->primary_key), pk_named ? have->primary_key_name : std::string()),
+                detail::describe_primary_key(want.primary_key, pk_named ? want.primary_key_name : std::string()));
         }
 
         std::set<std::vector<std::string>> have_uniques;
@@ -584,6 +654,40 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         // What the database has beyond the models, made by hand: kept (in the shape after the plan,
         // so that a rebuild carries it), unless the user prunes.
         table_info after = want;
+        if (d == dialect::mysql && !options.desired_from_catalog && (!want.collation.empty() || !want.charset.empty())) {
+            // A table's default charset and collation apply to columns added later; changing them
+            // is not a step (CONVERT TO rewrites every row): said, not done.
+            const std::string have_charset = !have->charset.empty() ? detail::lower_ascii(have->charset)
+                                                                    : detail::lower_ascii(have->collation.substr(0, have->collation.find('_')));
+            const bool differs = (!want.collation.empty() && detail::lower_ascii(want.collation) != detail::lower_ascii(have->collation)) ||
+                                 (!want.charset.empty() && detail::lower_ascii(want.charset) != have_charset);
+            if (differs)
+                p.notes.push_back("table " + want.name + ": its default collation is " + (have->collation.empty() ? "unknown" : have->collation) +
+                                  ", the model says " + (want.collation.empty() ? want.charset : want.collation) +
+                                  "; driftless sets a table's default only when it creates the table (write ALTER TABLE ... "
+                                  "CONVERT TO CHARACTER SET in a migration file to convert it)");
+        }
+        if (!options.desired_from_catalog) {
+            // What the model does not say, the table keeps: its primary key's name, its columns'
+            // collation and charset (unless the model names either), their ON UPDATE.
+            if (after.primary_key_name.empty() && d != dialect::mysql) after.primary_key_name = have->primary_key_name;
+            if (after.charset.empty() && after.collation.empty()) {
+                after.charset = have->charset;
+                after.collation = have->collation;
+            }
+            for (const auto& [from, to] : actual_to_desired) {
+                const column_info* old = have->find_column(from);
+                column_info* now = nullptr;
+                for (auto& col : after.columns) now = col.name == to ? &col : now;
+                if (old == nullptr || now == nullptr) continue;
+                if (now->collation.empty() && now->charset.empty()) {
+                    now->collation = old->collation;
+                    now->charset = old->charset;
+                }
+                if (now->on_update.empty()) now->on_update = old->on_update;
+                now->comment = old->comment;
+            }
+        }
         const auto keep = [&](std::string what, const std::string& name) {
             p.kept.push_back(std::move(what) + (name.empty() ? "" : " " + name) + " of table " + want.name);
         };

@@ -40,6 +40,8 @@ enum class step_kind : std::uint8_t {
     drop_check,
     create_index,
     drop_index,
+    change_collation,  ///< a column's COLLATE (and, on MySQL, CHARACTER SET)
+    change_on_update,  ///< MySQL: a column's ON UPDATE CURRENT_TIMESTAMP
 };
 
 inline std::string_view to_string(safety s) {
@@ -73,6 +75,8 @@ inline std::string_view to_string(step_kind k) {
         case step_kind::drop_check: return "drop check";
         case step_kind::create_index: return "create index";
         case step_kind::drop_index: return "drop index";
+        case step_kind::change_collation: return "change collation";
+        case step_kind::change_on_update: return "change on update";
     }
     return "unknown";
 }

@@ -27,6 +27,7 @@ struct column_type {
     std::uint32_t length = 0;
     std::uint8_t precision = 0;
     std::uint8_t scale = 0;
+    bool local = false;  ///< timestamp without time zone
     std::vector<std::string> enum_values{};
     std::string sqlite{};
     std::string postgresql{};
@@ -53,18 +54,25 @@ struct column_info {
     bool auto_increment = false;
     column_default default_value{};
     std::string previous_name{};  ///< rename hint
-    /// SQLite and MySQL: the column's COLLATE as the catalog has it. Models do not set it; a
-    /// rebuild (SQLite) or MODIFY COLUMN (MySQL) keeps it.
+    /// The column's COLLATE: from a model's .collation(), or as the catalog has it (SQLite: as
+    /// declared; PostgreSQL: where it is not the type's default; MySQL: where it is not the
+    /// table's). Where a model does not set it, a rebuild (SQLite), ALTER ... TYPE (PostgreSQL) or
+    /// MODIFY COLUMN (MySQL) keeps the column's.
     std::string collation{};
     /// SQLite: a generated column's clause as the catalog has it ("GENERATED ALWAYS AS (a * b)
     /// STORED"); empty for a stored column. Models do not set it; a rebuild keeps it.
     std::string generated{};
-    /// MySQL: the column's CHARACTER SET as the catalog has it. Models do not set it; MODIFY
-    /// COLUMN keeps it (without it, the table's default charset would replace the column's).
+    /// MySQL: the column's CHARACTER SET, from a model's .charset() or the catalog (read with a
+    /// collation of the column's own). Where a model does not set it, MODIFY COLUMN keeps it
+    /// (without it, the table's default charset would replace the column's).
     std::string charset{};
-    /// MySQL: the column's ON UPDATE ("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(3)"). Models do not
-    /// set it; MODIFY COLUMN keeps it.
+    /// MySQL: the column's ON UPDATE ("CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP(3)"), from a model's
+    /// .on_update_current_timestamp() or the catalog. Where a model does not set it, MODIFY
+    /// COLUMN keeps it.
     std::string on_update{};
+    /// MySQL: the column's COMMENT as the catalog has it. Models do not set it; MODIFY COLUMN
+    /// keeps it.
+    std::string comment{};
 
     friend bool operator==(const column_info&, const column_info&) = default;
 };
@@ -117,6 +125,13 @@ struct table_info {
     /// SQLite: the table options after the column list ("STRICT", "WITHOUT ROWID", both), as the
     /// catalog has them. Models do not set them; a rebuild keeps them.
     std::string sqlite_options{};
+    /// MySQL: the table's default CHARSET and COLLATE (the catalog's TABLE_COLLATION; a model's
+    /// .charset()/.collation(), written when the table is created).
+    std::string charset{};
+    std::string collation{};
+    /// The primary key constraint's name (SQLite, PostgreSQL); empty: the engine's own. A model
+    /// that does not name it keeps the one the table has.
+    std::string primary_key_name{};
     std::vector<column_info> columns{};
     std::vector<std::string> primary_key{};
     std::vector<unique_info> uniques{};
@@ -208,6 +223,7 @@ inline column_type to_column_type(const type_def& t) {
     c.length = t.length;
     c.precision = t.precision;
     c.scale = t.scale;
+    c.local = t.local;
     for (std::string_view v : t.enum_values) c.enum_values.emplace_back(v);
     c.sqlite = t.sqlite;
     c.postgresql = t.postgresql;
@@ -248,6 +264,9 @@ DRIFTLESS_RUNTIME_INLINE table_info to_table_info(const table_def& t) {
     table_info out;
     out.name = t.name;
     out.previous_name = t.previous_name;
+    out.charset = t.charset;
+    out.collation = t.collation;
+    out.primary_key_name = t.primary_key_name;
     for (const column_def& c : t.columns) {
         column_info col;
         col.name = c.name;
@@ -260,6 +279,12 @@ DRIFTLESS_RUNTIME_INLINE table_info to_table_info(const table_def& t) {
         col.default_value.real = c.default_value.real;
         col.default_value.text = c.default_value.text;
         col.previous_name = c.previous_name;
+        col.collation = c.collation;
+        col.charset = c.charset;
+        if (c.on_update_current_timestamp()) {
+            col.on_update = "CURRENT_TIMESTAMP";
+            if (c.type.kind == type_kind::timestamp && c.type.precision != 0) col.on_update += "(" + std::to_string(c.type.precision) + ")";
+        }
         out.columns.push_back(std::move(col));
     }
     out.primary_key = detail::column_names(t, t.primary_key);

@@ -10,6 +10,7 @@
 #include <limits>
 #include <span>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -22,6 +23,12 @@ namespace driftless {
 
 /// What a foreign key does when the referenced row is deleted or its key updated.
 enum class fk_action : std::uint8_t { no_action, restrict, cascade, set_null, set_default };
+
+/// Members of one model, in order: the columns of a composite foreign key (driftless::members).
+template <class... P>
+struct member_list {
+    std::tuple<P...> items;
+};
 
 /// Options of table<T>().foreign_key(...).
 struct fk_options {
@@ -68,6 +75,7 @@ namespace column_flag {
 inline constexpr std::uint32_t nullable = 1u << 0;
 inline constexpr std::uint32_t primary_key = 1u << 1;
 inline constexpr std::uint32_t auto_increment = 1u << 2;
+inline constexpr std::uint32_t on_update_current_timestamp = 1u << 3;  ///< MySQL ON UPDATE CURRENT_TIMESTAMP
 }  // namespace column_flag
 
 /// One column of a table descriptor; columns are in field order.
@@ -78,7 +86,12 @@ struct column_def {
     std::uint32_t flags = 0;         ///< column_flag bits
     default_def default_value{};
     std::string_view previous_name{};  ///< rename hint: what the column was called before
+    std::string_view collation{};      ///< COLLATE: every dialect; empty = the engine's default
+    std::string_view charset{};        ///< MySQL CHARACTER SET; empty = the table's
 
+    [[nodiscard]] constexpr bool on_update_current_timestamp() const {
+        return (flags & column_flag::on_update_current_timestamp) != 0;
+    }
     [[nodiscard]] constexpr bool nullable() const { return (flags & column_flag::nullable) != 0; }
     [[nodiscard]] constexpr bool primary_key() const { return (flags & column_flag::primary_key) != 0; }
     [[nodiscard]] constexpr bool auto_increment() const { return (flags & column_flag::auto_increment) != 0; }
@@ -184,6 +197,9 @@ struct table_def {
     std::span<const foreign_key_def> foreign_keys;
     std::span<const check_def> checks;
     spec_error build_error;           ///< first problem met while reading the spec
+    std::string_view primary_key_name{};  ///< the primary key constraint's name; empty = the engine's
+    std::string_view charset{};           ///< MySQL: the table's DEFAULT CHARSET when driftless creates it
+    std::string_view collation{};         ///< MySQL: the table's default COLLATE when driftless creates it
 
     /// Index of the column called `column`, or -1.
     [[nodiscard]] constexpr int column_index(std::string_view column) const {
@@ -216,6 +232,9 @@ struct column_options {
     type_def type_override{};
     std::uint32_t length = 0;
     bool auto_increment = false;
+    bool on_update_current_timestamp = false;
+    std::string_view collation{};
+    std::string_view charset{};
 };
 
 struct spec_unique {
@@ -238,6 +257,23 @@ struct spec_foreign_key {
 };
 
 struct no_table_spec {};
+
+template <class P>
+struct member_traits;
+template <class M, class C>
+struct member_traits<M C::*> {
+    using type = M;
+    using owner = C;
+};
+template <class P>
+using member_type_t = typename member_traits<P>::type;
+
+/// The one class the members Qs belong to; void when they belong to several.
+template <class Q, class... Qs>
+struct member_list_class {
+    using first = typename member_traits<Q>::owner;
+    using type = std::conditional_t<(std::is_same_v<first, typename member_traits<Qs>::owner> && ...), first, void>;
+};
 
 template <class T>
 struct is_string_like
@@ -278,6 +314,9 @@ struct spec_base {
     std::size_t fk_count_ = 0;
     std::array<check_def, DRIFTLESS_MAX_CHECKS> checks_{};
     std::size_t check_count_ = 0;
+    std::string_view primary_key_name_{};
+    std::string_view charset_{};
+    std::string_view collation_{};
     spec_error error_{};
 
     constexpr void fail(spec_errc code, std::string_view what) {
@@ -308,10 +347,11 @@ struct spec_base {
         }
     }
 
-    // target_field is the referenced member's index in its model, or size_t(-1) when that model's
-    // reflection does not see it.
+    // target_fields are the referenced members' indexes in their model, size_t(-1) where that
+    // model's reflection does not see one.
+    template <std::size_t N>
     constexpr void add_foreign_key(const key_refs& columns, const table_def& (*target)(), bool references_self,
-                                   std::size_t target_field, const fk_options& options) {
+                                   const std::array<std::size_t, N>& target_fields, const fk_options& options) {
         if (fk_count_ == foreign_keys_.size()) {
             fail(spec_errc::too_many, "declares more foreign keys than DRIFTLESS_MAX_FOREIGN_KEYS");
             return;
@@ -321,11 +361,12 @@ struct spec_base {
         fk.columns = columns;
         fk.target = target;
         fk.references_self = references_self;
-        if (target_field == static_cast<std::size_t>(-1)) {
-            fail(spec_errc::unknown_member, "has a foreign_key to a member its model's reflection does not see");
-        } else {
-            fk.target_columns.items[0] = static_cast<std::uint16_t>(target_field);
-            fk.target_columns.count = 1;
+        for (std::size_t target_field : target_fields) {
+            if (target_field == static_cast<std::size_t>(-1)) {
+                fail(spec_errc::unknown_member, "has a foreign_key to a member its model's reflection does not see");
+                return;
+            }
+            fk.target_columns.items[fk.target_columns.count++] = static_cast<std::uint16_t>(target_field);
         }
         fk.on_delete = options.on_delete;
         fk.on_update = options.on_update;
@@ -422,8 +463,37 @@ public:
         constexpr bool self = std::is_same_v<U, T>;
         const table_def& (*target)() = nullptr;
         if constexpr (!self) target = &detail::table_def_of<U>;
-        s.add_foreign_key(s.refs(column), target, self, detail::field_index<detail::default_engine<U>>(references),
-                          options);
+        s.add_foreign_key(s.refs(column), target, self,
+                          std::array<std::size_t, 1>{detail::field_index<detail::default_engine<U>>(references)}, options);
+        return s;
+    }
+
+    /// A composite foreign key: the members of this model in `columns` reference, in order, the
+    /// members of one other (or the same) model in `references`, which must be its primary key or
+    /// a unique key:
+    ///   .foreign_key(driftless::members(&Line::shop_id, &Line::order_no),
+    ///                driftless::members(&Order::shop_id, &Order::no), {.on_delete = fk_action::cascade})
+    template <class... Ps, class... Qs>
+    constexpr table_spec foreign_key(member_list<Ps...> columns, member_list<Qs...> references,
+                                     fk_options options = {}) const {
+        static_assert(sizeof...(Ps) > 0 && sizeof...(Ps) == sizeof...(Qs),
+                      "driftless: a composite foreign_key lists as many referenced members as columns");
+        static_assert(sizeof...(Ps) <= DRIFTLESS_MAX_KEY_COLUMNS,
+                      "driftless: a foreign key has more columns than DRIFTLESS_MAX_KEY_COLUMNS");
+        using U = typename detail::member_list_class<Qs...>::type;
+        static_assert(std::is_class_v<U>, "driftless: the referenced members of a foreign_key belong to one model");
+        table_spec s = *this;
+        constexpr bool self = std::is_same_v<U, T>;
+        const table_def& (*target)() = nullptr;
+        if constexpr (!self) target = &detail::table_def_of<U>;
+        const detail::key_refs from = std::apply([&](auto... p) { return s.refs(p...); }, columns.items);
+        const auto to = std::apply(
+            [](auto... q) {
+                return std::array<std::size_t, sizeof...(Qs)>{
+                    detail::field_index<detail::default_engine<U>>(static_cast<detail::member_type_t<decltype(q)> U::*>(q))...};
+            },
+            references.items);
+        s.add_foreign_key(from, target, self, to, options);
         return s;
     }
 
@@ -527,6 +597,55 @@ public:
         return s;
     }
 
+    /// The column's collation: COLLATE on every dialect (SQLite BINARY/NOCASE/RTRIM, a PostgreSQL
+    /// collation such as "C", a MySQL one such as "utf8mb4_bin"). A column whose collation the
+    /// model does not set keeps the one it has.
+    template <class M, class C>
+    constexpr table_spec collation(M C::*member, std::string_view name) const {
+        table_spec s = *this;
+        if (auto i = s.field_of(member); i >= 0) s.columns_[static_cast<std::size_t>(i)].collation = name;
+        return s;
+    }
+
+    /// MySQL / MariaDB: the column's CHARACTER SET (ignored by SQLite and PostgreSQL, whose
+    /// encoding is the database's).
+    template <class M, class C>
+    constexpr table_spec charset(M C::*member, std::string_view name) const {
+        table_spec s = *this;
+        if (auto i = s.field_of(member); i >= 0) s.columns_[static_cast<std::size_t>(i)].charset = name;
+        return s;
+    }
+
+    /// MySQL / MariaDB: ON UPDATE CURRENT_TIMESTAMP on a timestamp column (ignored by SQLite and
+    /// PostgreSQL, which have no such clause; use a trigger there).
+    template <class M, class C>
+    constexpr table_spec on_update_current_timestamp(M C::*member) const {
+        table_spec s = *this;
+        if (auto i = s.field_of(member); i >= 0) s.columns_[static_cast<std::size_t>(i)].on_update_current_timestamp = true;
+        return s;
+    }
+
+    /// MySQL / MariaDB: the table's DEFAULT CHARSET, written when driftless creates the table.
+    constexpr table_spec charset(std::string_view name) const {
+        table_spec s = *this;
+        s.charset_ = name;
+        return s;
+    }
+
+    /// MySQL / MariaDB: the table's default COLLATE, written when driftless creates the table.
+    constexpr table_spec collation(std::string_view name) const {
+        table_spec s = *this;
+        s.collation_ = name;
+        return s;
+    }
+
+    /// The primary key constraint's name (SQLite and PostgreSQL; MySQL's is always PRIMARY).
+    constexpr table_spec primary_key_name(std::string_view name) const {
+        table_spec s = *this;
+        s.primary_key_name_ = name;
+        return s;
+    }
+
     /// Rename hint: this column was called `previous` before.
     template <class M, class C>
     constexpr table_spec renamed(M C::*member, std::string_view previous) const {
@@ -581,6 +700,13 @@ private:
         return k;
     }
 };
+
+/// The members of a composite foreign key, in order (see table_spec::foreign_key).
+template <class... P>
+    requires(std::is_member_object_pointer_v<P> && ...)
+constexpr member_list<P...> members(P... p) {
+    return member_list<P...>{std::tuple<P...>{p...}};
+}
 
 /// Start a table spec: driftless::table<User>("users").primary_key(&User::id)...
 template <class T>
@@ -675,6 +801,9 @@ struct table_storage {
     key_columns primary_key{};
     std::string_view name{};
     std::string_view previous_name{};
+    std::string_view primary_key_name{};
+    std::string_view charset{};
+    std::string_view collation{};
     spec_error error{};
 
     constexpr void fail(spec_errc code, std::string_view what, std::string_view subject) {
@@ -697,6 +826,9 @@ struct table_storage {
         }
         if (f.nullable) c.flags |= column_flag::nullable;
         if (o.auto_increment) c.flags |= column_flag::auto_increment;
+        if (o.on_update_current_timestamp) c.flags |= column_flag::on_update_current_timestamp;
+        c.collation = o.collation;
+        c.charset = o.charset;
         c.default_value = o.default_value;
         c.previous_name = o.previous_name;
         columns[i] = c;
@@ -736,6 +868,9 @@ consteval table_storage<T> make_storage() {
     table_storage<T> s;
     s.name = spec.name_;
     s.previous_name = spec.previous_name_;
+    s.primary_key_name = spec.primary_key_name_;
+    s.charset = spec.charset_;
+    s.collation = spec.collation_;
     s.error = spec.error_;
     constexpr auto fields = make_field_infos<T>(std::make_index_sequence<table_storage<T>::n>{});
     for (std::size_t i = 0; i < fields.size(); ++i) s.fill_column(i, spec.columns_[i], fields[i]);
@@ -790,6 +925,9 @@ inline constexpr table_def table_v = table_def{
         std::span<const foreign_key_def>(detail::storage_v<T>.foreign_keys.data(), detail::storage_v<T>.fk_count),
     .checks = std::span<const check_def>(detail::storage_v<T>.checks.data(), detail::storage_v<T>.check_count),
     .build_error = detail::storage_v<T>.error,
+    .primary_key_name = detail::storage_v<T>.primary_key_name,
+    .charset = detail::storage_v<T>.charset,
+    .collation = detail::storage_v<T>.collation,
 };
 
 namespace detail {
@@ -826,6 +964,26 @@ struct validator {
         }
     }
 
+    /// A charset or collation name, written into SQL unquoted on MySQL: letters, digits and
+    /// "_.@-" only (utf8mb4_bin, C, en_US.utf8, und-x-icu).
+    constexpr void word(std::string_view n, std::string_view what, std::string_view owner) {
+        if (failed()) return;
+        bool ok = !n.empty() && n.size() <= 64;
+        for (char ch : n) {
+            ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+                        ch == '.' || ch == '@' || ch == '-');
+        }
+        if (!ok)
+            fail(spec_errc::invalid_name)
+                .append("the ")
+                .append(what)
+                .append(" of ")
+                .append_quoted(owner)
+                .append(" is ")
+                .append_quoted(n)
+                .append("; use at most 64 letters, digits and _ . @ -");
+    }
+
     constexpr void fragment(std::string_view sql, std::string_view what, std::string_view owner) {
         if (failed()) return;
         if (const char* p = fragment_problem(sql)) {
@@ -855,6 +1013,13 @@ struct validator {
         if (t.build_error.code != spec_errc::ok) return t.build_error;
         name(t.name, "the table");
         if (!t.previous_name.empty()) name(t.previous_name, "the previous table");
+        if (!t.charset.empty()) word(t.charset, "charset", t.name);
+        if (!t.collation.empty()) word(t.collation, "collation", t.name);
+        if (!t.primary_key_name.empty()) {
+            name(t.primary_key_name, "the primary key");
+            if (!failed() && t.primary_key.empty())
+                fail(spec_errc::invalid_name).append("primary_key_name ").append_quoted(t.primary_key_name).append(" names a primary key the table does not have");
+        }
         for (std::size_t i = 0; i < t.columns.size() && !failed(); ++i) {
             const column_def& c = t.columns[i];
             name(c.name, "column");
@@ -879,6 +1044,13 @@ struct validator {
                     .append("auto_increment column ")
                     .append_quoted(c.name)
                     .append(" must be an integer and the single-column primary key");
+            if (!c.collation.empty()) word(c.collation, "collation", c.name);
+            if (!c.charset.empty()) word(c.charset, "charset", c.name);
+            if (c.on_update_current_timestamp() && c.type.kind != type_kind::timestamp && c.type.kind != type_kind::custom)
+                fail(spec_errc::bad_default)
+                    .append("on_update_current_timestamp needs a timestamp column; ")
+                    .append_quoted(c.name)
+                    .append(" is not one");
             if (failed()) break;
             if (c.type.kind == type_kind::custom) {
                 fragment(c.type.sqlite, "the SQLite type of", c.name);
@@ -972,27 +1144,31 @@ struct validator {
                     .append_quoted(target.name);
                 break;
             }
-            const type_def& a = from.type;
-            const type_def& b = target.columns[fk.target_columns[0]].type;
-            const bool compatible =
-                a.kind == b.kind && (a.kind != type_kind::integer || (a.bits == b.bits && a.is_unsigned == b.is_unsigned)) &&
-                (a.kind != type_kind::decimal || (a.precision == b.precision && a.scale == b.scale));
-            if (!compatible)
-                fail(spec_errc::fk_type_mismatch)
-                    .append("foreign key column ")
-                    .append_quoted(from.name)
-                    .append(" must have the same type as ")
-                    .append_quoted(target.name)
-                    .append(".")
-                    .append(target.columns[fk.target_columns[0]].name);
-            if (!failed() && from.nullable() == false &&
-                (fk.on_delete == fk_action::set_null || fk.on_update == fk_action::set_null))
-                fail(spec_errc::set_null_not_optional)
-                    .append("foreign key column ")
-                    .append_quoted(from.name)
-                    .append(" is not optional, so ON ")
-                    .append(fk.on_delete == fk_action::set_null ? "DELETE" : "UPDATE")
-                    .append(" SET NULL cannot work; make the field std::optional");
+            for (std::size_t k = 0; k < fk.columns.size() && k < fk.target_columns.size() && !failed(); ++k) {
+                const column_def& col = t.columns[fk.columns[k]];
+                const column_def& ref = target.columns[fk.target_columns[k]];
+                const type_def& a = col.type;
+                const type_def& b = ref.type;
+                const bool compatible =
+                    a.kind == b.kind && (a.kind != type_kind::integer || (a.bits == b.bits && a.is_unsigned == b.is_unsigned)) &&
+                    (a.kind != type_kind::decimal || (a.precision == b.precision && a.scale == b.scale));
+                if (!compatible)
+                    fail(spec_errc::fk_type_mismatch)
+                        .append("foreign key column ")
+                        .append_quoted(col.name)
+                        .append(" must have the same type as ")
+                        .append_quoted(target.name)
+                        .append(".")
+                        .append(ref.name);
+                // SET NULL sets every column of the key to NULL.
+                if (!failed() && !col.nullable() && (fk.on_delete == fk_action::set_null || fk.on_update == fk_action::set_null))
+                    fail(spec_errc::set_null_not_optional)
+                        .append("foreign key column ")
+                        .append_quoted(col.name)
+                        .append(" is not optional, so ON ")
+                        .append(fk.on_delete == fk_action::set_null ? "DELETE" : "UPDATE")
+                        .append(" SET NULL cannot work; make the field std::optional");
+            }
         }
         return e;
     }

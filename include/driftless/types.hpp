@@ -28,7 +28,7 @@ enum class type_kind : std::uint8_t {
     decimal,      ///< precision, scale
     text,         ///< length 0 = unbounded
     blob,
-    timestamp,    ///< a UTC instant; precision = fractional digits (0, 3 or 6)
+    timestamp,    ///< a UTC instant (local: a wall-clock time); precision = fractional digits (0, 3 or 6)
     date,
     enumeration,  ///< stored as text, restricted by a CHECK to enum_values
     custom,       ///< spelled by the user per dialect
@@ -42,6 +42,9 @@ struct type_def {
     std::uint32_t length = 0;
     std::uint8_t precision = 0;
     std::uint8_t scale = 0;
+    /// timestamp: a wall-clock date and time without a zone (PostgreSQL `timestamp without time
+    /// zone`) rather than an instant (`timestamp with time zone`); one type on SQLite and MySQL.
+    bool local = false;
     std::span<const std::string_view> enum_values{};
     std::string_view sqlite{};      ///< custom: the type as written on SQLite
     std::string_view postgresql{};  ///< custom: the type as written on PostgreSQL
@@ -49,7 +52,7 @@ struct type_def {
 
     friend constexpr bool operator==(const type_def& a, const type_def& b) {
         if (a.kind != b.kind || a.bits != b.bits || a.is_unsigned != b.is_unsigned || a.length != b.length ||
-            a.precision != b.precision || a.scale != b.scale || a.sqlite != b.sqlite ||
+            a.precision != b.precision || a.scale != b.scale || a.local != b.local || a.sqlite != b.sqlite ||
             a.postgresql != b.postgresql || a.mysql != b.mysql || a.enum_values.size() != b.enum_values.size())
             return false;
         for (std::size_t i = 0; i < a.enum_values.size(); ++i) {
@@ -73,6 +76,11 @@ constexpr type_def text(std::uint32_t length = 0) { return {.kind = type_kind::t
 constexpr type_def blob() { return {.kind = type_kind::blob}; }
 constexpr type_def timestamp(std::uint8_t fractional_digits = 0) {
     return {.kind = type_kind::timestamp, .precision = fractional_digits};
+}
+/// A date and time of day without a zone: PostgreSQL `TIMESTAMP(n) WITHOUT TIME ZONE`, MySQL
+/// `DATETIME(n)`, SQLite `TIMESTAMP`. The type of std::chrono::local_time fields.
+constexpr type_def local_timestamp(std::uint8_t fractional_digits = 0) {
+    return {.kind = type_kind::timestamp, .precision = fractional_digits, .local = true};
 }
 constexpr type_def date() { return {.kind = type_kind::date}; }
 /// A type spelled by hand; one spelling for every dialect.
@@ -112,6 +120,11 @@ template <class D>
 struct is_time_point<std::chrono::time_point<std::chrono::system_clock, D>> : std::true_type {};
 
 template <class T>
+struct is_local_time : std::false_type {};
+template <class D>
+struct is_local_time<std::chrono::time_point<std::chrono::local_t, D>> : std::true_type {};
+
+template <class T>
 inline constexpr bool is_char_like = std::is_same_v<T, char> || std::is_same_v<T, wchar_t> ||
                                      std::is_same_v<T, char8_t> || std::is_same_v<T, char16_t> ||
                                      std::is_same_v<T, char32_t>;
@@ -149,17 +162,20 @@ constexpr type_def type_of() {
         return types::text();
     } else if constexpr (std::is_same_v<F, std::vector<std::byte>> || std::is_same_v<F, std::vector<unsigned char>>) {
         return types::blob();
-    } else if constexpr (is_time_point<F>::value) {
+    } else if constexpr (is_time_point<F>::value || is_local_time<F>::value) {
         using period = typename F::duration::period;
+        type_def t{};
         if constexpr (std::ratio_equal_v<period, std::chrono::days::period>) {
             return types::date();
         } else if constexpr (std::ratio_greater_equal_v<period, std::ratio<1>>) {
-            return types::timestamp(0);
+            t = types::timestamp(0);
         } else if constexpr (std::ratio_greater_equal_v<period, std::milli>) {
-            return types::timestamp(3);
+            t = types::timestamp(3);
         } else {
-            return types::timestamp(6);
+            t = types::timestamp(6);
         }
+        t.local = is_local_time<F>::value;
+        return t;
     } else if constexpr (is_described_enum<F>) {
         std::size_t longest = 1;
         for (std::string_view n : enum_names_v<F>) longest = n.size() > longest ? n.size() : longest;

@@ -5,6 +5,8 @@
 // keeps what the model does not say (charset, collation, ON UPDATE), so widening a column never
 // narrows its characters or changes how it compares; an evolved model keeps every value; tables
 // whose foreign keys form a cycle are created, the cycle closed after, and rolled back cleanly.
+// Models that state charset, collation and ON UPDATE are compared on them: a change is planned,
+// a narrower charset refused when values would not survive it, and rollback restores each.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -51,6 +53,49 @@ constexpr auto customer_spec(std::uint32_t email_length, std::uint32_t name_leng
         .index("idx_first_name", &C::first_name);
 }
 template <> inline constexpr auto driftless::customize::table<shop::Customer> = customer_spec<shop::Customer>(50, 45);
+namespace shop {
+// Customer's fields again (Boost.PFR reads no base classes), for models that say more of it.
+#define DRIFTLESS_TEST_CUSTOMER_FIELDS \
+    std::int32_t customer_id;          \
+    std::string email;                 \
+    std::string first_name;            \
+    bool active;                       \
+    std::optional<std::int16_t> since; \
+    std::chrono::sys_seconds last_update;
+struct CustomerStated {  // the hand-written table, charset, collations and ON UPDATE stated
+    DRIFTLESS_TEST_CUSTOMER_FIELDS
+};
+struct CustomerCi {  // email compared case-insensitively
+    DRIFTLESS_TEST_CUSTOMER_FIELDS
+};
+struct CustomerLatin1 {  // first_name narrowed to latin1
+    DRIFTLESS_TEST_CUSTOMER_FIELDS
+};
+struct CustomerNoStamp {  // last_update's ON UPDATE unsaid
+    DRIFTLESS_TEST_CUSTOMER_FIELDS
+};
+#undef DRIFTLESS_TEST_CUSTOMER_FIELDS
+}  // namespace shop
+/// customer as the hand-written DDL declares it, down to what a model need not say.
+template <typename C>
+constexpr auto stated_spec(std::string_view email_collation) {
+    return customer_spec<C>(50, 45)
+        .collation("latin1_swedish_ci")
+        .collation(&C::email, email_collation)
+        .charset(&C::first_name, "utf8mb4");
+}
+template <>
+inline constexpr auto driftless::customize::table<shop::CustomerStated> =
+    stated_spec<shop::CustomerStated>("utf8mb4_bin").on_update_current_timestamp(&shop::CustomerStated::last_update);
+template <>
+inline constexpr auto driftless::customize::table<shop::CustomerCi> =
+    stated_spec<shop::CustomerCi>("utf8mb4_general_ci").on_update_current_timestamp(&shop::CustomerCi::last_update);
+template <>
+inline constexpr auto driftless::customize::table<shop::CustomerLatin1> =
+    customer_spec<shop::CustomerLatin1>(50, 45).charset(&shop::CustomerLatin1::first_name, "latin1");
+// Everything stated but ON UPDATE: what a model does not say, the column keeps.
+template <>
+inline constexpr auto driftless::customize::table<shop::CustomerNoStamp> = stated_spec<shop::CustomerNoStamp>("utf8mb4_bin");
 template <> inline constexpr auto driftless::customize::table<shop::CustomerV2> = customer_spec<shop::CustomerV2>(100, 100);
 
 namespace hr {
@@ -145,7 +190,7 @@ const char* const customer_ddl[] = {
     "CREATE TABLE customer (\n"
     "  customer_id INT NOT NULL AUTO_INCREMENT,\n"
     "  email VARCHAR(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,\n"
-    "  first_name VARCHAR(45) CHARACTER SET utf8mb4 NOT NULL,\n"
+    "  first_name VARCHAR(45) CHARACTER SET utf8mb4 NOT NULL COMMENT 'given name, as written',\n"
     "  active BOOLEAN NOT NULL DEFAULT TRUE,\n"
     "  since YEAR,\n"
     "  last_update TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,\n"
@@ -188,13 +233,14 @@ TEST_CASE("mysql adoption: a faithful model plans nothing; MODIFY keeps charset,
     CHECK(driftless::join_statements(planned.statements) ==
           "ALTER TABLE `customer` MODIFY COLUMN `email` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL;\n"
           "ALTER TABLE `customer` MODIFY COLUMN `first_name` VARCHAR(100) CHARACTER SET utf8mb4 COLLATE "
-          "utf8mb4_general_ci NOT NULL;\n"
+          "utf8mb4_general_ci NOT NULL COMMENT 'given name, as written';\n"
           "ALTER TABLE `customer` MODIFY COLUMN `last_update` TIMESTAMP NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE "
           "CURRENT_TIMESTAMP;\n");
     CHECK(driftless::migrate<shop::CustomerV2>(db, {.description = "wider"}).applied);
     CHECK(customer_values(db) == values);  // 'Zoë 😀' kept: the column stayed utf8mb4 in a latin1 table
     CHECK(column_fact(db, "email", "COLLATION_NAME") == "utf8mb4_bin");
     CHECK(column_fact(db, "first_name", "CHARACTER_SET_NAME") == "utf8mb4");
+    CHECK(column_fact(db, "first_name", "COLUMN_COMMENT") == "given name, as written");
     CHECK(column_fact(db, "last_update", "lower(EXTRA)").find("on update current_timestamp") != std::string::npos);
     CHECK(one(db, "SELECT count(*) FROM customer WHERE email = 'mary@x'") == "1");  // still case-sensitive
     CHECK(driftless::plan<shop::CustomerV2>(db).plan.empty());
@@ -208,6 +254,76 @@ TEST_CASE("mysql adoption: a faithful model plans nothing; MODIFY keeps charset,
     CHECK(column_fact(db, "first_name", "concat(CHARACTER_MAXIMUM_LENGTH, ' ', CHARACTER_SET_NAME)") == "45 utf8mb4");
     CHECK(column_fact(db, "last_update", "concat(IS_NULLABLE, ' ', lower(EXTRA))").find("NO on update current_timestamp") == 0);
     CHECK(driftless::plan<shop::Customer>(db).plan.empty());
+}
+
+TEST_CASE("mysql adoption: charset, collation and ON UPDATE stated in the model are compared, changed and rolled back") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    for (const char* sql : customer_ddl) db.execute(sql);
+    const std::string values = customer_values(db);
+
+    // The table as written, said in full: nothing to do. Leaving ON UPDATE out keeps it.
+    CHECK(driftless::plan<shop::CustomerStated>(db).plan.empty());
+    CHECK(driftless::plan<shop::CustomerNoStamp>(db).plan.empty());
+
+    // Another collation: one step, safe, and MODIFY names it; email compares case-insensitively.
+    const auto ci = driftless::plan<shop::CustomerCi>(db);
+    REQUIRE(ci.plan.steps.size() == 1);
+    CHECK(ci.plan.steps[0].kind == driftless::step_kind::change_collation);
+    CHECK(ci.plan.steps[0].level == driftless::safety::safe);
+    CHECK(ci.plan.steps[0].from == "utf8mb4 utf8mb4_bin");
+    CHECK(ci.plan.steps[0].to == "utf8mb4 utf8mb4_general_ci");
+    CHECK(driftless::join_statements(ci.statements) ==
+          "ALTER TABLE `customer` MODIFY COLUMN `email` VARCHAR(50) COLLATE utf8mb4_general_ci NOT NULL;\n");
+    CHECK(driftless::migrate<shop::CustomerCi>(db, {.description = "ci"}).applied);
+    CHECK(column_fact(db, "email", "COLLATION_NAME") == "utf8mb4_general_ci");
+    CHECK(one(db, "SELECT count(*) FROM customer WHERE email = 'mary@x'") == "2");
+    CHECK(customer_values(db) == values);
+    CHECK(driftless::plan<shop::CustomerCi>(db).plan.empty());
+    CHECK(driftless::rollback<shop::CustomerCi>(db) != 0);
+    CHECK(column_fact(db, "email", "COLLATION_NAME") == "utf8mb4_bin");
+    CHECK(driftless::plan<shop::CustomerStated>(db).plan.empty());
+
+    // utf8mb4 -> latin1 loses what latin1 cannot hold: lossy, and refused naming the value.
+    const auto narrow = driftless::plan<shop::CustomerLatin1>(db);
+    REQUIRE(narrow.plan.steps.size() == 1);
+    CHECK(narrow.plan.steps[0].kind == driftless::step_kind::change_collation);
+    CHECK(narrow.plan.steps[0].level == driftless::safety::lossy);
+    try {
+        driftless::migrate<shop::CustomerLatin1>(db);
+        FAIL("narrowing utf8mb4 to latin1 was not refused");
+    } catch (const driftless::error& e) {
+        CHECK(e.code() == driftless::errc::lossy_step);
+        CHECK(std::string(e.what()).find("first_name") != std::string::npos);
+    }
+    CHECK(customer_values(db) == values);
+    CHECK(column_fact(db, "first_name", "CHARACTER_SET_NAME") == "utf8mb4");
+}
+
+TEST_CASE("mysql adoption: ON UPDATE CURRENT_TIMESTAMP added by a model, kept when unsaid, removed by rollback") {
+    my_test::scratch_database scratch;
+    auto db = scratch.connect();
+    for (const char* sql : staff_ddl) db.execute(sql);
+    // shop.opened has no ON UPDATE; the stated model adds it.
+    driftless::schema s = staff_schema<hr::Employee>();
+    CHECK(driftless::migrate_schema(db, s, {.dry_run = true}, "staff").plan.empty());
+    for (auto& c : s.tables[0].columns) {
+        if (c.name == "opened") c.on_update = "CURRENT_TIMESTAMP";
+    }
+    const auto planned = driftless::migrate_schema(db, s, {.dry_run = true}, "staff");
+    REQUIRE(planned.plan.steps.size() == 1);
+    CHECK(planned.plan.steps[0].kind == driftless::step_kind::change_on_update);
+    CHECK(driftless::join_statements(planned.statements) ==
+          "ALTER TABLE `shop` MODIFY COLUMN `opened` DATETIME NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP;\n");
+    CHECK(driftless::migrate_schema(db, s, {}, "staff").applied);
+    db.execute("UPDATE shop SET name = 'north2' WHERE id = 1");
+    CHECK(one(db, "SELECT opened > '2020-01-02 03:04:05' FROM shop WHERE id = 1") == "1");  // stamped
+    CHECK(driftless::migrate_schema(db, s, {.dry_run = true}, "staff").plan.empty());
+    // A model that does not say ON UPDATE keeps it.
+    CHECK(driftless::migrate_schema(db, staff_schema<hr::Employee>(), {.dry_run = true}, "staff").plan.empty());
+    CHECK(driftless::rollback_table(db, "") == 1);  // the latest migration
+    CHECK(one(db, "SELECT lower(EXTRA) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = "
+                  "'shop' AND COLUMN_NAME = 'opened'").find("on update") == std::string::npos);
 }
 
 TEST_CASE("mysql adoption: tables whose foreign keys form a cycle are created, the cycle closed after; rollback drops both") {

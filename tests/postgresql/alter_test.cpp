@@ -111,7 +111,7 @@ TEST_CASE("postgresql migrate: renamed table and column, identity, composite key
                               R"(ALTER TABLE "books" ALTER COLUMN "pages" TYPE BIGINT USING ("pages")::BIGINT)",
                               R"(ALTER TABLE "books" ALTER COLUMN "pages" SET DEFAULT 0)",
                               R"(ALTER TABLE "books" ALTER COLUMN "pages" SET NOT NULL)",
-                              R"(ALTER TABLE "books" ADD PRIMARY KEY ("id", "edition"))",
+                              R"(ALTER TABLE "books" ADD CONSTRAINT "books_pkey" PRIMARY KEY ("id", "edition"))",
                               R"(ALTER TABLE "books" ADD CONSTRAINT "books_pages_positive" CHECK (pages >= 0))",
                               R"(CREATE INDEX "books_by_title" ON "books" ("title"))",
                               R"(ALTER TABLE "books" ADD CONSTRAINT "books_author_id_fkey" FOREIGN KEY ("author_id") REFERENCES "writers" ("id") ON DELETE CASCADE)"});

@@ -97,7 +97,7 @@ TEST_CASE("postgresql edge: a primary key that a foreign key depends on changes"
     const auto r = driftless::migrate<edge::ParentV2, edge::Child>(db);
     CHECK(driftless::join_statements(r.statements) == R"(ALTER TABLE "child" DROP CONSTRAINT "child_parent_id_fkey";
 ALTER TABLE "parent" DROP CONSTRAINT "parent_pkey";
-ALTER TABLE "parent" ADD PRIMARY KEY ("id", "edition");
+ALTER TABLE "parent" ADD CONSTRAINT "parent_pkey" PRIMARY KEY ("id", "edition");
 ALTER TABLE "child" ADD CONSTRAINT "child_parent_id_fkey" FOREIGN KEY ("parent_id") REFERENCES "parent" ("id");
 )");
     CHECK(r.applied);

@@ -3,7 +3,8 @@
 // own UNIQUE and REFERENCES, views on views, triggers, a generated column, an index on an
 // expression, a foreign-key cycle), with data. A faithful model plans nothing; an evolved model
 // keeps every value and every object it does not name; migrating twice plans nothing; rolling back
-// restores the table as it was.
+// restores the table as it was. A composite foreign key, a named primary key and a column's
+// COLLATE survive rebuilds; said otherwise in a model, they change, and roll back.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -382,4 +383,110 @@ TEST_CASE("adoption: a foreign key made by hand that no model names is kept thro
     CHECK(driftless::describe(pruned.plan).find("drop foreign key pet") != std::string::npos);
     CHECK(one(db, "SELECT count(*) FROM pragma_foreign_key_list('pet')") == "0");
     CHECK(one(db, "SELECT group_concat(name, ',') FROM pet") == "tom,fido");
+}
+
+namespace orders {
+// Boost.PFR reads no base classes: each version repeats the fields.
+#define DRIFTLESS_TEST_ORDER_FIELDS \
+    std::int64_t shop_id;           \
+    std::int64_t no;                \
+    std::string code;
+struct Order {
+    DRIFTLESS_TEST_ORDER_FIELDS
+};
+struct OrderNamed {  // the key's name said as the table has it
+    DRIFTLESS_TEST_ORDER_FIELDS
+};
+struct OrderChecked {  // adds a check: a rebuild, which keeps the key's name and code's collation
+    DRIFTLESS_TEST_ORDER_FIELDS
+};
+struct OrderBinary {  // code compared byte by byte
+    DRIFTLESS_TEST_ORDER_FIELDS
+};
+struct OrderRenamedKey {
+    DRIFTLESS_TEST_ORDER_FIELDS
+};
+#undef DRIFTLESS_TEST_ORDER_FIELDS
+struct Line {
+    std::int64_t id;
+    std::int64_t shop_id;
+    std::int64_t order_no;
+};
+}  // namespace orders
+
+template <typename O>
+constexpr auto order_spec() {
+    return driftless::table<O>("orders").primary_key(&O::shop_id, &O::no).length(&O::code, 20);
+}
+template <> inline constexpr auto driftless::customize::table<orders::Order> = order_spec<orders::Order>();
+template <>
+inline constexpr auto driftless::customize::table<orders::OrderNamed> =
+    order_spec<orders::OrderNamed>().primary_key_name("orders_pk").collation(&orders::OrderNamed::code, "nocase");
+template <>
+inline constexpr auto driftless::customize::table<orders::OrderChecked> = order_spec<orders::OrderChecked>().check("no_positive", "no > 0");
+template <>
+inline constexpr auto driftless::customize::table<orders::OrderBinary> =
+    order_spec<orders::OrderBinary>().collation(&orders::OrderBinary::code, "BINARY");
+template <>
+inline constexpr auto driftless::customize::table<orders::OrderRenamedKey> =
+    order_spec<orders::OrderRenamedKey>().primary_key_name("orders_key");
+template <>
+inline constexpr auto driftless::customize::table<orders::Line> =
+    driftless::table<orders::Line>("line").foreign_key(driftless::members(&orders::Line::shop_id, &orders::Line::order_no),
+                                                       driftless::members(&orders::Order::shop_id, &orders::Order::no),
+                                                       {.on_delete = driftless::fk_action::cascade});
+
+TEST_CASE("adoption: a composite foreign key, a named primary key and a collation survive rebuilds and rollbacks") {
+    auto db = driftless::sqlite::open(":memory:");
+    db.execute("PRAGMA foreign_keys = ON");
+    db.execute("CREATE TABLE orders (shop_id INT NOT NULL, no INT NOT NULL, code NVARCHAR(20) NOT NULL COLLATE NOCASE, "
+               "CONSTRAINT orders_pk PRIMARY KEY (shop_id, no))");
+    db.execute("CREATE TABLE line (id INTEGER PRIMARY KEY, shop_id INT NOT NULL, order_no INT NOT NULL, "
+               "FOREIGN KEY (shop_id, order_no) REFERENCES orders (shop_id, no) ON DELETE CASCADE)");
+    db.execute("INSERT INTO orders VALUES (1, 1, 'b'), (1, 2, 'B'), (2, 1, 'a')");
+    db.execute("INSERT INTO line VALUES (10, 1, 1), (11, 1, 2), (12, 2, 1)");
+    const auto values = [&] {
+        return one(db, "SELECT group_concat(shop_id || '|' || no || '|' || code, ';') FROM (SELECT * FROM orders ORDER BY 1, 2)") + "/" +
+               one(db, "SELECT group_concat(id || '|' || shop_id || '|' || order_no, ';') FROM (SELECT * FROM line ORDER BY 1)");
+    };
+    const auto table_sql = [&] { return one(db, "SELECT sql FROM sqlite_schema WHERE name = 'orders'"); };
+    const std::string before = values();
+
+    // Unsaid or said as the table has it, the key's name and the collation are no change.
+    CHECK(driftless::plan<orders::Order, orders::Line>(db).plan.empty());
+    CHECK(driftless::plan<orders::OrderNamed, orders::Line>(db).plan.empty());
+
+    // A rebuild keeps what the model does not say: the key's name, the collation.
+    CHECK(driftless::migrate<orders::OrderChecked, orders::Line>(db).applied);
+    CHECK(table_sql().find("CONSTRAINT \"orders_pk\" PRIMARY KEY (\"shop_id\", \"no\")") != std::string::npos);
+    CHECK(table_sql().find("COLLATE \"NOCASE\"") != std::string::npos);
+    CHECK(one(db, "SELECT count(*) FROM orders WHERE code = 'B'") == "2");
+    CHECK(values() == before);
+    CHECK(one(db, "SELECT count(*) FROM pragma_foreign_key_check") == "0");
+    CHECK(driftless::plan<orders::OrderChecked, orders::Line>(db).plan.empty());
+    CHECK(driftless::rollback_table(db, "orders") == 1);
+
+    // Another collation: a rebuild; rolled back, NOCASE again.
+    const auto binary = driftless::migrate<orders::OrderBinary, orders::Line>(db);
+    CHECK(driftless::describe(binary.plan.steps) == "rebuild change collation orders.code: NOCASE -> default\n");
+    CHECK(one(db, "SELECT count(*) FROM orders WHERE code = 'B'") == "1");
+    CHECK(values() == before);
+    CHECK(driftless::plan<orders::OrderBinary, orders::Line>(db).plan.empty());
+    CHECK(driftless::rollback_table(db, "orders") == 2);
+    CHECK(one(db, "SELECT count(*) FROM orders WHERE code = 'B'") == "2");
+
+    // The key under another name; rolled back, its own again.
+    const auto renamed = driftless::migrate<orders::OrderRenamedKey, orders::Line>(db);
+    CHECK(driftless::describe(renamed.plan.steps) ==
+          "rebuild change primary key orders: shop_id, no as orders_pk -> shop_id, no as orders_key\n");
+    CHECK(table_sql().find("CONSTRAINT \"orders_key\" PRIMARY KEY") != std::string::npos);
+    CHECK(driftless::rollback_table(db, "orders") == 3);
+    CHECK(table_sql().find("CONSTRAINT \"orders_pk\" PRIMARY KEY") != std::string::npos);
+    CHECK(driftless::plan<orders::OrderNamed, orders::Line>(db).plan.empty());
+
+    // The composite key still holds, and cascades.
+    CHECK_THROWS_AS(db.execute("INSERT INTO line VALUES (13, 2, 9)"), driftless::error);
+    db.execute("DELETE FROM orders WHERE shop_id = 2");
+    CHECK(one(db, "SELECT count(*) FROM line") == "2");
+    CHECK(values() != before);
 }

@@ -205,8 +205,25 @@ TEST_CASE("equivalence: PostgreSQL's casts of literals in checks, and now() as a
     CHECK(canonical_expression("(rating <> 'NC-17'::mpaa_rating)") == canonical_expression("rating <> 'NC-17'"));
     CHECK(canonical_expression("(code <> ''::character varying(20))") == canonical_expression("code <> ''"));
     CHECK(canonical_expression("(at > '2020-01-01'::timestamp without time zone)") == canonical_expression("at > '2020-01-01'"));
-    CHECK(canonical_expression("(a::numeric > 0)") != canonical_expression("a > 0"));  // a column's cast stays
+    // A column's cast is one PostgreSQL adds too (a domain to its base type): ignored.
+    CHECK(canonical_expression("(((qty)::integer >= 1) AND ((qty)::integer <= 9))") == canonical_expression("qty BETWEEN 1 AND 9"));
     CHECK(canonical_expression("x >= 1") != canonical_expression("x >= 2"));
+    // IN, NOT IN and BETWEEN as PostgreSQL prints them, and the parentheses around comparisons.
+    CHECK(canonical_expression("((rating)::text = ANY ((ARRAY['G'::character varying, 'PG'::character varying])::text[]))") ==
+          canonical_expression("rating IN ('G', 'PG')"));
+    CHECK(canonical_expression("(n = ANY (ARRAY[1, 2, 3]))") == canonical_expression("n IN (1, 2, 3)"));
+    CHECK(canonical_expression("(n <> ALL (ARRAY[1, 2]))") == canonical_expression("n NOT IN (1, 2)"));
+    CHECK(canonical_expression("(n = ANY (ARRAY[1, 2]))") != canonical_expression("n IN (1, 3)"));
+    CHECK(canonical_expression("(n = ANY (ARRAY[1, 2]))") != canonical_expression("n NOT IN (1, 2)"));
+    CHECK(canonical_expression("((len >= 1) AND (len <= 500))") == canonical_expression("len BETWEEN 1 AND 500"));
+    CHECK(canonical_expression("((len >= 1) AND (len <= 500))") == canonical_expression("len >= 1 AND len <= 500"));
+    CHECK(canonical_expression("((a > 0) OR (b > 0))") == canonical_expression("a > 0 OR b > 0"));
+    CHECK(canonical_expression("(len >= 1) AND (len <= 50)") != canonical_expression("len BETWEEN 1 AND 500"));
+    CHECK(canonical_expression("len NOT BETWEEN 1 AND 5") != canonical_expression("len >= 1 AND len <= 5"));
+    // Parentheses that group AND under OR stay: (a OR b) AND c is not a OR (b AND c).
+    CHECK(canonical_expression("(a = 1 OR b = 1) AND c = 1") != canonical_expression("a = 1 OR b = 1 AND c = 1"));
+    // SQLite's [name] quoting is still a name.
+    CHECK(canonical_expression("[q] >= 0") == canonical_expression("q >= 0"));
     const std::string type = "timestamp without time zone";
     CHECK(driftless::detail::same_default("now()", "CURRENT_TIMESTAMP", type, dialect::postgresql));
     CHECK(driftless::detail::same_default("(now())", "transaction_timestamp()", type, dialect::postgresql));

@@ -167,19 +167,37 @@ inline std::vector<token> without_idle_parentheses(std::vector<token> t) {
     return t;
 }
 
-/// `t` without PostgreSQL's casts of a literal (`0::numeric`, `'G'::mpaa_rating`,
-/// `'x'::character varying(20)`): PostgreSQL prints a check with the literal cast to the type it
-/// compares with, where the check was written with the bare literal, which PostgreSQL casts the same.
-inline std::vector<token> without_literal_casts(std::vector<token> t) {
+/// `t` with PostgreSQL's array brackets as symbols: the tokenizer reads `[...]` as a quoted name
+/// (SQLite's quoting), which after ARRAY is a list (`ARRAY['a'::text, 'b'::text]`) and, empty, the
+/// suffix of an array type (`::text[]`). `sql` is the text `t` was read from.
+inline std::vector<token> with_array_brackets(std::vector<token> t, std::string_view sql) {
+    std::vector<token> out;
+    out.reserve(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const bool bracket = t[i].kind == token::identifier && t[i].begin < sql.size() && sql[t[i].begin] == '[';
+        if (!bracket || !(t[i].value.empty() || (!out.empty() && is_keyword(out.back(), "ARRAY")))) {
+            out.push_back(std::move(t[i]));
+            continue;
+        }
+        out.push_back({token::symbol, t[i].begin, t[i].begin + 1, "["});
+        for (token& inner : tokenize(t[i].value)) out.push_back(std::move(inner));
+        out.push_back({token::symbol, t[i].end - 1, t[i].end, "]"});
+    }
+    return out;
+}
+
+/// `t` without casts. PostgreSQL prints a check with the casts it applies: of a literal
+/// (`0::numeric`, `'G'::mpaa_rating`, `'x'::character varying(20)`), of a VARCHAR column to text
+/// (`(rating)::text`, `(ARRAY[...])::text[]`), of a domain column to its base type
+/// (`(qty)::integer`). The check was written without them, and PostgreSQL casts the same. (So a
+/// check that differs from another only by a cast written by hand compares equal to it.)
+inline std::vector<token> without_casts(std::vector<token> t) {
     static constexpr std::string_view continuations[] = {"varying", "precision", "without", "with", "time", "zone"};
     std::vector<token> out;
     out.reserve(t.size());
     for (std::size_t i = 0; i < t.size(); ++i) {
         out.push_back(std::move(t[i]));
-        const token& last = out.back();
-        const bool literal = last.kind == token::string ||
-                             (last.kind == token::word && !last.value.empty() && ((last.value[0] >= '0' && last.value[0] <= '9') || last.value[0] == '.'));
-        if (!literal || i + 3 >= t.size() || !is_symbol(t[i + 1], ':') || !is_symbol(t[i + 2], ':')) continue;
+        if (i + 3 >= t.size() || !is_symbol(t[i + 1], ':') || !is_symbol(t[i + 2], ':')) continue;
         if (t[i + 3].kind != token::word && t[i + 3].kind != token::identifier) continue;
         std::size_t j = i + 4;  // past the type's first word
         while (j < t.size() && t[j].kind == token::word &&
@@ -190,13 +208,102 @@ inline std::vector<token> without_literal_casts(std::vector<token> t) {
             while (k < t.size() && !is_symbol(t[k], ')')) ++k;
             if (k < t.size()) j = k + 1;
         }
+        while (j + 1 < t.size() && is_symbol(t[j], '[') && is_symbol(t[j + 1], ']')) j += 2;  // an array type
         i = j - 1;
     }
     return out;
 }
 
+/// Index of the parenthesis that closes the one at `open` in `t`, or t.size().
+inline std::size_t closing_parenthesis(const std::vector<token>& t, std::size_t open) {
+    int depth = 0;
+    for (std::size_t i = open; i < t.size(); ++i) {
+        if (is_symbol(t[i], '(')) ++depth;
+        if (is_symbol(t[i], ')') && --depth == 0) return i;
+    }
+    return t.size();
+}
+
+/// Whether tokens [i, i + n) are a comparison operator (=, <, >, <=, >=, <>, !=).
+inline std::size_t comparison_at(const std::vector<token>& t, std::size_t i) {
+    if (i >= t.size() || t[i].kind != token::symbol) return 0;
+    const char a = t[i].value[0];
+    const char b = i + 1 < t.size() && t[i + 1].kind == token::symbol ? t[i + 1].value[0] : '\0';
+    if ((a == '<' && (b == '=' || b == '>')) || (a == '>' && b == '=') || (a == '!' && b == '=')) return 2;
+    return a == '=' || a == '<' || a == '>' ? 1 : 0;
+}
+
+/// `t` with PostgreSQL's spellings of IN, NOT IN and BETWEEN in the form people write them, and
+/// without the parentheses it prints around each comparison of an AND / OR:
+/// `x = ANY (ARRAY[a, b])` is `x IN (a, b)`, `x <> ALL (ARRAY[a, b])` is `x NOT IN (a, b)`,
+/// `(x >= a) AND (x <= b)` is `x >= a AND x <= b`, and so is `x BETWEEN a AND b`.
+inline std::vector<token> with_plain_comparisons(std::vector<token> t) {
+    const auto word = [](std::string v) { return token{token::word, 0, 0, std::move(v)}; };
+    const auto symbol = [](char c) { return token{token::symbol, 0, 0, std::string(1, c)}; };
+    const auto single = [&](std::size_t i) { return i < t.size() && t[i].kind != token::symbol; };
+    // = ANY (ARRAY[...]) and <> ALL (ARRAY[...]).
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        const std::size_t op = comparison_at(t, i);
+        const bool any = op == 1 && is_symbol(t[i], '=') && i + 2 < t.size() && is_keyword(t[i + 1], "ANY");
+        const bool all = op == 2 && ((is_symbol(t[i], '<') && is_symbol(t[i + 1], '>')) || is_symbol(t[i], '!')) && i + 3 < t.size() &&
+                         is_keyword(t[i + 2], "ALL");
+        if (!any && !all) continue;
+        const std::size_t open = i + (any ? 2 : 3);
+        if (!is_symbol(t[open], '(')) continue;
+        const std::size_t close = closing_parenthesis(t, open);
+        if (close == t.size()) continue;
+        std::size_t from = open + 1;
+        std::size_t to = close;  // [from, to): ARRAY [ ... ], perhaps in parentheses
+        while (to > from + 1 && is_symbol(t[from], '(') && closing_parenthesis(t, from) == to - 1) {
+            ++from;
+            --to;
+        }
+        if (to < from + 3 || !is_keyword(t[from], "ARRAY") || !is_symbol(t[from + 1], '[') || !is_symbol(t[to - 1], ']')) continue;
+        std::vector<token> replaced;
+        if (all) replaced.push_back(word("NOT"));
+        replaced.push_back(word("IN"));
+        replaced.push_back(symbol('('));
+        for (std::size_t k = from + 2; k + 1 < to; ++k) replaced.push_back(t[k]);
+        replaced.push_back(symbol(')'));
+        t.erase(t.begin() + static_cast<std::ptrdiff_t>(i), t.begin() + static_cast<std::ptrdiff_t>(close + 1));
+        t.insert(t.begin() + static_cast<std::ptrdiff_t>(i), replaced.begin(), replaced.end());
+    }
+    // x BETWEEN a AND b, with single-token operands.
+    for (std::size_t i = 1; i + 3 < t.size(); ++i) {
+        if (!is_keyword(t[i], "BETWEEN") || !single(i - 1) || !single(i + 1) || !is_keyword(t[i + 2], "AND") || !single(i + 3)) continue;
+        if (i >= 2 && is_keyword(t[i - 2], "NOT")) continue;
+        const token x = t[i - 1];
+        const token a = t[i + 1];
+        const token b = t[i + 3];
+        const bool whole = i == 1 && i + 4 == t.size();
+        std::vector<token> replaced;
+        if (!whole) replaced.push_back(symbol('('));
+        for (const token& x2 : {x, symbol('>'), symbol('='), a, word("AND"), x, symbol('<'), symbol('='), b}) replaced.push_back(x2);
+        if (!whole) replaced.push_back(symbol(')'));
+        t.erase(t.begin() + static_cast<std::ptrdiff_t>(i - 1), t.begin() + static_cast<std::ptrdiff_t>(i + 4));
+        t.insert(t.begin() + static_cast<std::ptrdiff_t>(i - 1), replaced.begin(), replaced.end());
+    }
+    // ( x op y ) between AND / OR / NOT / parentheses: a comparison binds tighter than those.
+    const auto boundary_before = [&](std::size_t i) {
+        return i == 0 || is_symbol(t[i - 1], '(') || is_keyword(t[i - 1], "AND") || is_keyword(t[i - 1], "OR") || is_keyword(t[i - 1], "NOT");
+    };
+    const auto boundary_after = [&](std::size_t i) {
+        return i >= t.size() || is_symbol(t[i], ')') || is_keyword(t[i], "AND") || is_keyword(t[i], "OR");
+    };
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (!is_symbol(t[i], '(') || !single(i + 1)) continue;
+        const std::size_t op = comparison_at(t, i + 2);
+        if (op == 0 || !single(i + 2 + op) || i + 3 + op >= t.size() || !is_symbol(t[i + 3 + op], ')')) continue;
+        if (!boundary_before(i) || !boundary_after(i + 4 + op)) continue;
+        t.erase(t.begin() + static_cast<std::ptrdiff_t>(i + 3 + op));
+        t.erase(t.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    return t;
+}
+
 inline std::string canonical_expression(std::string_view sql, const std::map<std::string, std::string>& renames = {}) {
-    const std::vector<token> t = without_literal_casts(without_idle_parentheses(tokenize(sql)));
+    const std::vector<token> t =
+        with_plain_comparisons(without_idle_parentheses(without_casts(with_array_brackets(tokenize(sql), sql))));
     std::string out;
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (!out.empty()) out += ' ';

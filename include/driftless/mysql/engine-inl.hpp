@@ -265,7 +265,8 @@ public:
         return detail::type_change_values(db_, tc, s, column);
     }
     std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool) override {
-        return render_plan(diff(driftless::detail::reverse_target(p), driftless::detail::planned_after(p, desired), dialect::mysql));
+        return render_plan(diff(driftless::detail::reverse_target(p), driftless::detail::planned_after(p, desired), dialect::mysql,
+                                {.desired_from_catalog = true}));
     }
     void remember(const model_set& m, const migration_plan& p) override { detail::remember_expressions(db_, m.desired, p); }
     void remember_objects(statement_list statements) override {

@@ -37,8 +37,8 @@ inline std::string catalog_queries(const std::string& database) {
     const std::string db = database.empty() ? std::string("DATABASE()") : quote_text(database, dialect::mysql);
     return "SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + db +
            " AND TABLE_TYPE = 'BASE TABLE';\n"
-           "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, CHARACTER_SET_NAME, COLLATION_NAME "
-           "FROM information_schema.COLUMNS "
+           "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, CHARACTER_SET_NAME, COLLATION_NAME, "
+           "COLUMN_COMMENT FROM information_schema.COLUMNS "
            "WHERE TABLE_SCHEMA = " + db + " ORDER BY TABLE_NAME, ORDINAL_POSITION;\n"
            "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, INDEX_TYPE, COLLATION "
            "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = " + db + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX;\n"
@@ -117,6 +117,7 @@ inline schema introspect(const connection& db, const introspect_options& options
             if (skip(table)) continue;
             if (!b.is_null(i, 1)) table_collation[table] = b.text(i, 1);
             tables[table].name = table;
+            if (!b.is_null(i, 1)) tables[table].collation = b.text(i, 1);
         }
     }
     {
@@ -139,6 +140,7 @@ inline schema introspect(const connection& db, const introspect_options& options
             col.nullable = c.view(i, 3) == "YES";
             col.auto_increment = c.view(i, 5).find("auto_increment") != std::string_view::npos;
             col.on_update = detail::on_update_sql(c.view(i, 5));
+            if (!c.is_null(i, 8)) col.comment = c.text(i, 8);
             // A charset and collation of the column's own (not the table's default), which MODIFY
             // COLUMN must repeat to keep.
             if (!c.is_null(i, 7)) {

@@ -30,6 +30,7 @@
 #include <driftless/render.hpp>
 #include <driftless/schema.hpp>
 #include <driftless/mysql/connection.hpp>
+#include <driftless/mysql/render.hpp>
 
 namespace driftless::mysql::detail {
 
@@ -163,9 +164,15 @@ inline std::optional<altered_values> probe_type_change(const connection& db, con
 /// nullopt when every value comes back equal.
 inline std::optional<altered_values> type_change_values(const connection& db, const table_change& tc, const step& s,
                                                         const std::string& column) {
-    const column_info* after = s.kind == step_kind::change_type ? tc.after.find_column(s.subject) : nullptr;
+    // A charset change converts the values as a type change does (utf8mb4 to latin1 loses what
+    // latin1 cannot hold): both are probed with the column's type and charset after the step.
+    const bool converts = s.kind == step_kind::change_type || (s.kind == step_kind::change_collation && s.level == safety::lossy);
+    const column_info* after = converts ? tc.after.find_column(s.subject) : nullptr;
     if (after == nullptr) return std::nullopt;
-    return probe_type_change(db, tc.before.name, column, render_type(after->type, dialect::mysql), is_text_type(s.from));
+    const std::string type = render_type(after->type, dialect::mysql);
+    return probe_type_change(db, tc.before.name, column,
+                             type + (character_type(type) ? driftless::detail::mysql_charset_clause(*after) : std::string()),
+                             s.kind == step_kind::change_collation || is_text_type(s.from));
 }
 
 using driftless::predicted_losses;

@@ -42,41 +42,20 @@ inline bool timestamp_type(std::string_view type) {
 }
 
 /// A column's whole definition, as ADD COLUMN and MODIFY COLUMN take it (MySQL changes type,
-/// nullability, default and AUTO_INCREMENT together). The column's own charset, collation and ON
-/// UPDATE (read from the catalog; models do not set them) are repeated, where the type has them.
+/// nullability, default and AUTO_INCREMENT together). The column's charset, collation and ON
+/// UPDATE (the model's, or kept by diff() from the catalog) are written where the type has them.
 inline std::string column_definition(const column_info& c) {
     const std::string type = render_type(c.type, dialect::mysql);
     std::string out = q(c.name) + " " + type;
-    if (!c.collation.empty() && character_type(type)) {
-        if (!c.charset.empty()) out += " CHARACTER SET " + c.charset;
-        out += " COLLATE " + c.collation;
-    }
+    if (character_type(type)) out += driftless::detail::mysql_charset_clause(c);
     out += c.nullable ? " NULL" : " NOT NULL";
     if (c.auto_increment) out += " AUTO_INCREMENT";
     if (const std::string def = render_default(c.default_value, c.type, dialect::mysql); !def.empty()) out += " DEFAULT " + def;
     if (!c.on_update.empty() && timestamp_type(type)) out += " ON UPDATE " + c.on_update;
+    if (!c.comment.empty()) out += " COMMENT " + quote_text(c.comment, dialect::mysql);
     return out;
 }
 
-/// The column `c` of the plan's table `tc` as MODIFY COLUMN re-declares it: the model's type,
-/// nullability and default with what the catalog has beyond the model (charset, collation, ON
-/// UPDATE) kept from the column before, found by its name or the rename that made it.
-inline column_info modified_column(const migration_plan& p, const table_change& tc, const column_info& c) {
-    column_info out = c;
-    std::string old_name = c.name;
-    for (const step& s : p.steps) {
-        if (s.table == tc.name && s.kind == step_kind::rename_column && s.to == c.name) old_name = s.from;
-    }
-    for (const column_info& old : tc.before.columns) {
-        if (old.name != old_name) continue;
-        if (out.collation.empty()) {
-            out.charset = old.charset;
-            out.collation = old.collation;
-        }
-        if (out.on_update.empty()) out.on_update = old.on_update;
-    }
-    return out;
-}
 
 using driftless::detail::by_name;
 
@@ -125,19 +104,20 @@ inline std::vector<std::string> render_plan(const migration_plan& p) {
         for (const step& s : p.steps) {
             if (s.table != tc.name) continue;
             if (s.kind != step_kind::change_type && s.kind != step_kind::change_nullability && s.kind != step_kind::change_default &&
-                s.kind != step_kind::change_auto_increment)
+                s.kind != step_kind::change_auto_increment && s.kind != step_kind::change_collation &&
+                s.kind != step_kind::change_on_update)
                 continue;
             if (!modified.insert(s.subject).second) continue;
             const column_info* c = tc.after.find_column(s.subject);
             if (c == nullptr) continue;
-            column_info now = detail::modified_column(p, tc, *c);
+            column_info now = *c;
             if (now.auto_increment && pk_changes) now.auto_increment = false;  // set once the key exists
             sql.push_back(alter + "MODIFY COLUMN " + detail::column_definition(now));
         }
         if (pk_changes && !tc.after.primary_key.empty()) {
             sql.push_back(alter + "ADD PRIMARY KEY " + driftless::detail::column_list(tc.after.primary_key, my));
             for (const column_info& c : tc.after.columns) {
-                if (c.auto_increment) sql.push_back(alter + "MODIFY COLUMN " + detail::column_definition(detail::modified_column(p, tc, c)));
+                if (c.auto_increment) sql.push_back(alter + "MODIFY COLUMN " + detail::column_definition(c));
             }
         }
         for (const step* s : steps_of(tc, step_kind::add_unique)) {

@@ -285,7 +285,7 @@ public:
         } else {
             after.tables = driftless::detail::planned_after(p, desired);
         }
-        return render_plan(diff(driftless::detail::reverse_target(p), after.tables, dialect::postgresql), after).statements;
+        return render_plan(diff(driftless::detail::reverse_target(p), after.tables, dialect::postgresql, {.desired_from_catalog = true}), after).statements;
     }
     void remember(const model_set& m, const migration_plan& p) override { detail::remember_expressions(db_, m.desired, p); }
     void remember_objects(statement_list statements) override {

@@ -76,9 +76,11 @@ inline constexpr std::string_view in_schema = "n.nspname = coalesce(nullif($1, '
 inline std::vector<pipelined> catalog_calls(const std::string& schema_name, const std::string& memo_table, bool with_memo) {
     const std::string where(in_schema);
     std::vector<pipelined> calls{
-        {"driftless_catalog_columns_1",
+        {"driftless_catalog_columns_2",
          "SELECT a.attrelid, c.relname, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-         "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind "
+         "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, c.relkind, "
+         "(SELECT co.collname FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid "
+         "WHERE co.oid = a.attcollation AND a.attcollation <> ty.typcollation) "
          "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
          "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
          "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -256,6 +258,7 @@ inline catalog read_catalog(std::vector<result>& results, bool include_driftless
             c.type.kind = type_kind::custom;
             c.type.postgresql = r.text(i, 4);
             c.nullable = !r.boolean(i, 5);
+            if (!r.is_null(i, 9)) c.collation = r.text(i, 9);  // one of the column's own
             const std::string_view identity = r.view(i, 7);
             if (!identity.empty() && (identity[0] == 'a' || identity[0] == 'd')) c.auto_increment = true;
             if (!r.is_null(i, 6)) {
@@ -296,6 +299,7 @@ inline catalog read_catalog(std::vector<result>& results, bool include_driftless
             switch (type) {
                 case 'p':
                     out.primary_key_names[t.name] = name;
+                    t.primary_key_name = name;
                     t.primary_key = std::move(columns);
                     break;
                 case 'u':

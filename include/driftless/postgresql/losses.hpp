@@ -38,9 +38,9 @@ inline void check_step(const connection& db, const migration_plan& p, const tabl
     const bool renames_columns = std::any_of(p.steps.begin(), p.steps.end(), [&](const step& other) {
         return other.table == tc.name && other.kind == step_kind::rename_column;
     });
-    if (s.kind == step_kind::change_type) {
-        // PostgreSQL refuses to change the type of a column a view or rule reads; name them
-        // before any DDL runs (driftless does not drop and recreate what it does not own).
+    if (s.kind == step_kind::change_type || s.kind == step_kind::change_collation) {
+        // PostgreSQL refuses to change the type (or collation) of a column a view or rule reads;
+        // name them before any DDL runs (driftless does not drop and recreate what it does not own).
         const result views = db.query(
             "SELECT coalesce(string_agg(DISTINCT v.oid::regclass::text, ', '), '') FROM pg_catalog.pg_depend d "
             "JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid JOIN pg_catalog.pg_class v ON v.oid = r.ev_class "
@@ -53,6 +53,7 @@ inline void check_step(const connection& db, const migration_plan& p, const tabl
                                  views.text(0, 0) + "); drop them before migrating and recreate them after");
             return;
         }
+        if (s.kind == step_kind::change_collation) return;  // no value changes
         // Convert each value there and back, as ALTER ... USING would: what does not come
         // back equal is altered. A value the new type cannot hold fails the cast.
         const std::string there = convert(col, s.from, s.to);

@@ -282,7 +282,7 @@ public:
     }
     std::vector<std::string> down_statements(const migration_plan& p, const schema& desired, bool live) override {
         const schema after = live ? introspect(db_) : driftless::detail::planned_after(p, desired);
-        const migration_plan back = diff(driftless::detail::reverse_target(p), after, dialect::sqlite);
+        const migration_plan back = diff(driftless::detail::reverse_target(p), after, dialect::sqlite, {.desired_from_catalog = true});
         return detail::flatten(render_plan(back, read_dependents(db_)));
     }
 

@@ -69,6 +69,7 @@ struct create_table_facts {
     std::map<std::string, std::string> collations;  ///< column -> COLLATE name
     std::map<std::string, std::string> generated;   ///< column -> "GENERATED ALWAYS AS (...) STORED"
     std::string options;                            ///< after the column list: STRICT, WITHOUT ROWID
+    std::string primary_key_name;                   ///< CONSTRAINT name PRIMARY KEY, where named
 };
 
 inline create_table_facts parse_create_table(std::string_view sql) {
@@ -144,6 +145,9 @@ inline create_table_facts parse_create_table(std::string_view sql) {
             } else if (is_keyword(t[i], "COLLATE") && column_def && i + 1 < end &&
                        (t[i + 1].kind == token::word || t[i + 1].kind == token::identifier)) {
                 facts.collations[column] = t[++i].value;
+            } else if (is_keyword(t[i], "PRIMARY") && !constraint_name.empty()) {
+                facts.primary_key_name = constraint_name;
+                constraint_name.clear();
             } else if (t[i].kind == token::word && !constraint_name.empty() && !is_keyword(t[i], "CONSTRAINT")) {
                 // a named column constraint of a kind kept nowhere else (NOT NULL, DEFAULT, ...)
                 if (!is_keyword(t[i], "CHECK") && !is_keyword(t[i], "UNIQUE") && !is_keyword(t[i], "REFERENCES"))
@@ -363,6 +367,7 @@ inline schema introspect(const connection& db, const introspect_options& options
             }
             std::sort(pk.begin(), pk.end());
             for (auto& [_, name] : pk) t.primary_key.push_back(name);
+            if (!t.primary_key.empty()) t.primary_key_name = facts.primary_key_name;
             // An INTEGER PRIMARY KEY is the rowid: it can never hold NULL, whatever the PRAGMA says.
             if (t.primary_key.size() == 1) {
                 for (auto& c : t.columns) {

@@ -188,11 +188,11 @@ inline std::vector<std::string> rebuild_statements(const table_change& change,
     }
     table_info fresh = after;
     fresh.name = driftless::detail::fit_name("_driftless_new_" + after.name);
-    // What the models cannot say but the table has (rule 6): STRICT, WITHOUT ROWID, COLLATE.
+    // What the models cannot say but the table has (rule 6): STRICT, WITHOUT ROWID, generated
+    // columns. (A collation or primary key name the models do not name, diff() carries.)
     if (fresh.sqlite_options.empty()) fresh.sqlite_options = before.sqlite_options;
     for (column_info& c : fresh.columns) {
         const column_info* src = source_column(before, after, c);
-        if (c.collation.empty() && src != nullptr) c.collation = src->collation;
         if (c.generated.empty() && src != nullptr) c.generated = src->generated;
     }
     out.push_back(render_create_table(fresh, dialect::sqlite));
