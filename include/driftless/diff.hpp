@@ -567,7 +567,7 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             bool collation_differs =
                 (exact || !c.collation.empty()) && detail::lower_ascii(want_collation) != detail::lower_ascii(have_collation);
             bool charset_differs = false;
-            if (d == dialect::mysql && (exact || !c.charset.empty())) {
+            if (d == dialect::mysql && (exact || !c.charset.empty() || !c.collation.empty())) {
                 charset_differs = detail::effective_charset(c, want) != detail::effective_charset(*old, *have);
             }
             if (collation_differs || charset_differs) {
@@ -671,10 +671,9 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
             // What the model does not say, the table keeps: its primary key's name, its columns'
             // collation and charset (unless the model names either), their ON UPDATE.
             if (after.primary_key_name.empty() && d != dialect::mysql) after.primary_key_name = have->primary_key_name;
-            if (after.charset.empty() && after.collation.empty()) {
-                after.charset = have->charset;
-                after.collation = have->collation;
-            }
+            // The table's defaults stay the catalog's: a plan never converts a table (see above).
+            after.charset = have->charset;
+            after.collation = have->collation;
             for (const auto& [from, to] : actual_to_desired) {
                 const column_info* old = have->find_column(from);
                 column_info* now = nullptr;
@@ -683,6 +682,9 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
                 if (now->collation.empty() && now->charset.empty()) {
                     now->collation = old->collation;
                     now->charset = old->charset;
+                } else if (now->collation.empty() && d == dialect::mysql &&
+                           detail::lower_ascii(now->charset) == detail::effective_charset(*old, *have)) {
+                    now->collation = detail::effective_collation(*old, *have, d);  // the same charset: its collation stays
                 }
                 if (now->on_update.empty()) now->on_update = old->on_update;
                 now->comment = old->comment;

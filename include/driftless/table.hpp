@@ -703,7 +703,7 @@ private:
 
 /// The members of a composite foreign key, in order (see table_spec::foreign_key).
 template <class... P>
-    requires(std::is_member_object_pointer_v<P> && ...)
+    requires(sizeof...(P) > 0 && (std::is_member_object_pointer_v<P> && ...))
 constexpr member_list<P...> members(P... p) {
     return member_list<P...>{std::tuple<P...>{p...}};
 }
@@ -1046,6 +1046,12 @@ struct validator {
                     .append(" must be an integer and the single-column primary key");
             if (!c.collation.empty()) word(c.collation, "collation", c.name);
             if (!c.charset.empty()) word(c.charset, "charset", c.name);
+            if ((!c.collation.empty() || !c.charset.empty()) && c.type.kind != type_kind::text &&
+                c.type.kind != type_kind::enumeration && c.type.kind != type_kind::custom)
+                fail(spec_errc::invalid_name)
+                    .append("a collation or charset needs a string column; ")
+                    .append_quoted(c.name)
+                    .append(" is not one");
             if (c.on_update_current_timestamp() && c.type.kind != type_kind::timestamp && c.type.kind != type_kind::custom)
                 fail(spec_errc::bad_default)
                     .append("on_update_current_timestamp needs a timestamp column; ")

@@ -222,6 +222,12 @@ TEST_CASE("equivalence: PostgreSQL's casts of literals in checks, and now() as a
     CHECK(canonical_expression("len NOT BETWEEN 1 AND 5") != canonical_expression("len >= 1 AND len <= 5"));
     // Parentheses that group AND under OR stay: (a OR b) AND c is not a OR (b AND c).
     CHECK(canonical_expression("(a = 1 OR b = 1) AND c = 1") != canonical_expression("a = 1 OR b = 1 AND c = 1"));
+    // Only whole operands: a BETWEEN inside arithmetic, NOT BETWEEN and <= ANY are left as they are.
+    CHECK(canonical_expression("a + x BETWEEN 1 AND 5") != canonical_expression("a + (x >= 1 AND x <= 5)"));
+    CHECK(canonical_expression("x BETWEEN 1 AND n + 1") != canonical_expression("(x >= 1 AND x <= n) + 1"));
+    CHECK(canonical_expression("x NOT BETWEEN 1 AND 5") == "x not between 1 and 5");
+    CHECK(canonical_expression("NOT x BETWEEN 1 AND 5") == canonical_expression("NOT (x >= 1 AND x <= 5)"));
+    CHECK(canonical_expression("x <= ANY (ARRAY[1, 2])").find(" in ") == std::string::npos);
     // SQLite's [name] quoting is still a name.
     CHECK(canonical_expression("[q] >= 0") == canonical_expression("q >= 0"));
     const std::string type = "timestamp without time zone";

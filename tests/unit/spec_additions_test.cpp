@@ -59,6 +59,10 @@ struct StampOnText {
 struct NamedNothing {
     int x;
 };
+struct CollatedNumber {
+    std::int64_t id;
+    std::int32_t n;
+};
 }  // namespace spec_add
 
 namespace sa = spec_add;
@@ -99,6 +103,9 @@ template <>
 inline constexpr auto driftless::customize::table<sa::StampOnText> =
     driftless::table<sa::StampOnText>("stamp_on_text").on_update_current_timestamp(&sa::StampOnText::code);
 template <>
+inline constexpr auto driftless::customize::table<sa::CollatedNumber> =
+    driftless::table<sa::CollatedNumber>("collated_number").collation(&sa::CollatedNumber::n, "C");
+template <>
 inline constexpr auto driftless::customize::table<sa::NamedNothing> =
     driftless::table<sa::NamedNothing>("named_nothing").primary_key_name("nothing_pk");
 
@@ -127,6 +134,8 @@ TEST_CASE("spec: a composite foreign key is checked pair by pair") {
     CHECK(validation_v<sa::BadCollation>.text().find("collation of 'code' is 'x; DROP TABLE t'") != std::string_view::npos);
     static_assert(validation_v<sa::StampOnText>.code == spec_errc::bad_default);
     static_assert(validation_v<sa::NamedNothing>.code == spec_errc::invalid_name);
+    static_assert(validation_v<sa::CollatedNumber>.code == spec_errc::invalid_name);
+    CHECK(validation_v<sa::CollatedNumber>.text().find("needs a string column") != std::string_view::npos);
 }
 
 TEST_CASE("spec: a local time is a timestamp without a time zone") {
@@ -167,10 +176,14 @@ TEST_CASE("spec: collation, charset, ON UPDATE and the primary key's name, per d
     one.primary_key = {"shop_id"};
     CHECK(driftless::render_create_table(one, dialect::sqlite).find("\"shop_id\" INTEGER NOT NULL CONSTRAINT \"orders_pk\" PRIMARY KEY") !=
           std::string::npos);
-    // A name a catalog could not have is refused, not written into SQL.
+    // A name a catalog could not have is refused, not written into SQL (MySQL takes them unquoted:
+    // "--" would start a comment there).
     driftless::table_info hostile = t;
     hostile.columns[2].collation = "bin; DROP TABLE x";
     CHECK_THROWS_AS(driftless::render_create_table(hostile, dialect::mysql), driftless::error);
+    hostile.columns[2].collation = "utf8mb4_bin--";
+    CHECK_THROWS_AS(driftless::render_create_table(hostile, dialect::mysql), driftless::error);
+    CHECK(driftless::render_create_table(hostile, dialect::postgresql).find("COLLATE \"utf8mb4_bin--\"") != std::string::npos);
 }
 
 namespace {
@@ -211,6 +224,39 @@ TEST_CASE("diff: collation and ON UPDATE are compared where the model says them,
     // Reversed, the same steps the other way.
     const auto back = driftless::reverse_steps(changed, dialect::mysql);
     CHECK(back.size() == 2);
+
+    // A collation of another charset is a charset change: lossy, its values converted first.
+    driftless::table_info latin = model;
+    latin.columns[2].charset.clear();
+    latin.columns[2].collation = "latin1_swedish_ci";
+    const auto via_collation = driftless::diff({{latin}}, live, dialect::mysql);
+    REQUIRE(via_collation.steps.size() == 1);
+    CHECK(via_collation.steps[0].level == driftless::safety::lossy);
+
+    // The charset said, the collation not: the column's collation of that charset stays.
+    driftless::table_info charset_only = silent;
+    charset_only.columns[2].charset = "utf8mb4";
+    const auto kept = driftless::diff({{charset_only}}, live, dialect::mysql);
+    REQUIRE(kept.steps.size() == 1);  // the type change only
+    CHECK(kept.tables.at(0).after.columns[2].collation == "utf8mb4_bin");
+
+    // A table default the model says otherwise is a note, and the plan's table keeps the catalog's:
+    // the down plan then finds no collation to change.
+    driftless::schema latin1_table{{live_orders(dialect::mysql)}};
+    latin1_table.tables[0].charset.clear();
+    latin1_table.tables[0].collation = "latin1_swedish_ci";
+    driftless::table_info said = silent;
+    said.charset = "latin1";
+    said.collation.clear();
+    const auto noted = driftless::diff({{said}}, latin1_table, dialect::mysql);
+    CHECK(noted.notes.empty());  // latin1 is latin1_swedish_ci's charset
+    CHECK(noted.tables.at(0).after.collation == "latin1_swedish_ci");
+    const auto down = driftless::diff(driftless::detail::reverse_target(noted), driftless::detail::planned_after(noted, {{said}}),
+                                      dialect::mysql, {.desired_from_catalog = true});
+    REQUIRE(down.steps.size() == 1);
+    CHECK(down.steps[0].kind == driftless::step_kind::change_type);
+    said.collation = "utf8mb4_general_ci";
+    CHECK(driftless::diff({{said}}, latin1_table, dialect::mysql).notes.size() == 1);
 
     // A collation the engine reports in another case is the same one.
     driftless::schema upper{{live_orders(dialect::mysql)}};

@@ -244,6 +244,9 @@ inline std::vector<token> with_plain_comparisons(std::vector<token> t) {
     // = ANY (ARRAY[...]) and <> ALL (ARRAY[...]).
     for (std::size_t i = 0; i < t.size(); ++i) {
         const std::size_t op = comparison_at(t, i);
+        const bool after_operator = i > 0 && t[i - 1].kind == token::symbol && (t[i - 1].value[0] == '<' || t[i - 1].value[0] == '>' ||
+                                                                               t[i - 1].value[0] == '!' || t[i - 1].value[0] == '=');
+        if (after_operator) continue;  // the '=' of "<=", ">=", "!="
         const bool any = op == 1 && is_symbol(t[i], '=') && i + 2 < t.size() && is_keyword(t[i + 1], "ANY");
         const bool all = op == 2 && ((is_symbol(t[i], '<') && is_symbol(t[i + 1], '>')) || is_symbol(t[i], '!')) && i + 3 < t.size() &&
                          is_keyword(t[i + 2], "ALL");
@@ -268,10 +271,17 @@ inline std::vector<token> with_plain_comparisons(std::vector<token> t) {
         t.erase(t.begin() + static_cast<std::ptrdiff_t>(i), t.begin() + static_cast<std::ptrdiff_t>(close + 1));
         t.insert(t.begin() + static_cast<std::ptrdiff_t>(i), replaced.begin(), replaced.end());
     }
-    // x BETWEEN a AND b, with single-token operands.
+    // x BETWEEN a AND b, with single-token operands that nothing else binds to.
+    const auto boundary_before = [&](std::size_t i) {
+        return i == 0 || is_symbol(t[i - 1], '(') || is_keyword(t[i - 1], "AND") || is_keyword(t[i - 1], "OR") || is_keyword(t[i - 1], "NOT");
+    };
+    const auto boundary_after = [&](std::size_t i) {
+        return i >= t.size() || is_symbol(t[i], ')') || is_keyword(t[i], "AND") || is_keyword(t[i], "OR");
+    };
     for (std::size_t i = 1; i + 3 < t.size(); ++i) {
         if (!is_keyword(t[i], "BETWEEN") || !single(i - 1) || !single(i + 1) || !is_keyword(t[i + 2], "AND") || !single(i + 3)) continue;
-        if (i >= 2 && is_keyword(t[i - 2], "NOT")) continue;
+        if (is_sql_keyword(t[i - 1].value) && t[i - 1].kind == token::word) continue;  // x NOT BETWEEN ...
+        if (!boundary_before(i - 1) || !boundary_after(i + 4)) continue;
         const token x = t[i - 1];
         const token a = t[i + 1];
         const token b = t[i + 3];
@@ -284,12 +294,6 @@ inline std::vector<token> with_plain_comparisons(std::vector<token> t) {
         t.insert(t.begin() + static_cast<std::ptrdiff_t>(i - 1), replaced.begin(), replaced.end());
     }
     // ( x op y ) between AND / OR / NOT / parentheses: a comparison binds tighter than those.
-    const auto boundary_before = [&](std::size_t i) {
-        return i == 0 || is_symbol(t[i - 1], '(') || is_keyword(t[i - 1], "AND") || is_keyword(t[i - 1], "OR") || is_keyword(t[i - 1], "NOT");
-    };
-    const auto boundary_after = [&](std::size_t i) {
-        return i >= t.size() || is_symbol(t[i], ')') || is_keyword(t[i], "AND") || is_keyword(t[i], "OR");
-    };
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (!is_symbol(t[i], '(') || !single(i + 1)) continue;
         const std::size_t op = comparison_at(t, i + 2);

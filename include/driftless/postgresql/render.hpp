@@ -55,13 +55,20 @@ inline std::string convert(const std::string& expression, const std::string& fro
 inline const column_info* find_column(const table_info& t, const std::string& name) { return t.find_column(name); }
 
 /// " COLLATE x" for ALTER COLUMN ... TYPE: the column's collation, "default" when `explicit_default`
-/// (a step changes it back), nothing for a type without collations.
+/// (a step changes it back), nothing for a built-in type without collations (a collation kept
+/// from a text column whose type changes to a number goes).
 inline std::string collate_clause(const column_info& c, bool explicit_default) {
-    const std::string t = driftless::detail::canonical_pg_type(render_type(c.type, dialect::postgresql));
-    const bool collatable = t.rfind("varchar", 0) == 0 || t.rfind("bpchar", 0) == 0 || t == "text" || t == "citext" || t == "name";
-    if (!collatable) return {};
+    std::string t = driftless::detail::canonical_pg_type(render_type(c.type, dialect::postgresql));
+    while (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) t.resize(t.size() - 2);  // an array of it
+    const std::string base = t.substr(0, t.find('('));
+    static constexpr std::string_view plain[] = {"int2",   "int4", "int8",        "float4",      "float8", "numeric", "bool",
+                                                 "date",   "time", "timetz",      "timestamp",   "timestamptz", "interval",
+                                                 "bytea",  "uuid", "json",        "jsonb",       "inet",   "cidr", "money", "bit",
+                                                 "varbit", "oid",  "macaddr",     "tsvector"};
+    if (std::find(std::begin(plain), std::end(plain), base) != std::end(plain)) return {};
     if (!c.collation.empty()) return " COLLATE " + q(c.collation);
-    return explicit_default ? " COLLATE \"default\"" : std::string();
+    const bool text = base == "varchar" || base == "bpchar" || base == "text" || base == "citext" || base == "name";
+    return explicit_default && text ? " COLLATE \"default\"" : std::string();
 }
 
 /// ADD COLUMN's definition: name, type, NOT NULL, identity, default (the primary key is added by
