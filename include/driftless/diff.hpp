@@ -397,7 +397,7 @@ inline std::string effective_collation(const column_info& c, const table_info& t
 inline std::string effective_charset(const column_info& c, const table_info& t) {
     if (!c.charset.empty()) return lower_ascii(c.charset);
     const std::string collation = lower_ascii(effective_collation(c, t, dialect::mysql));
-    if (!collation.empty()) return collation.substr(0, collation.find('_'));
+    if (!collation.empty()) return charset_of_collation(collation);
     return lower_ascii(t.charset);
 }
 
@@ -657,8 +657,8 @@ inline migration_plan diff(const schema& desired, const schema& actual, dialect 
         if (d == dialect::mysql && !options.desired_from_catalog && (!want.collation.empty() || !want.charset.empty())) {
             // A table's default charset and collation apply to columns added later; changing them
             // is not a step (CONVERT TO rewrites every row): said, not done.
-            const std::string have_charset = !have->charset.empty() ? detail::lower_ascii(have->charset)
-                                                                    : detail::lower_ascii(have->collation.substr(0, have->collation.find('_')));
+            const std::string have_charset =
+                detail::lower_ascii(!have->charset.empty() ? have->charset : detail::charset_of_collation(have->collation));
             const bool differs = (!want.collation.empty() && detail::lower_ascii(want.collation) != detail::lower_ascii(have->collation)) ||
                                  (!want.charset.empty() && detail::lower_ascii(want.charset) != have_charset);
             if (differs)

@@ -439,9 +439,7 @@ namespace detail {
 /// A charset or collation name as MySQL takes it, unquoted: refused unless it is letters, digits
 /// and '_' (as every MySQL and MariaDB charset and collation is named).
 inline const std::string& checked_word(const std::string& name, std::string_view what) {
-    bool ok = !name.empty() && name.size() <= 64;
-    for (char ch : name) ok = ok && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_');
-    if (!ok) throw error(errc::invalid_schema, "driftless.render.name", std::string(what) + " '" + name + "' is not a name");
+    if (!is_collation_name(name, false)) throw error(errc::invalid_schema, "driftless.render.name", std::string(what) + " '" + name + "' is not a name");
     return name;
 }
 

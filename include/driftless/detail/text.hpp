@@ -56,6 +56,14 @@ constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool is_ident_char(char c) { return is_upper(c) || is_lower(c) || is_digit(c) || c == '_'; }
 constexpr char to_lower(char c) { return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
+/// A charset or collation name: 1 to 64 letters, digits and '_', and, where it will be quoted
+/// (not on MySQL), '.', '@' and '-' too (en_US.utf8, und-x-icu).
+constexpr bool is_collation_name(std::string_view n, bool quoted) {
+    bool ok = !n.empty() && n.size() <= 64;
+    for (char c : n) ok = ok && (is_ident_char(c) || (quoted && (c == '.' || c == '@' || c == '-')));
+    return ok;
+}
+
 /// Length of snake_case(s); see to_snake_case.
 constexpr std::size_t snake_case_length(std::string_view s) {
     std::size_t n = 0;
