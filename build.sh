@@ -5,9 +5,9 @@
 #   ./build.sh test      the CI run: three builds, each compiling everything (tests, examples,
 #                        benchmarks, every public header on its own) and running ctest:
 #                          build/gcc    g++, Release
-#                          build/clang  clang++, Release (all but the reliability sweeps, which
-#                                       the other two builds run, and the package tests, which
-#                                       the g++ Release build runs)
+#                          build/clang  clang++, Release (all but the reliability sweeps and the
+#                                       Galera cluster tests, which the other two builds run, and
+#                                       the package tests, which the g++ Release build runs)
 #                          build/asan   g++, Debug, AddressSanitizer + UBSan (the crash sweep
 #                                       at 50 kill points per journal mode, not 200)
 #   ./build.sh bench     benchmarks/compile_time.sh (compile time and memory of C1)
@@ -19,10 +19,11 @@ set -euo pipefail
 # Debian packages the builds need. Backends add theirs here: libpq-dev for driftless::postgresql,
 # and postgresql for the server its tests start; libmariadb-dev for driftless::mysql, and
 # mariadb-server for the server its tests start (the tests start their own on a Unix socket, never
-# the system service, which Debian's package enables where systemd runs).
+# the system service, which Debian's package enables where systemd runs); galera-4 and rsync for
+# the 3-node Galera cluster its cluster tests start (rsync moves a joining node's state).
 PACKAGES="cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libsqlite3-dev
 doctest-dev libcli11-dev libtomlplusplus-dev libbenchmark-dev nlohmann-json3-dev time
-libpq-dev postgresql libmariadb-dev mariadb-server"
+libpq-dev postgresql libmariadb-dev mariadb-server galera-4 rsync"
 
 JOBS=${JOBS:-2}
 SANITIZER_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
@@ -112,8 +113,10 @@ run_tests() {
             # Release build runs them in full and the sanitizer build runs them under ASan and
             # UBSan. The package tests (label "package": install, find_package, add_subdirectory)
             # check CMake's packaging, which the compiler does not change either; the g++ Release
-            # build runs them. Every other test runs here too.
-            ctest_args=(--label-exclude "reliability|package")
+            # build runs them. The Galera tests (label "galera": a 3-node cluster, the slowest
+            # fixture) check the cluster's behaviour and the lease, which the compiler does not
+            # change; the g++ Release and sanitizer builds run them. Every other test runs here too.
+            ctest_args=(--label-exclude "reliability|package|galera")
         fi
         if [[ $name == asan ]]; then
             ctest_args=(--label-exclude package)

@@ -144,6 +144,11 @@ public:
     /// True when `e` means that this attempt lost a wait (a lock timeout) and may start again; by
     /// default nothing is retried.
     [[nodiscard]] virtual bool retryable(const error& /*e*/) const noexcept { return false; }
+    /// Under the lock, before each statement of a recorded run and each history write: throws
+    /// errc::busy when the lock is no longer this process's (a lease that expired and may have
+    /// been taken over), so that nothing more runs or is recorded. Default: a lock that cannot be
+    /// lost while its session lives.
+    virtual void check_lock() {}
     /// The errc::busy error after `attempts` attempts that all ended in retryable errors.
     [[nodiscard]] virtual error busy(const error& last, int /*attempts*/, const lock_options& /*lock*/,
                                      std::string_view /*what*/) const {

@@ -59,7 +59,11 @@ inline std::string engine_id(const engine& e, std::string_view what) {
     return "driftless." + std::string(e.name()) + "." + std::string(what);
 }
 
-inline void write(engine& e, const history_statement& s) { e.execute_with(s.sql, s.views()); }
+/// A history row written by the lock's holder only (engine::check_lock first).
+inline void write(engine& e, const history_statement& s) {
+    e.check_lock();
+    e.execute_with(s.sql, s.views());
+}
 
 /// Run `body(lock)` under the migration lock; when the attempt loses a lock wait (engine::
 /// retryable), the lock is released (its transaction rolled back), and after a short pause the
@@ -85,6 +89,7 @@ DRIFTLESS_RUNTIME_INLINE void execute_statements(engine& e, statement_list state
     for (std::size_t i = run.from; i < statements.size(); ++i) {
         const std::string_view sql = statements[i];
         statement_event event{statement_event::phase::started, sql, i, statements.size(), -1, {}};
+        e.check_lock();  // a lock lost (a lease taken over) stops the run here: no statement, no record
         if (run.observer) run.observer(event);
         const auto started = clock::now();
         for (int attempt = 1;; ++attempt) {

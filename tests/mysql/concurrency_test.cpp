@@ -3,9 +3,11 @@
 // before or while a statement runs: the next one finishes the migration without repair.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <thread>
 
 #include <driftless/mysql.hpp>
 
@@ -83,4 +85,64 @@ TEST_CASE("mysql migrate: killed before or during each step k, the next process 
             CHECK(my_test::one(db, "SELECT count(*) FROM accounts") == std::to_string(rows));
         }
     }
+}
+
+TEST_CASE("mysql migrate: a plain server keeps GET_LOCK; the lease forced there excludes 16 processes too") {
+    my_test::scratch_database scratch;
+    {
+        auto db = scratch.connect();
+        driftless::migrate<conc::Account, conc::Entry>(db);
+        CHECK(my_test::one(db, "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND "
+                               "TABLE_NAME = '_driftless_lease'") == "0");
+    }
+    my_test::scratch_database leased;
+    const std::string url = leased.url() + "&lock=lease";
+    CHECK(driftless::mysql::connect(url).options().lock == driftless::mysql::lock_method::lease);
+    CHECK(test_support::race(DRIFTLESS_MY_MIGRATE_WORKER, 16, {url, "v1"}) == 0);
+    auto db = leased.connect();
+    CHECK(driftless::migration_status(db).size() == 1);
+    CHECK(test_support::race(DRIFTLESS_MY_MIGRATE_WORKER, 16, {url, "v2"}) == 0);
+    const auto status = driftless::migration_status(db);
+    REQUIRE(status.size() == 2);
+    CHECK(status[1].state == "applied");
+    CHECK(my_test::one(db, "SELECT count(*) FROM _driftless_lease") == "0");  // released
+    CHECK_THROWS_WITH_AS(driftless::mysql::connect(leased.url() + "&lock=advisory"), doctest::Contains("lock"),
+                         driftless::error);
+}
+
+TEST_CASE("mysql migrate: a lease lost mid-run stops before the next statement or record, busy, never dirty") {
+    my_test::scratch_database scratch;
+    auto setup = scratch.connect();
+    driftless::migrate<conc::Account, conc::Entry>(setup);
+    const std::size_t steps = driftless::plan<conc::AccountV2, conc::Entry>(setup).statements.size();
+    REQUIRE(steps >= 2);
+    auto db = driftless::mysql::connect(scratch.url() + "&lock=lease&lease_duration=3");
+    driftless::migrate_options options;
+    // As statement 1 starts, another process takes the lease over (as after an expiry) and this
+    // one's next renewal is due: the run must stop at its next check, leaving the history as far
+    // as it got.
+    options.observer = [&](const driftless::statement_event& e) {
+        if (e.at != driftless::statement_event::phase::started || e.index != 0) return;
+        setup.execute("UPDATE _driftless_lease SET owner = 'thief', expires_at = UTC_TIMESTAMP(6) + INTERVAL 1 HOUR");
+        std::this_thread::sleep_for(std::chrono::milliseconds(600));  // past a sixth of the lease: the next check renews
+    };
+    try {
+        driftless::migrate<conc::AccountV2, conc::Entry>(db, options);
+        FAIL("the run went on without the lease");
+    } catch (const driftless::error& e) {
+        CHECK(e.code() == driftless::errc::busy);
+        CHECK(e.id() == "driftless.mysql.lease_lost");
+    }
+    auto status = driftless::migration_status(setup);
+    REQUIRE(status.size() == 2);
+    CHECK(status[1].state == "started");  // not dirty: another process may be finishing it
+    CHECK(status[1].statements_done == 0);  // step 1 ran, its record did not
+    CHECK(my_test::one(setup, "SELECT owner FROM _driftless_lease") == "thief");  // the thief's row is left alone
+    // The thief went away: its lease expires; the next run resumes after step 1 and finishes.
+    setup.execute("UPDATE _driftless_lease SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND");
+    CHECK(driftless::migrate<conc::AccountV2, conc::Entry>(db).applied);
+    status = driftless::migration_status(setup);
+    REQUIRE(status.size() == 2);
+    CHECK(status[1].state == "applied");
+    CHECK(status[1].statements_done == static_cast<std::int64_t>(steps));
 }

@@ -40,36 +40,9 @@ usage() {
     exit 2
 }
 
-# Sets BIN[<name>] to the path of each of BINARIES; says why and fails when one is missing.
-declare -A BIN
-find_binaries() {
-    local search name dir missing=()
-    BIN=()
-    if [[ -n ${DRIFTLESS_MYSQL_BINDIR-} ]]; then
-        search=$DRIFTLESS_MYSQL_BINDIR
-    else
-        search=${PATH-}:/usr/local/sbin:/usr/sbin
-    fi
-    for name in "${BINARIES[@]}"; do
-        while IFS= read -r -d : dir; do
-            if [[ -n $dir && -x $dir/$name && ! -d $dir/$name ]]; then
-                BIN[$name]=$dir/$name
-                break
-            fi
-        done <<<"$search:"
-        [[ -n ${BIN[$name]-} ]] || missing+=("$name")
-    done
-    if ((${#missing[@]} > 0)); then
-        if [[ -n ${DRIFTLESS_MYSQL_BINDIR-} ]]; then
-            echo "server.sh: no ${missing[*]} in DRIFTLESS_MYSQL_BINDIR=$DRIFTLESS_MYSQL_BINDIR" >&2
-        else
-            echo "server.sh: no MariaDB server binaries (${missing[*]}) found; install the Debian" \
-                "package 'mariadb-server' (apt-get install mariadb-server) or set" \
-                "DRIFTLESS_MYSQL_BINDIR" >&2
-        fi
-        return 1
-    fi
-}
+# find_binaries, is_running
+# shellcheck source=tests/mysql/mariadb_tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/mariadb_tools.sh"
 
 # The server directory recorded in <state-dir>, or nothing; refuses anything it did not create.
 recorded_dir() {
@@ -78,16 +51,6 @@ recorded_dir() {
     dir=$(<"$state/server_dir")
     [[ $dir =~ $DIR_PATTERN ]] || die "refusing to touch '$dir' (from $state/server_dir)"
     printf '%s\n' "$dir"
-}
-
-# Whether process <pid> runs (a zombie that nobody has reaped yet does not count).
-is_running() {
-    local pid=$1 stat
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
-    # The state follows the parenthesised command name.
-    stat=${stat##*) }
-    [[ ${stat%% *} != Z ]]
 }
 
 # Whether <pid> is a running mariadbd.

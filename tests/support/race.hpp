@@ -12,17 +12,18 @@
 
 namespace test_support {
 
-/// Starts `n` processes of `program` with `args` (after the program name); each waits on a pipe
-/// before exec, so they all start together once the pipe closes. Returns how many failed.
-inline int race(const char* program, int n, const std::vector<std::string>& args) {
+/// Starts one process of `program` per entry of `each`, with that entry's args (after the program
+/// name); each waits on a pipe before exec, so they all start together once the pipe closes.
+/// Returns how many failed.
+inline int race_each(const char* program, const std::vector<std::vector<std::string>>& each) {
     int go[2];
     REQUIRE(pipe(go) == 0);
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(program));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     std::vector<pid_t> children;
-    for (int i = 0; i < n; ++i) {
+    for (const auto& args : each) {
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>(program));
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
         const pid_t pid = fork();
         REQUIRE(pid >= 0);
         if (pid == 0) {
@@ -44,6 +45,11 @@ inline int race(const char* program, int n, const std::vector<std::string>& args
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failed;
     }
     return failed;
+}
+
+/// `n` processes of `program`, all with `args` (see race_each).
+inline int race(const char* program, int n, const std::vector<std::string>& args) {
+    return race_each(program, std::vector<std::vector<std::string>>(static_cast<std::size_t>(n), args));
 }
 
 }  // namespace test_support

@@ -58,7 +58,9 @@ public:
         owner_ = std::string(host) + " pid " + std::to_string(::getpid()) + " token " + std::to_string(random()) +
                  std::to_string(random());
         const auto deadline = std::chrono::steady_clock::now() + wait;
-        while (!store_->take(owner_, duration_)) {
+        for (;;) {
+            renewed_ = std::chrono::steady_clock::now();
+            if (store_->take(owner_, duration_)) break;
             if (std::chrono::steady_clock::now() >= deadline)
                 throw error(errc::engine, "driftless." + engine_ + ".lease",
                             "the migration lease is held by " + store_->holder(), {}, 0, "55P03");
@@ -81,33 +83,55 @@ public:
         }
     }
 
-    /// Renews the lease now and throws when it was lost (it expired and another process took it
-    /// over): the migration must not commit, nor run its next statement. Call right before either.
+    /// Renews the lease now and throws errc::busy when it was lost (it expired and another process
+    /// may have taken it over): the migration must not commit, nor run its next statement, nor
+    /// record anything. Call right before either.
     void check() {
-        bool held = false;
-        {
-            const std::lock_guard<std::mutex> hold(mutex_);
-            try {
-                held = !lost_ && store_->renew(owner_, duration_);
-            } catch (const error&) {
-                held = false;
-            }
-        }
-        if (!held)
-            throw error(errc::busy, "driftless." + engine_ + ".lease_lost",
-                        "the migration lease could not be renewed before committing (it expired and another process "
-                        "may have taken it over); nothing was committed. Raise connect_options::lease_duration if "
-                        "renewals cannot keep up");
+        const std::lock_guard<std::mutex> hold(mutex_);
+        renew_or_throw();
+    }
+
+    /// check(), without a round trip while the last renewal is recent: one that started less than
+    /// a sixth of the lease's duration ago leaves at least five sixths of it before anyone may
+    /// take it over. For checks before every statement of a run.
+    void check_recent() {
+        const std::lock_guard<std::mutex> hold(mutex_);
+        if (!lost_ && std::chrono::steady_clock::now() - renewed_ < std::chrono::duration_cast<std::chrono::milliseconds>(duration_) / 6)
+            return;
+        renew_or_throw();
     }
 
 private:
+    /// With mutex_ held.
+    void renew_or_throw() {
+        std::string why = "it is no longer this process's: it expired, and another process may have taken it over";
+        try {
+            if (!lost_ && renew()) return;
+        } catch (const error& e) {
+            why = e.what();
+        }
+        lost_ = true;
+        throw error(errc::busy, "driftless." + engine_ + ".lease_lost",
+                    "the migration lease could not be renewed (" + why +
+                        "), so this process stopped before its next statement, record or commit. Raise the "
+                        "connection's lease_duration if renewals cannot keep up");
+    }
+
+    /// One renewal, with mutex_ held; remembers when the last one that held started.
+    bool renew() {
+        const auto started = std::chrono::steady_clock::now();
+        const bool held = store_->renew(owner_, duration_);
+        if (held) renewed_ = started;
+        return held;
+    }
+
     void renew_periodically() {
         const auto period = std::max(std::chrono::milliseconds(100),
                                      std::chrono::duration_cast<std::chrono::milliseconds>(duration_) / 3);
         std::unique_lock<std::mutex> hold(mutex_);
         while (!wake_.wait_for(hold, period, [this] { return stop_; })) {
             try {
-                if (!store_->renew(owner_, duration_)) lost_ = true;
+                if (!lost_ && !renew()) lost_ = true;
             } catch (...) {  // try again at the next tick; check() renews once more before COMMIT
             }
         }
@@ -121,6 +145,7 @@ private:
     std::condition_variable wake_;
     bool stop_ = false;
     bool lost_ = false;
+    std::chrono::steady_clock::time_point renewed_{};  ///< when the last renewal that held started
     std::thread renewer_;
 };
 

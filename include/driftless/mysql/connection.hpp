@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +18,23 @@
 #include <driftless/error.hpp>
 
 namespace driftless::mysql {
+
+/// How migrations on one database exclude each other.
+enum class lock_method {
+    /// A plain server: GET_LOCK. A Galera cluster node (wsrep_on = ON), whose GET_LOCK is local to
+    /// the node: the lease. Found once per connection.
+    automatic,
+    get_lock,  ///< GET_LOCK('driftless_migrate'), trusted without looking for a cluster
+    lease,     ///< a row in _driftless_lease with owner and expiry, renewed while the migration runs
+};
+
+/// Options of mysql::connect (the URL's ?lock= and ?lease_duration= set them too).
+struct connect_options {
+    lock_method lock = lock_method::automatic;
+    /// lock_method::lease: how long a lease lasts unless renewed (it is renewed every third of it
+    /// while the migration runs); a holder that died is taken over once its lease expired.
+    std::chrono::seconds lease_duration{30};
+};
 
 /// The parts of a mysql:// (or mariadb://) URL: mysql://user:password@host:port/database?socket=/path
 struct url_parts {
@@ -33,6 +51,9 @@ struct url_parts {
     unsigned read_timeout = 3600;
     /// ?write_timeout=: seconds to send one statement to the server (0: no limit).
     unsigned write_timeout = 60;
+    /// ?lock=automatic|get_lock|lease and ?lease_duration=SECONDS, when the URL says them.
+    std::optional<lock_method> lock{};
+    std::optional<std::chrono::seconds> lease_duration{};
 };
 
 namespace detail {
@@ -67,7 +88,7 @@ inline url_parts parse_url(std::string_view url) {
         return error(errc::usage, "driftless.mysql.url",
                      shown + " is not a MySQL URL (" + std::string(why) +
                          "); write mysql://user:password@host:port/database?socket=/path&connect_timeout=10&"
-                         "read_timeout=3600&write_timeout=60");
+                         "read_timeout=3600&write_timeout=60&lock=automatic&lease_duration=30");
     };
     std::string_view rest = url;
     if (rest.rfind("mysql://", 0) == 0) {
@@ -126,6 +147,20 @@ inline url_parts parse_url(std::string_view url) {
             seconds(out.read_timeout, true);
         } else if (key == "write_timeout") {
             seconds(out.write_timeout, true);
+        } else if (key == "lease_duration") {
+            unsigned n = 0;
+            seconds(n, false);
+            out.lease_duration = std::chrono::seconds(n);
+        } else if (key == "lock") {
+            if (value == "automatic") {
+                out.lock = lock_method::automatic;
+            } else if (value == "get_lock") {
+                out.lock = lock_method::get_lock;
+            } else if (value == "lease") {
+                out.lock = lock_method::lease;
+            } else {
+                throw bad("'lock' must be automatic, get_lock or lease");
+            }
         } else if (!key.empty()) {
             throw bad("unknown parameter '" + std::string(key) + "'");
         }
@@ -228,17 +263,28 @@ inline std::string timeout_fired(unsigned number, double elapsed, const timeouts
 class connection {
 public:
     connection() = default;
-    connection(MYSQL* db, bool owned, detail::timeouts limits = {}) noexcept : db_(db), owned_(owned), limits_(limits) {}
+    connection(MYSQL* db, bool owned, detail::timeouts limits = {}, connect_options options = {}, std::string url = {}) noexcept
+        : db_(db), owned_(owned), limits_(limits), options_(options), url_(std::move(url)) {}
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
     connection(connection&& other) noexcept
-        : db_(std::exchange(other.db_, nullptr)), owned_(other.owned_), limits_(other.limits_) {}
+        : db_(std::exchange(other.db_, nullptr)),
+          owned_(other.owned_),
+          limits_(other.limits_),
+          options_(other.options_),
+          url_(std::move(other.url_)),
+          cluster_(other.cluster_),
+          affected_(other.affected_) {}
     connection& operator=(connection&& other) noexcept {
         if (this != &other) {
             close();
             db_ = std::exchange(other.db_, nullptr);
             owned_ = other.owned_;
             limits_ = other.limits_;
+            options_ = other.options_;
+            url_ = std::move(other.url_);
+            cluster_ = other.cluster_;
+            affected_ = other.affected_;
         }
         return *this;
     }
@@ -246,6 +292,11 @@ public:
 
     /// The raw handle, for everything driftless does not wrap.
     [[nodiscard]] MYSQL* handle() const noexcept { return db_; }
+    [[nodiscard]] const connect_options& options() const noexcept { return options_; }
+    /// The URL it was opened with (empty for a borrowed handle): the lease opens a session of its own.
+    [[nodiscard]] const std::string& url() const noexcept { return url_; }
+    /// Whether the server is a Galera cluster node (wsrep_on = ON): -1 until the engine looked.
+    [[nodiscard]] int& cluster_node() const noexcept { return cluster_; }
 
     /// Run one statement; its rows, if it returns any. Throws driftless::error with errno,
     /// SQLSTATE and the statement.
@@ -253,6 +304,10 @@ public:
         std::vector<result> all = batch(sql);
         return all.empty() ? result() : std::move(all.back());
     }
+
+    /// The rows the last statement without a result set changed (with CLIENT_FOUND_ROWS, which
+    /// connect() sets: matched) as execute() or batch() left it; -1 when the server did not say.
+    [[nodiscard]] std::int64_t affected_rows() const noexcept { return affected_; }
 
     /// Run one or more statements (separated by ';') in one round trip; every result set in order
     /// (statements without rows give an empty result). On the first failure the error is thrown.
@@ -267,6 +322,8 @@ public:
         for (;;) {
             MYSQL_RES* r = mysql_store_result(db_);
             if (r == nullptr && mysql_field_count(db_) != 0) failed();
+            // Read now: looking for a next result set resets it.
+            if (r == nullptr) affected_ = static_cast<std::int64_t>(mysql_affected_rows(db_));
             out.emplace_back(r);
             const int next = mysql_next_result(db_);
             if (next == -1) break;
@@ -284,6 +341,10 @@ private:
     MYSQL* db_ = nullptr;
     bool owned_ = false;
     detail::timeouts limits_{};
+    connect_options options_{};
+    std::string url_{};
+    mutable int cluster_ = -1;
+    mutable std::int64_t affected_ = -1;
 };
 
 /// While alive, the server runs one statement per query (multi-statement mode off), so text taken
@@ -304,10 +365,13 @@ private:
     const connection& db_;
 };
 
-/// Connect to `url` (see parse_url), with multi-statement support and utf8mb4. Throws
-/// driftless::error (errc::engine) with the client library's message when it fails.
-inline connection connect(const std::string& url) {
+/// Connect to `url` (see parse_url), with multi-statement support and utf8mb4. The URL's ?lock= and
+/// ?lease_duration=, when present, take the place of those in `options`. Throws driftless::error
+/// (errc::engine) with the client library's message when it fails.
+inline connection connect(const std::string& url, connect_options options = {}) {
     const url_parts u = parse_url(url);
+    if (u.lock) options.lock = *u.lock;
+    if (u.lease_duration) options.lease_duration = *u.lease_duration;
     MYSQL* db = mysql_init(nullptr);
     if (db == nullptr) throw error(errc::engine, "driftless.mysql.connect", "out of memory");
     mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
@@ -329,12 +393,13 @@ inline connection connect(const std::string& url) {
                        "in the URL to wait longer";
         throw error(errc::engine, "driftless.mysql.connect", "cannot connect: " + message, {}, static_cast<int>(number));
     }
-    return connection(db, true, {u.read_timeout, u.write_timeout});
+    return connection(db, true, {u.read_timeout, u.write_timeout}, options, url);
 }
 
 /// Use an application's open handle without taking ownership; it must outlive the connection and
-/// have been opened with CLIENT_MULTI_STATEMENTS.
-inline connection borrow(MYSQL* db) noexcept { return connection(db, false); }
+/// have been opened with CLIENT_MULTI_STATEMENTS. The lease (a Galera node, or lock_method::lease)
+/// needs a session of its own, which a borrowed handle cannot open: connect with a URL there.
+inline connection borrow(MYSQL* db, connect_options options = {}) noexcept { return connection(db, false, {}, options); }
 
 }  // namespace driftless::mysql
 

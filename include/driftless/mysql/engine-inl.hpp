@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include <driftless/checksum.hpp>
+#include <driftless/detail/lease.hpp>
 #include <driftless/detail/losses.hpp>
 #include <driftless/detail/memo.hpp>
 #include <driftless/diff.hpp>
@@ -189,6 +192,176 @@ private:
     migration_lock held_;
 };
 
+// -- Galera clusters ----------------------------------------------------------------------------
+// GET_LOCK is local to a Galera node, so on a cluster migrations exclude each other by a lease
+// (driftless/detail/lease.hpp): a row of _driftless_lease, which every node certifies the same way.
+// Reads under it wait until the node has applied what the cluster committed (wsrep_sync_wait).
+
+/// The error of an attempt that did not get the lease in time; retried like a GET_LOCK wait.
+inline constexpr std::string_view lease_wait_id = "driftless.mysql.lease";
+
+/// Whether `db` is a Galera cluster node (wsrep_on = ON globally); asked once per connection.
+inline bool cluster_node(const connection& db) {
+    if (db.cluster_node() < 0) {
+        const result r = db.execute("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'");
+        db.cluster_node() = r.rows() == 1 && driftless::detail::lower_ascii(r.view(0, 1)) == "on" ? 1 : 0;
+    }
+    return db.cluster_node() == 1;
+}
+
+/// Whether migrations through `db` take the lease rather than GET_LOCK.
+inline bool uses_lease(const connection& db) {
+    switch (db.options().lock) {
+        case lock_method::get_lock: return false;
+        case lock_method::lease: return true;
+        case lock_method::automatic: break;
+    }
+    return cluster_node(db);
+}
+
+/// Refuses a Galera node that is not a synced member of the primary component: its writes would
+/// fail or wait, and what it reads may be behind the cluster.
+inline void require_synced_node(const connection& db) {
+    const result r = db.execute("SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_ready', 'wsrep_cluster_status', "
+                                "'wsrep_local_state_comment', 'wsrep_cluster_size')");
+    std::map<std::string, std::string> status;
+    for (int i = 0; i < r.rows(); ++i) status[driftless::detail::lower_ascii(r.view(i, 0))] = r.text(i, 1);
+    const std::string& ready = status["wsrep_ready"];
+    const std::string& component = status["wsrep_cluster_status"];
+    const std::string& state = status["wsrep_local_state_comment"];
+    if (driftless::detail::lower_ascii(ready) == "on" && component == "Primary" && state == "Synced") return;
+    const std::string size = status["wsrep_cluster_size"];
+    throw error(errc::engine, "driftless.mysql.cluster_node",
+                "this Galera node cannot take part in a migration: it is " + (state.empty() ? "in an unknown state" : state) +
+                    " (wsrep_local_state_comment) in a " + (component.empty() ? "unknown" : component) +
+                    " component (wsrep_cluster_status) of " + (size.empty() ? "?" : size) + " node(s), wsrep_ready = " +
+                    (ready.empty() ? "?" : ready) + "; nothing was changed. Connect through a node that is Synced in the "
+                    "Primary component");
+}
+
+/// While alive, the session's reads wait until the node has applied every write set the cluster
+/// committed before them (wsrep_sync_wait's READ bit); restored on destruction.
+class synced_reads {
+public:
+    explicit synced_reads(const connection& db) : db_(db) {
+        db_.execute("SET @driftless_sync = @@SESSION.wsrep_sync_wait, SESSION wsrep_sync_wait = @@SESSION.wsrep_sync_wait | 1");
+    }
+    synced_reads(const synced_reads&) = delete;
+    synced_reads& operator=(const synced_reads&) = delete;
+    ~synced_reads() {
+        try {
+            db_.execute("SET SESSION wsrep_sync_wait = @driftless_sync");
+        } catch (...) {  // the session is gone, or will keep waiting for its reads: both harmless
+        }
+    }
+
+private:
+    const connection& db_;
+};
+
+/// The lease row in _driftless_lease of the connection's database, kept through a session of its
+/// own: taken by an autocommit INSERT (a Galera cluster lets one node's insert win; the others get
+/// 1062 or 1213), taken over after expiry by an UPDATE whose WHERE says so (one winner again),
+/// renewed and released only by its owner. Times are the server's UTC_TIMESTAMP(6).
+class lease_store final : public driftless::detail::lease_store {
+public:
+    explicit lease_store(const connection& db) {
+        if (db.url().empty())
+            throw error(errc::usage, "driftless.mysql.lease_session",
+                        "the migration lease (a Galera cluster, or lock_method::lease) is kept on a session of its own, "
+                        "which a borrowed connection cannot open; use mysql::connect(url) for migrations");
+        const result name = db.execute("SELECT DATABASE()");
+        if (name.rows() != 1 || name.is_null(0, 0))
+            throw error(errc::usage, "driftless.mysql.no_database",
+                        "the connection has no current database; name one in the URL (mysql://host/database)");
+        table_ = quote_identifier(name.text(0, 0), dialect::mysql) + ".`_driftless_lease`";
+        session_ = connect(db.url(), db.options());
+        if (cluster_node(db)) session_.execute("SET SESSION wsrep_sync_wait = 15");  // every statement sees the cluster's latest
+        const result exists = session_.execute(
+            "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + quote_text(name.text(0, 0), dialect::mysql) +
+            " AND TABLE_NAME = '_driftless_lease'");
+        if (exists.integer(0, 0) == 0)
+            session_.execute("CREATE TABLE IF NOT EXISTS " + table_ +
+                             " (id INT NOT NULL PRIMARY KEY, owner VARCHAR(255) NOT NULL, expires_at DATETIME(6) NOT NULL) "
+                             "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+    }
+    bool take(const std::string& owner, std::chrono::seconds duration) override {
+        try {
+            session_.execute("INSERT INTO " + table_ + " (id, owner, expires_at) VALUES (1, " + quote_text(owner, dialect::mysql) +
+                             ", " + until(duration) + ")");
+            return true;
+        } catch (const error& e) {
+            if (!lost_race(e)) throw;
+        }
+        try {  // the row is there: take it over only when its holder let it expire
+            session_.execute("UPDATE " + table_ + " SET owner = " + quote_text(owner, dialect::mysql) + ", expires_at = " +
+                             until(duration) + " WHERE id = 1 AND expires_at < UTC_TIMESTAMP(6)");
+            return session_.affected_rows() == 1;
+        } catch (const error& e) {
+            if (!lost_race(e)) throw;
+            return false;
+        }
+    }
+    bool renew(const std::string& owner, std::chrono::seconds duration) override {
+        for (int attempt = 0;; ++attempt) {
+            try {
+                session_.execute("UPDATE " + table_ + " SET expires_at = " + until(duration) + " WHERE id = 1 AND owner = " +
+                                 quote_text(owner, dialect::mysql));
+                return session_.affected_rows() == 1;
+            } catch (const error& e) {  // 1213: a write set certified first; the row says who holds it
+                if (e.native_code() != 1213 || attempt >= 2) throw;
+            }
+        }
+    }
+    void release(const std::string& owner) override {
+        session_.execute("DELETE FROM " + table_ + " WHERE id = 1 AND owner = " + quote_text(owner, dialect::mysql));
+    }
+    std::string holder() override {
+        const result r = session_.execute("SELECT owner, expires_at, UTC_TIMESTAMP(6) FROM " + table_);
+        return (r.rows() == 1 ? r.text(0, 0) + " until " + r.text(0, 1) + " UTC (now " + r.text(0, 2) + ")" : std::string("nobody now")) +
+               " (table " + table_ + ")";
+    }
+
+private:
+    static std::string until(std::chrono::seconds duration) {
+        return "UTC_TIMESTAMP(6) + INTERVAL " + std::to_string(duration.count()) + " SECOND";
+    }
+    /// 1062: another session inserted the row first; 1213: another node's write set was certified first.
+    static bool lost_race(const error& e) { return e.native_code() == 1062 || e.native_code() == 1213; }
+
+    connection session_;
+    std::string table_;
+};
+
+/// The lease held, the session's lock_wait_timeout set (and wsrep_sync_wait on a cluster node);
+/// `released` runs on destruction (the engine lets go of the lease), then the settings come back.
+class lease_lock final : public engine_lock {
+public:
+    lease_lock(const connection& db, const lock_options& lock, bool cluster, std::function<void()> released)
+        : db_(db), released_(std::move(released)) {
+        db_.execute("SET @driftless_wait = @@SESSION.lock_wait_timeout, SESSION lock_wait_timeout = " +
+                    std::to_string(lock_seconds(lock)));
+        if (cluster) synced_.emplace(db_);
+    }
+    lease_lock(const lease_lock&) = delete;
+    lease_lock& operator=(const lease_lock&) = delete;
+    ~lease_lock() override {
+        synced_.reset();
+        released_();
+        try {
+            db_.execute("SET SESSION lock_wait_timeout = @driftless_wait");
+        } catch (...) {
+        }
+    }
+    void commit() override {}
+    void roll_back() override {}
+
+private:
+    const connection& db_;
+    std::function<void()> released_;
+    std::optional<synced_reads> synced_;
+};
+
 }  // namespace detail
 
 /// MySQL and MariaDB for the runner (see <driftless/engine.hpp>).
@@ -200,7 +373,7 @@ public:
 
     std::int64_t execute_one(std::string_view sql) override {
         db_.execute(sql);
-        return static_cast<std::int64_t>(mysql_affected_rows(db_.handle()));
+        return db_.affected_rows();
     }
     void execute_with(std::string_view sql, const std::vector<std::optional<std::string_view>>& params) override {
         db_.execute(with_literals(sql, params, dialect::mysql));
@@ -222,25 +395,50 @@ public:
     }
 
     std::unique_ptr<engine_lock> lock(const lock_options& lock, std::string_view, operation) override {
-        return std::make_unique<detail::my_lock>(db_, lock);
+        if (!detail::uses_lease(db_)) return std::make_unique<detail::my_lock>(db_, lock);
+        const bool cluster = detail::cluster_node(db_);
+        if (cluster) detail::require_synced_node(db_);
+        lease_.reset();
+        lease_.emplace(std::make_unique<detail::lease_store>(db_), lock.timeout, db_.options().lease_duration, name());
+        locked_ = true;
+        return std::make_unique<detail::lease_lock>(db_, lock, cluster, [this] {
+            locked_ = false;
+            lease_.reset();  // released (its row deleted) after the last statement and record
+        });
     }
-    [[nodiscard]] bool retryable(const error& e) const noexcept override { return e.id() == detail::lock_wait_id; }
-    [[nodiscard]] error busy(const error&, int attempts, const lock_options& lock, std::string_view what) const override {
+    void check_lock() override {
+        if (lease_) lease_->check_recent();
+    }
+    [[nodiscard]] bool retryable(const error& e) const noexcept override {
+        return e.id() == detail::lock_wait_id || e.id() == detail::lease_wait_id;
+    }
+    [[nodiscard]] error busy(const error& last, int attempts, const lock_options& lock, std::string_view what) const override {
+        const std::string each = " attempts of " + std::to_string(detail::lock_seconds(lock)) + " s each: ";
+        if (last.id() == detail::lease_wait_id)
+            return error(errc::busy, "driftless.mysql.busy",
+                         std::string(what) + " gave up after " + std::to_string(attempts) + each +
+                             "another process holds the migration lease (" + runner::message_of(last) +
+                             "); nothing was changed, try again when it is released or has expired");
         return error(errc::busy, "driftless.mysql.busy",
-                     std::string(what) + " gave up after " + std::to_string(attempts) + " attempts of " +
-                         std::to_string(detail::lock_seconds(lock)) + " s each: another process holds the migration lock (GET_LOCK('" +
-                         std::string(migration_lock_name) + "')); nothing was changed, try again when it is released");
+                     std::string(what) + " gave up after " + std::to_string(attempts) + each +
+                         "another process holds the migration lock (GET_LOCK('" + std::string(migration_lock_name) +
+                         "')); nothing was changed, try again when it is released");
     }
     [[nodiscard]] bool statement_retryable(const error& e) const noexcept override {
         return e.native_code() == 1205 || e.native_code() == 1213;  // a metadata-lock wait or a deadlock: no effect
     }
 
-    schema read_catalog() override { return introspect(db_); }
+    schema read_catalog() override {
+        const auto synced = fresh_reads();
+        return introspect(db_);
+    }
     std::vector<migration_record> read_history(bool with_sql = true) override {
+        const auto synced = fresh_reads();
         if (!detail::history_exists(db_)) return {};
         return detail::history_of(db_.execute(detail::history_query(false, with_sql)));
     }
     std::optional<migration_record> find_unfinished() override {
+        const auto synced = fresh_reads();
         if (!detail::history_exists(db_)) return std::nullopt;
         return detail::unfinished_from(db_.execute(detail::history_query(true)));
     }
@@ -283,7 +481,16 @@ public:
     [[nodiscard]] std::shared_ptr<void> one_statement_mode() override { return std::make_shared<single_statements>(db_); }
 
 private:
+    /// Outside the lock on a cluster node: reads that see what the cluster committed (under the
+    /// lock they do already).
+    std::unique_ptr<detail::synced_reads> fresh_reads() {
+        if (locked_ || db_.options().lock == lock_method::get_lock || !detail::cluster_node(db_)) return nullptr;
+        return std::make_unique<detail::synced_reads>(db_);
+    }
+
     const connection& db_;
+    std::optional<driftless::detail::lease> lease_;
+    bool locked_ = false;  ///< a lease_lock is held (its reads are synced)
 };
 
 /// The engine of a MySQL / MariaDB connection (found by driftless's public templates through ADL).
