@@ -89,10 +89,10 @@ DRIFTLESS_RUNTIME_INLINE void execute_statements(engine& e, statement_list state
     for (std::size_t i = run.from; i < statements.size(); ++i) {
         const std::string_view sql = statements[i];
         statement_event event{statement_event::phase::started, sql, i, statements.size(), -1, {}};
-        e.check_lock();  // a lock lost (a lease taken over) stops the run here: no statement, no record
         if (run.observer) run.observer(event);
         const auto started = clock::now();
         for (int attempt = 1;; ++attempt) {
+            e.check_lock();  // a lock lost (a lease taken over) stops the run here: no statement, no record
             try {
                 detail::refuse_nul(sql);
                 event.rows = e.execute_one(sql);

@@ -108,6 +108,21 @@ TEST_CASE("mysql migrate: a plain server keeps GET_LOCK; the lease forced there 
     CHECK(my_test::one(db, "SELECT count(*) FROM _driftless_lease") == "0");  // released
     CHECK_THROWS_WITH_AS(driftless::mysql::connect(leased.url() + "&lock=advisory"), doctest::Contains("lock"),
                          driftless::error);
+
+    // The lease needs a session of its own and a database; it must last.
+    const auto v2 = [](const driftless::mysql::connection& c) { return driftless::migrate<conc::AccountV2, conc::Entry>(c); };
+    auto borrowed = driftless::mysql::borrow(db.handle(), {.lock = driftless::mysql::lock_method::lease});
+    CHECK_THROWS_WITH_AS(v2(borrowed), doctest::Contains("lease_session"),
+                         driftless::error);
+    const std::string server = my_test::server_url();
+    auto nowhere = driftless::mysql::connect(server + (server.find('?') == std::string::npos ? "?" : "&") + "lock=lease");
+    CHECK_THROWS_WITH_AS(v2(nowhere), doctest::Contains("no_database"),
+                         driftless::error);
+    auto instant = driftless::mysql::connect(leased.url(), {.lock = driftless::mysql::lock_method::lease,
+                                                            .lease_duration = std::chrono::seconds(0)});
+    CHECK_THROWS_WITH_AS(v2(instant), doctest::Contains("lease_duration"),
+                         driftless::error);
+    CHECK(driftless::migration_status(db).size() == 2);
 }
 
 TEST_CASE("mysql migrate: a lease lost mid-run stops before the next statement or record, busy, never dirty") {

@@ -313,6 +313,7 @@ public:
     /// (statements without rows give an empty result). On the first failure the error is thrown.
     std::vector<result> batch(std::string_view sql) const {
         const auto started = std::chrono::steady_clock::now();
+        affected_ = -1;
         const auto failed = [&] {
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             detail::fail(db_, "driftless.mysql.execute", sql, detail::timeout_fired(mysql_errno(db_), elapsed, limits_));

@@ -240,23 +240,28 @@ inline void require_synced_node(const connection& db) {
 }
 
 /// While alive, the session's reads wait until the node has applied every write set the cluster
-/// committed before them (wsrep_sync_wait's READ bit); restored on destruction.
+/// committed before them (wsrep_sync_wait's READ bit); the session's own value is restored on
+/// destruction (kept here, not in a session variable, so that nested uses restore theirs).
 class synced_reads {
 public:
     explicit synced_reads(const connection& db) : db_(db) {
-        db_.execute("SET @driftless_sync = @@SESSION.wsrep_sync_wait, SESSION wsrep_sync_wait = @@SESSION.wsrep_sync_wait | 1");
+        const result r = db_.execute("SELECT @@SESSION.wsrep_sync_wait");
+        before_ = r.rows() == 1 ? r.integer(0, 0) : 0;
+        if ((before_ & 1) == 0) db_.execute("SET SESSION wsrep_sync_wait = " + std::to_string(before_ | 1));
     }
     synced_reads(const synced_reads&) = delete;
     synced_reads& operator=(const synced_reads&) = delete;
     ~synced_reads() {
+        if ((before_ & 1) != 0) return;
         try {
-            db_.execute("SET SESSION wsrep_sync_wait = @driftless_sync");
+            db_.execute("SET SESSION wsrep_sync_wait = " + std::to_string(before_));
         } catch (...) {  // the session is gone, or will keep waiting for its reads: both harmless
         }
     }
 
 private:
     const connection& db_;
+    std::int64_t before_ = 0;
 };
 
 /// The lease row in _driftless_lease of the connection's database, kept through a session of its
@@ -269,13 +274,19 @@ public:
         if (db.url().empty())
             throw error(errc::usage, "driftless.mysql.lease_session",
                         "the migration lease (a Galera cluster, or lock_method::lease) is kept on a session of its own, "
-                        "which a borrowed connection cannot open; use mysql::connect(url) for migrations");
+                        "which a borrowed connection cannot open; use mysql::connect(url) for migrations, or borrow with "
+                        "{.lock = lock_method::get_lock} when nothing else migrates this database at the same time");
         const result name = db.execute("SELECT DATABASE()");
         if (name.rows() != 1 || name.is_null(0, 0))
             throw error(errc::usage, "driftless.mysql.no_database",
                         "the connection has no current database; name one in the URL (mysql://host/database)");
         table_ = quote_identifier(name.text(0, 0), dialect::mysql) + ".`_driftless_lease`";
-        session_ = connect(db.url(), db.options());
+        // A renewal that hangs holds up the next check; one that takes longer than the lease has
+        // lost it anyway: the session's timeouts are the lease's duration.
+        const std::string limit = std::to_string(std::max<long long>(1, db.options().lease_duration.count()));
+        session_ = connect(db.url() + (db.url().find('?') == std::string::npos ? "?" : "&") + "read_timeout=" + limit +
+                               "&write_timeout=" + limit,
+                           db.options());
         if (cluster_node(db)) session_.execute("SET SESSION wsrep_sync_wait = 15");  // every statement sees the cluster's latest
         const result exists = session_.execute(
             "SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + quote_text(name.text(0, 0), dialect::mysql) +
@@ -341,22 +352,31 @@ public:
         : db_(db), released_(std::move(released)) {
         db_.execute("SET @driftless_wait = @@SESSION.lock_wait_timeout, SESSION lock_wait_timeout = " +
                     std::to_string(lock_seconds(lock)));
-        if (cluster) synced_.emplace(db_);
+        try {
+            if (cluster) synced_.emplace(db_);
+        } catch (...) {
+            restore();
+            throw;
+        }
     }
     lease_lock(const lease_lock&) = delete;
     lease_lock& operator=(const lease_lock&) = delete;
     ~lease_lock() override {
         synced_.reset();
         released_();
-        try {
-            db_.execute("SET SESSION lock_wait_timeout = @driftless_wait");
-        } catch (...) {
-        }
+        restore();
     }
     void commit() override {}
     void roll_back() override {}
 
 private:
+    void restore() noexcept {
+        try {
+            db_.execute("SET SESSION lock_wait_timeout = @driftless_wait");
+        } catch (...) {
+        }
+    }
+
     const connection& db_;
     std::function<void()> released_;
     std::optional<synced_reads> synced_;
@@ -396,15 +416,26 @@ public:
 
     std::unique_ptr<engine_lock> lock(const lock_options& lock, std::string_view, operation) override {
         if (!detail::uses_lease(db_)) return std::make_unique<detail::my_lock>(db_, lock);
+        if (db_.options().lease_duration < std::chrono::seconds(1))
+            throw error(errc::usage, "driftless.mysql.lease_duration",
+                        "the lease must last at least 1 s (connect_options::lease_duration is " +
+                            std::to_string(db_.options().lease_duration.count()) + " s): a lease that has expired when "
+                            "it is written excludes nobody");
         const bool cluster = detail::cluster_node(db_);
         if (cluster) detail::require_synced_node(db_);
         lease_.reset();
         lease_.emplace(std::make_unique<detail::lease_store>(db_), lock.timeout, db_.options().lease_duration, name());
-        locked_ = true;
-        return std::make_unique<detail::lease_lock>(db_, lock, cluster, [this] {
-            locked_ = false;
-            lease_.reset();  // released (its row deleted) after the last statement and record
-        });
+        try {
+            auto held = std::make_unique<detail::lease_lock>(db_, lock, cluster, [this] {
+                locked_ = false;
+                lease_.reset();  // released (its row deleted) after the last statement and record
+            });
+            locked_ = true;
+            return held;
+        } catch (...) {
+            lease_.reset();
+            throw;
+        }
     }
     void check_lock() override {
         if (lease_) lease_->check_recent();
@@ -416,7 +447,8 @@ public:
         const std::string each = " attempts of " + std::to_string(detail::lock_seconds(lock)) + " s each: ";
         if (last.id() == detail::lease_wait_id)
             return error(errc::busy, "driftless.mysql.busy",
-                         std::string(what) + " gave up after " + std::to_string(attempts) + each +
+                         std::string(what) + " gave up after " + std::to_string(attempts) + " attempts of " +
+                             std::to_string(lock.timeout.count()) + " ms each: " +
                              "another process holds the migration lease (" + runner::message_of(last) +
                              "); nothing was changed, try again when it is released or has expired");
         return error(errc::busy, "driftless.mysql.busy",
