@@ -154,6 +154,39 @@ inline database_url parse_url(std::string_view url) {
         if (rest.empty())
             throw error(errc::usage, "driftless.cli.url", "'" + std::string(url) + "' names no database file");
         out.target = std::string(rest);
+        // sqlx's spelling, sqlite:app.db?mode=rwc: the path and its parameters as a SQLite URI.
+        if (const auto q = out.target.find('?'); q != std::string::npos && out.target.rfind("file:", 0) != 0) {
+            const std::string path = out.target.substr(0, q);
+            std::string_view query = std::string_view(out.target).substr(q + 1);
+            std::string uri = "file:";
+            for (const char c : path) {  // what a URI's path cannot hold as it is
+                if (c == '%' || c == '?' || c == '#') {
+                    constexpr char hex[] = "0123456789ABCDEF";
+                    uri += '%';
+                    uri += hex[static_cast<unsigned char>(c) >> 4];
+                    uri += hex[static_cast<unsigned char>(c) & 0xF];
+                } else {
+                    uri += c;
+                }
+            }
+            std::string params;
+            while (!query.empty()) {
+                const auto amp = query.find('&');
+                const std::string_view pair = query.substr(0, amp);
+                query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+                const auto eq = pair.find('=');
+                const std::string_view key = pair.substr(0, eq), value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+                if (key != "mode")
+                    throw error(errc::usage, "driftless.cli.url",
+                                "unknown parameter '" + std::string(key) + "' in '" + std::string(url) +
+                                    "'; a sqlite: URL takes mode=ro|rw|rwc|memory (or write a SQLite URI: sqlite:file:PATH?...)");
+                if (value != "ro" && value != "rw" && value != "rwc" && value != "memory")
+                    throw error(errc::usage, "driftless.cli.url",
+                                "mode=" + std::string(value) + " in '" + std::string(url) + "' is not one of ro, rw, rwc, memory");
+                params += (params.empty() ? "?" : "&") + std::string(pair);
+            }
+            out.target = uri + params;
+        }
         return out;
     }
     if (out.scheme == "postgres") out.scheme = "postgresql";
@@ -312,10 +345,124 @@ inline std::filesystem::path beside(const std::filesystem::path& config, const s
 }
 
 /// Read the settings: the command line wins over DRIFTLESS_DATABASE_URL, which wins over the file.
+/// The number of single-character edits (insert, delete, replace, swap two neighbours) between
+/// `a` and `b`: how far a misspelt command is from a real one.
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+/// The closest of `names` to `word` when it is close enough to be a slip (at most 2 edits, and
+/// fewer than half its letters), else empty.
+inline std::string closest(std::string_view word, const std::vector<std::string>& names) {
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const auto& n : names) {
+        const std::size_t d = edit_distance(word, n);
+        if (d < best_distance && d * 2 < std::max(word.size(), n.size())) {
+            best = n;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+/// The value of `name` in `.env` of the working directory (KEY=VALUE lines; `export ` before the
+/// key, '#' comments and quotes around the value allowed), or nothing. Only driftless's own
+/// variables are read from it, and the process environment comes first.
+inline std::optional<std::string> dotenv(std::string_view name) {
+    std::ifstream in(".env");
+    std::string line;
+    std::optional<std::string> found;
+    while (std::getline(in, line)) {
+        std::string_view l = line;
+        while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
+        if (l.rfind("export ", 0) == 0) l.remove_prefix(7);
+        const auto eq = l.find('=');
+        if (l.empty() || l.front() == '#' || eq == std::string_view::npos) continue;
+        std::string_view key = l.substr(0, eq), value = l.substr(eq + 1);
+        while (!key.empty() && (key.back() == ' ' || key.back() == '\t')) key.remove_suffix(1);
+        if (key != name) continue;
+        while (!value.empty() && (value.back() == '\r' || value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+            value = value.substr(1, value.size() - 2);
+        } else if (const auto hash = value.find(" #"); hash != std::string_view::npos) {
+            value = value.substr(0, hash);
+            while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+        }
+        found = std::string(value);
+    }
+    return found;
+}
+
+/// `name` from the environment, else from .env; nothing when unset or empty.
+inline std::optional<std::string> setting_from_environment(const char* name) {
+    if (const char* env = std::getenv(name); env != nullptr && *env != '\0') return std::string(env);
+    if (auto v = dotenv(name); v && !v->empty()) return v;
+    return std::nullopt;
+}
+
+/// driftless.toml in the working directory or the nearest directory above it that has one.
+inline std::filesystem::path find_config() {
+    std::error_code ec;
+    std::filesystem::path dir = std::filesystem::current_path(ec);
+    while (!ec && !dir.empty()) {
+        const std::filesystem::path candidate = dir / default_config_name;
+        if (std::filesystem::exists(candidate, ec)) return candidate;
+        if (dir == dir.parent_path()) break;
+        dir = dir.parent_path();
+    }
+    return default_config_name;
+}
+
+/// Refuses a key of driftless.toml that driftless does not read (a misspelt key would otherwise
+/// fall back to a default without a word), naming the key it most likely meant.
+inline void refuse_unknown_keys(const toml::table& t, const std::filesystem::path& config) {
+    static const std::vector<std::string> known = {"database.url", "migrations.dir"};
+    // Other tools' names for the same settings.
+    static const std::vector<std::pair<std::string, std::string>> synonyms = {
+        {"db_path", "database.url"},     {"database_url", "database.url"}, {"url", "database.url"},
+        {"database", "database.url"},    {"db", "database.url"},           {"database.path", "database.url"},
+        {"database.file", "database.url"}, {"migrations_dir", "migrations.dir"}, {"migrations.directory", "migrations.dir"},
+        {"migrations.path", "migrations.dir"}, {"migrations_path", "migrations.dir"}, {"dir", "migrations.dir"},
+        {"directory", "migrations.dir"}, {"migrations.folder", "migrations.dir"}};
+    const auto refuse = [&](const std::string& key) {
+        std::string meant;
+        for (const auto& [alias, real] : synonyms) {
+            if (alias == key) meant = real;
+        }
+        if (meant.empty()) meant = closest(key, known);
+        throw error(errc::usage, "driftless.cli.config",
+                    "unknown key '" + key + "' in '" + config.string() + "'" + (meant.empty() ? "" : "; did you mean '" + meant + "'?") +
+                        " driftless reads database.url and migrations.dir ([database] url = '...', [migrations] dir = '...')");
+    };
+    for (const auto& [key, node] : t) {
+        const std::string k(key.str());
+        if ((k == "database" || k == "migrations") && node.is_table()) {
+            for (const auto& [inner, value] : *node.as_table()) {
+                const std::string full = k + "." + std::string(inner.str());
+                if (std::find(known.begin(), known.end(), full) == known.end()) refuse(full);
+                if (!value.is_string()) throw error(errc::usage, "driftless.cli.config", "'" + full + "' in '" + config.string() + "' must be a string");
+            }
+        } else {
+            refuse(k);
+        }
+    }
+}
+
 inline settings resolve(const std::string& database, const std::string& migrations, const std::string& config_path,
                         bool config_given) {
     settings s;
-    const std::filesystem::path config = std::filesystem::path(config_path.empty() ? default_config_name : config_path);
+    const std::filesystem::path config = config_path.empty() ? find_config() : std::filesystem::path(config_path);
     std::string file_url;
     std::string file_migrations;
     std::error_code ec;
@@ -323,6 +470,7 @@ inline settings resolve(const std::string& database, const std::string& migratio
         s.config = config;
         try {
             const toml::table t = toml::parse_file(config.string());
+            refuse_unknown_keys(t, config);
             file_url = t["database"]["url"].value_or(std::string());
             file_migrations = t["migrations"]["dir"].value_or(std::string());
         } catch (const toml::parse_error& e) {
@@ -336,8 +484,10 @@ inline settings resolve(const std::string& database, const std::string& migratio
     }
     if (!database.empty()) {
         s.url = database;
-    } else if (const char* env = std::getenv("DRIFTLESS_DATABASE_URL"); env != nullptr && *env != '\0') {
-        s.url = env;
+    } else if (auto env = setting_from_environment("DRIFTLESS_DATABASE_URL")) {
+        s.url = *env;
+    } else if (auto common = setting_from_environment("DATABASE_URL")) {  // sqlx, dbmate, Prisma
+        s.url = *common;
     } else if (!file_url.empty()) {
         // A relative sqlite path in the file is relative to the file.
         const database_url u = parse_url(file_url);
@@ -405,7 +555,12 @@ auto with_database(const settings& s, open_mode mode, bool* missing, F&& f) {
     if (u.scheme == "postgresql") return f(postgresql::connect(u.target));
 #endif
 #if DRIFTLESS_CLI_MYSQL
-    if (u.scheme == "mysql") return f(mysql::connect(u.target));
+    if (u.scheme == "mysql") {
+        if (mysql::parse_url(u.target).database.empty())
+            throw error(errc::usage, "driftless.cli.url",
+                        "the mysql:// URL names no database; add it after the host: mysql://user@host:3306/DATABASE");
+        return f(mysql::connect(u.target));
+    }
 #endif
     if (mode == open_mode::create || u.target == ":memory:") return f(sqlite::open(u.target));
     const auto absent = [&]() {
@@ -423,9 +578,10 @@ auto with_database(const settings& s, open_mode mode, bool* missing, F&& f) {
 
 // The command bodies are written once: the library's templates take any backend's connection.
 template <class Db>
-std::int64_t rollback_table(const Db& db, const std::string& table, bool allow_data_loss) {
+std::int64_t rollback_table(const Db& db, const std::string& table, bool allow_data_loss, bool whole_migration) {
     rollback_options o;
     o.allow_data_loss = allow_data_loss;
+    o.whole_migration = whole_migration;
     return driftless::rollback_table(db, table, o);
 }
 
@@ -435,6 +591,7 @@ inline constexpr std::string_view usage_ids[] = {
     "driftless.files.read",          "driftless.files.name",   "driftless.files.nul",    "driftless.files.format",
     "driftless.files.duplicate_version", "driftless.files.version_limit", "driftless.generate.write",
     "driftless.mysql.url",           "driftless.postgresql.url", "driftless.sql.nul",
+    "driftless.repair.no_row",       "driftless.repair.no_file", "driftless.repair.directory",
 };
 
 inline exit_code code_of(const error& e) {
@@ -584,6 +741,20 @@ inline output need_models(const model_set* m, std::string_view command) {
     return {};
 }
 
+/// The first word of the command line that is not an option or an option's value: the command
+/// as the user typed it ("" when there is none). `with_value`: the options that take a value.
+inline std::string typed_command(int argc, const char* const* argv, const std::vector<std::string_view>& with_value) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a.rfind("-", 0) == 0) {
+            if (a.find('=') == std::string_view::npos && std::find(with_value.begin(), with_value.end(), a) != with_value.end()) ++i;
+            continue;
+        }
+        return std::string(a);
+    }
+    return {};
+}
+
 inline std::string sql_text(const std::vector<std::string>& statements) {
     std::string out;
     for (const auto& s : statements) out += s + ";\n";
@@ -598,19 +769,32 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     CLI::App app{"driftless: keep the database schema in step with the C++ models, and run versioned migration files",
                  argc > 0 && argv[0] != nullptr ? std::filesystem::path(argv[0]).filename().string() : "driftless"};
     app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("driftless ") + std::string(driftless::version));
     std::string database, migrations_dir, config_path;
     bool as_json = false;
     app.add_option("--database", database,
-                   "database URL: sqlite:PATH, sqlite::memory:, postgresql://..., mysql://... (else DRIFTLESS_DATABASE_URL, else driftless.toml)");
+                   "database URL: sqlite:PATH[?mode=ro|rw|rwc], sqlite::memory:, postgresql://..., mysql://.../DATABASE (else "
+                   "DRIFTLESS_DATABASE_URL, else DATABASE_URL, from the environment or ./.env, else driftless.toml)");
     app.add_option("--migrations", migrations_dir, "migrations directory (else driftless.toml, else ./migrations)");
-    app.add_option("--config", config_path, "configuration file (default ./driftless.toml)");
+    app.add_option("--config", config_path,
+                   "configuration file (default: driftless.toml here or in the nearest directory above that has one)");
     app.add_flag("--json", as_json, "print one JSON object on stdout instead of text");
     app.footer("Exit codes: 0 done, 1 verify found drift, 2 bad usage or configuration, 3 refused (data or history "
                "would be lost or is inconsistent), 4 database error, 5 the migration lock was busy.");
 
-    const auto sub = [&app](const char* name, const char* help) {
+    const bool generic = models == nullptr || models->models.empty();
+    if (generic)
+        app.footer(app.get_footer() +
+                   "\n\nThis is the generic tool: it runs migration files and reads the history. plan, migrate, generate "
+                   "and create compare C++ models with the database; build a tool with yours: int main(int argc, char** "
+                   "argv) { return driftless::cli::main<User, Post>(argc, argv); } (see README, \"The command line\").");
+    const auto sub = [&app, generic](const char* name, const char* help, bool needs_models = false) {
         CLI::App* s = app.add_subcommand(name, help);
         s->fallthrough();
+        s->footer("Global options (before or after the command): --database URL, --migrations DIR, --config FILE, --json, "
+                  "--version. The database comes from --database, else DRIFTLESS_DATABASE_URL, else DATABASE_URL, else "
+                  "driftless.toml.");
+        if (needs_models && generic) s->group("");  // listed only by tools built with models
         return s;
     };
     std::string init_url = "sqlite:app.db";
@@ -631,14 +815,14 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                           "change a column whose declared type is spelled differently even where the engine treats both as "
                           "one type (SQLite: VARCHAR(20) and TEXT)");
     };
-    CLI::App* plan = sub("plan", "show what migrate would do (steps with their safety class, and the SQL); change nothing");
+    CLI::App* plan = sub("plan", "show what migrate would do (steps with their safety class, and the SQL); change nothing", true);
     plan->add_option("--model", model_names, "only these models (type or table names)");
     adoption_flags(plan);
 
     std::string description;
     bool allow_data_loss = false, dry_run = false, show_status = false, verify_all = false;
     std::string dialect_name;
-    CLI::App* migrate = sub("migrate", "bring the database to the models now");
+    CLI::App* migrate = sub("migrate", "bring the database to the models now", true);
     migrate->add_option("--description", description, "stored with the migration");
     migrate->add_flag("--allow-data-loss", allow_data_loss, "run steps that discard data");
     migrate->add_flag("--dry-run", dry_run, "plan only");
@@ -650,7 +834,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
 
     std::string name, output_dir;
     bool apply_after = false;
-    CLI::App* generate = sub("generate", "write the plan as the next numbered .sql file (up and down sections)");
+    CLI::App* generate = sub("generate", "write the plan as the next numbered .sql file (up and down sections)", true);
     generate->add_option("--name", name, "the file's name part (default: the models' names)");
     generate->add_option("--output", output_dir, "directory to write to (default: the migrations directory)");
     generate->add_flag("--apply", apply_after, "apply the file right after writing it");
@@ -659,7 +843,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     generate->add_option("--model", model_names, "only these models (type or table names)");
     adoption_flags(generate);
 
-    CLI::App* create = sub("create", "generate a migration file named NAME into the migrations directory");
+    CLI::App* create = sub("create", "generate a migration file named NAME into the migrations directory", true);
     create->add_option("NAME", name, "the file's name part")->required();
     create->add_flag("--allow-data-loss", allow_data_loss, "write steps that discard data (the file says so)");
     adoption_flags(create);
@@ -683,8 +867,44 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     CLI::App* rollback = sub("rollback", "undo the most recent migration (of one model's table with --model)");
     rollback->add_option("--model", rollback_model, "the model (type or table name)");
     rollback->add_flag("--allow-data-loss", allow_data_loss, "drop tables or columns that hold data");
+    bool whole_migration = false;
+    rollback->add_flag("--whole-migration", whole_migration,
+                       "with --model: undo the model's latest migration also when it changed other tables (they are undone too)");
 
     CLI::App* verify = sub("verify", "report drift: changed, missing or pending files, and models that differ from the schema (exit 1)");
+
+    std::int64_t repair_version = 0, from_step = -1;
+    std::string who;
+    std::optional<repair_action> repair_chosen;
+    CLI::App* repair = sub("repair",
+                           "list the migrations that stopped part-way or whose applied file changed (exit 1 when there are any), "
+                           "or resolve one as you say after inspecting the database");
+    const auto action_option = [&](const char* flag, repair_action a, const char* help) {
+        return repair->add_option_function<std::int64_t>(
+                         flag,
+                         [&, a](const std::int64_t& v) {
+                             repair_chosen = a;
+                             repair_version = v;
+                         },
+                         help)
+            ->type_name("VERSION")
+            ->check(CLI::PositiveNumber);
+    };
+    CLI::Option* mark_applied = action_option("--mark-applied", repair_action::mark_applied,
+                                              "every step of that run is in effect (for a rollback: none of its steps is)");
+    CLI::Option* mark_rolled_back = action_option("--mark-rolled-back", repair_action::mark_rolled_back,
+                                                  "none of that run's steps is in effect (for a rollback: all are)");
+    CLI::Option* resume = action_option("--resume", repair_action::resume,
+                                        "the first --from-step N steps of that run are in effect; the next run does the rest");
+    CLI::Option* accept_checksum = action_option("--accept-checksum", repair_action::accept_checksum,
+                                                 "that applied file, as it is now, is what the database has: record its checksum");
+    CLI::Option* from = repair->add_option("--from-step", from_step, "with --resume: how many steps are in effect")->check(CLI::NonNegativeNumber);
+    resume->needs(from);
+    from->needs(resume);
+    mark_applied->excludes(mark_rolled_back)->excludes(resume)->excludes(accept_checksum);
+    mark_rolled_back->excludes(resume)->excludes(accept_checksum);
+    resume->excludes(accept_checksum);
+    repair->add_option("--who", who, "recorded with the repair (default: $USER@host)");
 
     std::int64_t baseline_version = 0;
     CLI::App* baseline = sub("baseline", "mark an existing database as being at VERSION without running anything");
@@ -692,6 +912,26 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     baseline->add_option("--description", description, "stored with the baseline");
 
     try {
+        // A misspelt command: say which one was meant, rather than CLI11's "A subcommand is required".
+        const std::string typed = detail::typed_command(argc, argv, {"--database", "--migrations", "--config"});
+        std::vector<std::string> names, all;  // the commands listed in --help; and those not listed
+        for (const CLI::App* c : std::as_const(app).get_subcommands([](const CLI::App*) { return true; })) {
+            all.push_back(c->get_name());
+            if (!c->get_group().empty()) names.push_back(c->get_name());
+        }
+        if (!typed.empty() && std::find(all.begin(), all.end(), typed) == all.end()) {
+            const std::string meant = detail::closest(typed, all);
+            std::string message = "unknown command '" + typed + "'";
+            if (!meant.empty() && std::find(names.begin(), names.end(), meant) != names.end()) {
+                message += "; did you mean '" + meant + "'?";
+            } else if (!meant.empty()) {
+                message += "; '" + meant + "' compares C++ models with the database, which this generic tool has none of: build "
+                           "a tool with yours (see --help)";
+            }
+            std::string listed;
+            for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
+            throw CLI::ExtrasError(message + ". Commands: " + listed + " (--help for each)", CLI::ExitCodes::ExtrasError);
+        }
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int rc = app.exit(e);
@@ -878,7 +1118,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                 }
             }
             const std::int64_t version = detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) {
-                return detail::rollback_table(db, table, allow_data_loss);
+                return detail::rollback_table(db, table, allow_data_loss, whole_migration);
             });
             out.fields = {{"rolled_back", version != 0}, {"version", version}};
             out.text = version != 0 ? "rolled back version " + std::to_string(version) + "\n" : "nothing to roll back\n";
@@ -908,6 +1148,47 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             if (!report.drift()) text = "no drift\n";
             out.text = text;
             if (report.drift()) out.code = exit_code::drift;
+        } else if (repair->parsed() && !repair_chosen) {
+            const bool files = std::filesystem::is_directory(s.migrations);
+            const std::vector<stuck_migration> list = detail::with_database(s, detail::open_mode::plan, nullptr, [&](const auto& db) {
+                return driftless::stuck_migrations(db, files ? s.migrations : std::filesystem::path());
+            });
+            json::array rows;
+            std::string text;
+            for (const stuck_migration& m : list) {
+                json::object row{{"version", m.row.version}, {"source", m.row.source},     {"kind", m.row.kind},
+                                 {"problem", m.problem},     {"steps", m.steps},           {"steps_done", m.row.statements_done},
+                                 {"next_step", m.next_step}, {"catalog", m.catalog},       {"advice", m.advice}};
+                if (!m.file.empty()) {
+                    row.emplace_back("file", m.file);
+                    row.emplace_back("recorded_checksum", m.row.checksum);
+                    row.emplace_back("file_checksum", m.file_checksum);
+                }
+                rows.emplace_back(std::move(row));
+                text += "version " + std::to_string(m.row.version) + " (" + m.row.source + ", " + m.row.kind + "): " + m.problem;
+                if (m.file.empty()) {
+                    text += " with " + std::to_string(m.row.statements_done) + " of " + std::to_string(m.steps) + " steps recorded\n";
+                    if (!m.next_step.empty()) text += "  next step:  " + m.next_step + "\n";
+                    for (const auto& c : m.catalog) text += "  catalog:    " + c + "\n";
+                } else {
+                    text += ": recorded sha256 " + m.row.checksum + ", " + m.file + " now " + m.file_checksum + "\n";
+                }
+                text += "  resolve:    " + m.advice + "\n";
+            }
+            out.fields = {{"stuck", json(std::move(rows))}};
+            out.text = list.empty() ? "nothing to repair\n" : text;
+            if (!list.empty()) out.code = exit_code::drift;
+        } else if (repair->parsed()) {
+            repair_options o;
+            o.from_step = from_step;
+            o.migrations = s.migrations;
+            o.who = who;
+            const repair_result r = detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) {
+                return driftless::repair(db, *repair_chosen, repair_version, o);
+            });
+            out.fields = {{"version", r.version}, {"action", r.action}, {"detail", r.detail}, {"who", r.who}, {"at", r.at}};
+            out.text = "version " + std::to_string(r.version) + ": " + r.detail + " (recorded in _driftless_repairs as " + r.action +
+                       " by " + r.who + " at " + r.at + ")\n";
         } else if (baseline->parsed()) {
             detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) {
                 detail::baseline(db, baseline_version, description.empty() ? "baseline" : description);

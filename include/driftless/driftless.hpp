@@ -15,5 +15,6 @@
 #include <driftless/schema.hpp>
 #include <driftless/table.hpp>
 #include <driftless/types.hpp>
+#include <driftless/version.hpp>
 
 #endif  // DRIFTLESS_DRIFTLESS_HPP

@@ -73,6 +73,9 @@ struct rollback_options {
     std::chrono::milliseconds lock_timeout{5000};  ///< as migrate_options::lock_timeout
     int lock_retries = 2;                          ///< as migrate_options::lock_retries
     statement_observer observer{};                 ///< sees every statement of the down section
+    /// rollback<T>: undo the latest migration that changed T's table also when it changed other
+    /// tables (they are undone too); without it, that is refused, naming them.
+    bool whole_migration = false;
 };
 
 /// What migrate() did.

@@ -236,25 +236,24 @@ inline unfinished unfinished_of(const engine& e, migration_record row) {
                                          " failed (each statement commits on its own)"
                                    : "steps 1.." + std::to_string(done) + " took effect; the process stopped while step " +
                                          std::to_string(done + 1) + " ran, so it may or may not have";
-    const std::string table = e.history_name();
     std::string message = std::string(what) + " refused: ";
+    // The resolutions are the repair command's (repair.hpp: driftless::repair in code); each is recorded.
     if (u.rollback()) {
         message += "the rollback of version " + v + " (" + u.row.source + ") is " + state + at + effect +
-                   ". Finish its down SQL by hand, then mark it rolled back: UPDATE " + table +
-                   " SET state = 'applied', rolled_back_at = UTC_TIMESTAMP() WHERE version = " + v +
-                   "; or undo the steps done and mark it applied: UPDATE " + table + " SET state = 'applied' WHERE version = " + v;
+                   ". Finish its down SQL by hand, then mark it rolled back: driftless repair --mark-rolled-back " + v +
+                   "; or undo the steps done and mark it applied: driftless repair --mark-applied " + v;
     } else if (u.row.kind == "file") {
         message += "migration file '" + u.row.source + "' (version " + v + ") is " + state + at + effect +
-                   ". Inspect the tables that step names and repair them, then either mark how many steps are in effect "
-                   "so that the next apply runs the rest: UPDATE " + table +
-                   " SET state = 'resume', statements_done = <steps in effect> WHERE version = " + v + "; or undo steps 1.." +
-                   std::to_string(done) + " and DELETE FROM " + table + " WHERE version = " + v + " to run the whole file again";
+                   ". Inspect the tables that step names (driftless repair shows them) and repair them, then say how many "
+                   "steps are in effect so that the next apply runs the rest: driftless repair --resume " + v +
+                   " --from-step <steps in effect>; or undo steps 1.." + std::to_string(done) +
+                   " and run the whole file again after: driftless repair --mark-rolled-back " + v;
     } else {
         message += "migration version " + v + " (" + u.row.source + ") is " + state + at + effect +
                    ". Run migrate with the same models to resume it: it re-reads the catalog and finishes steps " +
                    std::to_string(done + 1) + ".." + n + " when the database shows exactly that they are left; or inspect "
-                   "the tables that step names, bring them to the recorded state by hand, and mark the row: UPDATE " + table +
-                   " SET statements_done = <steps in effect> WHERE version = " + v;
+                   "the tables that step names (driftless repair shows them), bring them to the recorded state by hand, and "
+                   "say how many steps are in effect: driftless repair --resume " + v + " --from-step <steps in effect>";
     }
     throw error(errc::usage, engine_id(e, "dirty"), message);
 }
@@ -496,8 +495,8 @@ inline migrate_result migrate_recorded(engine& e, const model_set& m, const migr
                                 " — and the database is now neither before nor after that step as recorded (what remains to "
                                 "do differs from the recorded steps " + std::to_string(done + 1) + ".." +
                                 std::to_string(left.statements.size()) + "). Inspect the tables that step names, bring them "
-                                "to the recorded state by hand, then mark the row: UPDATE " + e.history_name() +
-                                " SET statements_done = <steps in effect> WHERE version = " + std::to_string(left.row.version));
+                                "to the recorded state by hand, then say how many steps are in effect: driftless repair --resume " +
+                                std::to_string(left.row.version) + " --from-step <steps in effect>");
             refuse_unfinished(e, left, "migrate");
         }
         if (r.plan.empty() || o.dry_run) return r;
@@ -560,6 +559,29 @@ inline const migration_record* rollback_target(const std::vector<migration_recor
     return nullptr;
 }
 
+/// rollback<T>: refuses to undo migration `r` for `table` when it also changed other tables (their
+/// part would be undone too), naming them; rollback_options::whole_migration says to go on.
+inline void refuse_other_tables(const engine& e, const migration_record& r, const std::string& table) {
+    std::vector<std::string> others;
+    for (const auto& names : detail::changed_tables(texts(detail::split_sql(r.up_sql, e.sql_dialect())))) {
+        if (std::any_of(names.begin(), names.end(), [&](const std::string& n) { return detail::same_name(n, table); })) continue;
+        for (auto n = names.rbegin(); n != names.rend(); ++n) {  // its last name (after renames), not a scratch name
+            if (!detail::starts_with_ci(*n, "_driftless_") && !detail::starts_with_ci(*n, "sqlite_")) {
+                others.push_back(*n);
+                break;
+            }
+        }
+    }
+    if (others.empty()) return;
+    std::string list;
+    for (const auto& t : others) list += (list.empty() ? "" : ", ") + t;
+    throw error(errc::usage, "driftless.rollback.other_tables",
+                "the latest migration that changed table " + table + " is version " + std::to_string(r.version) + " (" + r.source +
+                    "), which also changed " + list + "; rolling it back would undo " + (others.size() == 1 ? "that table's" : "those tables'") +
+                    " part too. Pass --whole-migration (rollback_options::whole_migration) to undo all of version " +
+                    std::to_string(r.version) + ", or write a migration that undoes only " + table + "'s part");
+}
+
 /// The down statements of `r`, checked: there are some, and no transaction control among them.
 inline std::vector<std::string> down_of(const engine& e, const migration_record& r) {
     std::vector<std::string> statements = texts(detail::split_sql(r.down_sql, e.sql_dialect()));
@@ -589,6 +611,7 @@ DRIFTLESS_RUNTIME_INLINE std::int64_t rollback(engine& e, const std::string& tab
             const std::vector<std::string> statements = down_of(e, *target);
             const std::string v = std::to_string(target->version);
             const dialect d = e.sql_dialect();
+            if (!table.empty() && !o.whole_migration) refuse_other_tables(e, *target, table);
             if (!e.transactional_ddl()) {
                 refuse_rollback_losses(e.predict_losses(statements), v, o.allow_data_loss);
                 write(e, history_update(d, e.history_name(), target->version,
@@ -875,6 +898,150 @@ DRIFTLESS_RUNTIME_INLINE verify_report verify(engine& e, const std::filesystem::
         report.schema = detail::drift_lines(runner::migrate(e, *models, o).plan);
     }
     return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// repair
+// ---------------------------------------------------------------------------------------------
+
+/// The repairs that resolve a row stopped part-way, as the command line spells them.
+inline std::string repair_advice(const unfinished& u) {
+    const std::string v = std::to_string(u.row.version);
+    const std::string done = std::to_string(u.done());
+    if (u.rollback())
+        return "finish the down SQL by hand and run: repair --mark-rolled-back " + v + "; or undo its steps 1.." + done +
+               " and run: repair --mark-applied " + v;
+    std::string out = u.row.kind == "auto" ? "run migrate with the same models to resume it when the database is as recorded; or " : "";
+    return out + "once you know how many steps are in effect: repair --resume " + v + " --from-step N (the next run does the rest), "
+           "repair --mark-applied " + v + " (all " + std::to_string(u.statements.size()) + " are), or repair --mark-rolled-back " + v +
+           " (none is: undo steps 1.." + done + " first)";
+}
+
+/// The repairs table as the engine writes names (qualified like the history table).
+inline std::string repairs_name(const engine& e) {
+    std::string name = e.history_name();
+    const auto at = name.rfind(history_table);
+    if (at != std::string::npos) name.replace(at, history_table.size(), driftless::detail::repairs_table);
+    return name;
+}
+
+DRIFTLESS_RUNTIME_INLINE std::vector<stuck_migration> stuck(engine& e, const std::filesystem::path* dir) {
+    const std::vector<migration_record> history = e.read_history();
+    std::vector<stuck_migration> out;
+    std::optional<schema> catalog;
+    for (const migration_record& r : history) {
+        if (r.state == "applied" || r.rolled_back()) continue;
+        const unfinished u = unfinished_of(e, r);
+        stuck_migration s;
+        s.row = r;
+        s.problem = r.state;
+        s.steps = u.statements.size();
+        if (u.done() < u.statements.size()) s.next_step = u.statements[u.done()];
+        if (!s.next_step.empty()) {
+            if (!catalog) catalog = e.read_catalog();
+            for (const std::string& t : detail::tables_named(s.next_step)) s.catalog.push_back(detail::catalog_line(*catalog, t));
+        }
+        s.advice = repair_advice(u);
+        out.push_back(std::move(s));
+    }
+    if (dir != nullptr) {
+        for (const migration_file& f : read_migration_dir(*dir)) {
+            for (const migration_record& r : history) {
+                if (r.version != f.version || r.kind != "file" || r.rolled_back() || r.state != "applied" || r.checksum == f.checksum)
+                    continue;
+                stuck_migration s;
+                s.row = r;
+                s.problem = "checksum mismatch";
+                s.file = f.file_name;
+                s.file_checksum = f.checksum;
+                s.advice = "restore the file as it was applied; or, when the database is as the file says now: repair "
+                           "--accept-checksum " + std::to_string(r.version);
+                out.push_back(std::move(s));
+            }
+        }
+    }
+    return out;
+}
+
+DRIFTLESS_RUNTIME_INLINE repair_result repair(engine& e, repair_action action, std::int64_t version, const repair_options& o) {
+    repair_result result;
+    result.version = version;
+    result.action = std::string(detail::action_name(action));
+    result.who = o.who.empty() ? detail::default_who() : o.who;
+    const dialect d = e.sql_dialect();
+    // The file first: what accept-checksum records is read before the lock is taken.
+    std::optional<migration_file> file;
+    if (action == repair_action::accept_checksum) {
+        if (o.migrations.empty())
+            throw error(errc::usage, "driftless.repair.directory", "accept-checksum reads the file from the migrations directory; name it");
+        for (migration_file& f : read_migration_dir(o.migrations)) {
+            if (f.version == version) file = std::move(f);
+        }
+        if (!file)
+            throw error(errc::usage, "driftless.repair.no_file",
+                        "no migration file of version " + std::to_string(version) + " in '" + o.migrations.string() + "'");
+    }
+    with_lock(e, {o.lock_timeout, o.lock_retries}, "repair", operation::baseline, [&](engine_lock& held) {
+        std::optional<migration_record> row;
+        for (migration_record& r : e.read_history()) {
+            if (r.version == version) row = std::move(r);
+        }
+        const std::string v = std::to_string(version);
+        if (!row) throw error(errc::usage, "driftless.repair.no_row", "the history has no migration version " + v);
+        const bool stopped = row->state != "applied" && !row->rolled_back();
+        const unfinished u = unfinished_of(e, *row);
+        const std::string was = "was " + (stopped ? row->state + " with " + std::to_string(u.done()) + " of " +
+                                                        std::to_string(u.statements.size()) + " steps recorded"
+                                                  : std::string(row->rolled_back() ? "rolled back" : "applied"));
+        const auto refuse = [&](const std::string& why) {
+            throw error(errc::usage, "driftless.repair.state", std::string(detail::action_name(action)) + " " + v + " refused: version " +
+                                                                   v + " " + was + "; " + why);
+        };
+        std::vector<std::pair<std::string_view, std::optional<std::string>>> sets;
+        switch (action) {
+            case repair_action::mark_applied:
+                if (!stopped) refuse("only a run that stopped part-way can be marked applied");
+                sets = {{"state", std::string("applied")}};
+                if (!u.rollback()) sets.emplace_back("statements_done", std::to_string(u.statements.size()));
+                result.detail = was + (u.rollback() ? "; now applied (its rollback undone by hand)" : "; now applied (every step in effect)");
+                break;
+            case repair_action::mark_rolled_back:
+                if (!stopped) refuse("only a run that stopped part-way can be marked rolled back (use rollback for an applied one)");
+                sets = {{"state", std::string("applied")}, {"rolled_back_at", detail::utc_now()}};
+                result.detail = was + "; now rolled back (none of its steps in effect)";
+                break;
+            case repair_action::resume:
+                if (!stopped) refuse("only a run that stopped part-way can be resumed");
+                if (u.rollback()) refuse("a rollback is not resumed: finish it by hand and mark it rolled back, or undo it and mark it applied");
+                if (o.from_step < 0 || o.from_step > static_cast<std::int64_t>(u.statements.size()))
+                    refuse("say how many of its " + std::to_string(u.statements.size()) + " steps are in effect (--from-step 0.." +
+                           std::to_string(u.statements.size()) + ")");
+                sets = {{"state", std::string("resume")}, {"statements_done", std::to_string(o.from_step)}};
+                result.detail = was + "; now resume after step " + std::to_string(o.from_step);
+                break;
+            case repair_action::accept_checksum:
+                if (row->kind != "file" || stopped || row->rolled_back()) refuse("only an applied migration file's checksum can be accepted");
+                if (row->checksum == file->checksum) refuse("the file's checksum is the recorded one already (" + row->checksum + ")");
+                sets = {{"checksum", file->checksum}, {"up_sql", file->up}, {"down_sql", file->down}};
+                result.detail = "checksum " + row->checksum + " of '" + row->source + "' replaced by " + file->checksum + " of '" +
+                                file->file_name + "' as it is now (its up and down sections recorded too)";
+                break;
+        }
+        write(e, history_update(d, e.history_name(), version, sets));
+        const std::string table = repairs_name(e);
+        e.execute_one(detail::repairs_table_sql(d, table));
+        const std::int64_t id = e.count_row("SELECT COALESCE(MAX(id), 0) + 1 FROM " + table, 1).front();
+        result.at = detail::utc_now();
+        history_statement insert{"INSERT INTO " + table + " (id, version, action, detail, who, repaired_at) VALUES (",
+                                 {std::to_string(id), v, result.action, result.detail, result.who, result.at}};
+        for (std::size_t i = 1; i <= insert.params.size(); ++i)
+            insert.sql += (i == 1 ? "" : ", ") + driftless::detail::history_placeholder(d, i);
+        insert.sql += ")";
+        write(e, insert);
+        held.commit();
+        return 0;
+    });
+    return result;
 }
 
 }  // namespace driftless::runner

@@ -35,6 +35,7 @@
 #include <driftless/history.hpp>
 #include <driftless/migrate.hpp>
 #include <driftless/plan.hpp>
+#include <driftless/repair.hpp>
 #include <driftless/schema.hpp>
 #include <driftless/statement_list.hpp>
 
@@ -86,6 +87,13 @@ DRIFTLESS_RUNTIME_INLINE generate_result generate(engine& e, const model_set& m,
 /// Files against the history (changed, missing, pending), and, with models, the models against
 /// the live schema.
 DRIFTLESS_RUNTIME_INLINE verify_report verify(engine& e, const std::filesystem::path& dir, const model_set* models);
+
+/// The history rows that need a person (see repair.hpp); with `dir`, also the applied files of
+/// `dir` whose text changed since.
+DRIFTLESS_RUNTIME_INLINE std::vector<stuck_migration> stuck(engine& e, const std::filesystem::path* dir);
+
+/// Carry out a person's resolution of stuck row `version` under the migration lock, and record it.
+DRIFTLESS_RUNTIME_INLINE repair_result repair(engine& e, repair_action action, std::int64_t version, const repair_options& o);
 
 }  // namespace driftless::runner
 
@@ -227,6 +235,24 @@ template <database_connection Connection>
 verify_report verify_files(const Connection& db, const std::filesystem::path& dir) {
     auto e = make_engine(db);
     return runner::verify(*e, dir, nullptr);
+}
+
+/// The history rows that need a person: runs that stopped part-way (engines without transactional
+/// DDL), with the next step and what the catalog shows of the tables it names, and, when `dir` is
+/// given, the applied files of `dir` whose text changed since. Reads only.
+template <database_connection Connection>
+std::vector<stuck_migration> stuck_migrations(const Connection& db, const std::filesystem::path& dir = {}) {
+    auto e = make_engine(db);
+    return runner::stuck(*e, dir.empty() ? nullptr : &dir);
+}
+
+/// Resolve stuck row `version` as a person decided after inspecting the database (see
+/// repair_action), under the migration lock; refused (errc::usage) when the row is not in a state
+/// that action resolves. Recorded in _driftless_repairs with who and when.
+template <database_connection Connection>
+repair_result repair(const Connection& db, repair_action action, std::int64_t version, const repair_options& options = {}) {
+    auto e = make_engine(db);
+    return runner::repair(*e, action, version, options);
 }
 
 /// Files against the database (changed, missing, pending), and the models against the live schema.

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -96,5 +97,78 @@ TEST_CASE("cli on MySQL: a bad mysql:// URL is a usage error (exit 2) that never
         const auto r = run(dir, tool, {"status", "--database", url});
         CHECK(r.code == 2);
         CHECK(r.err.find("S3CRET") == std::string::npos);
+    }
+}
+
+TEST_CASE("cli on MariaDB: repair shows a file stopped part-way with the catalog, and resumes, marks or refuses as told") {
+    my_test::scratch_database scratch;
+    const fs::path dir = cli_test::scratch("my_repair");
+    const std::string url = scratch.url();
+    fs::create_directories(dir / "migrations");
+    {
+        std::ofstream f(dir / "migrations" / "0001_ledger.sql");
+        f << "CREATE TABLE ledger (id BIGINT NOT NULL PRIMARY KEY, who VARCHAR(40) NOT NULL);\n"
+             "INSERT INTO audit (id, what) VALUES (1, 'ledger created');\n"
+             "CREATE INDEX ledger_by_who ON ledger (who);\n";
+    }
+    // Step 2 fails (no audit table): the row is dirty after step 1, and everything else stops.
+    CHECK(run(dir, tool, {"--database", url, "upgrade"}).code == 4);
+    CHECK(run(dir, tool, {"--database", url, "upgrade"}).code == 3);
+    auto r = run(dir, tool, {"--database", url, "repair"});
+    CHECK(r.code == 1);
+    CHECK(r.out.find("version 1 (0001_ledger.sql, file): dirty with 1 of 3 steps recorded") != std::string::npos);
+    CHECK(r.out.find("next step:  INSERT INTO audit (id, what) VALUES (1, 'ledger created')") != std::string::npos);
+    CHECK(r.out.find("catalog:    table audit: not in the database") != std::string::npos);
+    CHECK(r.out.find("repair --resume 1 --from-step N") != std::string::npos);
+    r = run(dir, tool, {"--database", url, "repair", "--json"});
+    REQUIRE(r.json()["stuck"].size() == 1);
+    CHECK(r.json()["stuck"][0]["problem"] == "dirty");
+    CHECK(r.json()["stuck"][0]["steps_done"] == 1);
+    // Out of range, or an action for another state: refused, nothing changed.
+    r = run(dir, tool, {"--database", url, "repair", "--resume", "1", "--from-step", "4"});
+    CHECK(r.code == 3);
+    CHECK(r.err.find("0..3") != std::string::npos);
+    CHECK(run(dir, tool, {"--database", url, "repair", "--accept-checksum", "1"}).code == 3);
+    CHECK(run(dir, tool, {"--database", url, "repair", "--mark-applied", "2"}).code == 2);  // no such row
+    // The person creates the missing table and says step 1 is in effect: the next upgrade runs 2 and 3.
+    const auto db = scratch.connect();
+    db.execute("CREATE TABLE audit (id BIGINT NOT NULL PRIMARY KEY, what VARCHAR(80))");
+    r = run(dir, tool, {"--database", url, "repair", "--resume", "1", "--from-step", "1", "--who", "dba"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("was dirty with 1 of 3 steps recorded; now resume after step 1") != std::string::npos);
+    CHECK(run(dir, tool, {"--database", url, "upgrade"}).code == 0);
+    CHECK(my_test::one(db, "SELECT count(*) FROM audit") == "1");
+    CHECK(my_test::one(db, "SELECT count(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND "
+                           "INDEX_NAME = 'ledger_by_who'") == "1");
+    r = run(dir, tool, {"--database", url, "status", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["migrations"][0]["state"] == "applied");
+    CHECK(run(dir, tool, {"--database", url, "repair"}).out == "nothing to repair\n");
+    CHECK(my_test::one(db, "SELECT concat(version, ' ', action, ' ', who) FROM _driftless_repairs") == "1 resume dba");
+
+    // A second file stops at its first step; the person undoes nothing (nothing ran) and marks it
+    // rolled back: the file is pending again, and runs once its cause is fixed.
+    {
+        std::ofstream f(dir / "migrations" / "0002_more.sql");
+        f << "INSERT INTO missing (id) VALUES (1);\n";
+    }
+    CHECK(run(dir, tool, {"--database", url, "upgrade"}).code == 4);
+    r = run(dir, tool, {"--database", url, "repair", "--mark-rolled-back", "2"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("now rolled back") != std::string::npos);
+    db.execute("CREATE TABLE missing (id BIGINT NOT NULL PRIMARY KEY)");
+    CHECK(run(dir, tool, {"--database", url, "upgrade"}).code == 0);
+    CHECK(my_test::one(db, "SELECT count(*) FROM missing") == "1");
+    CHECK(my_test::one(db, "SELECT count(*) FROM _driftless_repairs") == "2");
+}
+
+TEST_CASE("cli on MySQL: a mysql:// URL without a database is a usage error (exit 2) before anything runs") {
+    const fs::path dir = cli_test::scratch("my_no_database");
+    const std::string server = my_test::server_url();  // mysql://driftless@localhost/?socket=...
+    for (const char* command : {"status", "upgrade", "repair"}) {
+        CAPTURE(command);
+        const auto r = run(dir, tool, {"--database", server, command});
+        CHECK(r.code == 2);
+        CHECK(r.err.find("names no database") != std::string::npos);
     }
 }

@@ -36,7 +36,7 @@ inline std::string slurp(const fs::path& p) {
 }
 
 /// Run `program args...` in `dir` with stdout and stderr captured; `env` entries ("K=V") are
-/// added, DRIFTLESS_DATABASE_URL is removed unless given.
+/// added, DRIFTLESS_DATABASE_URL and DATABASE_URL are removed unless given.
 inline run_result run(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
                       const std::vector<std::string>& env = {}) {
     const fs::path out = dir / ".stdout", err = dir / ".stderr";
@@ -48,6 +48,7 @@ inline run_result run(const fs::path& dir, const std::string& program, const std
         if (chdir(dir.c_str()) != 0) _exit(120);
         if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(121);
         unsetenv("DRIFTLESS_DATABASE_URL");
+        unsetenv("DATABASE_URL");
         for (const auto& e : env) {
             const auto eq = e.find('=');
             setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +21,20 @@
 
 #include "cli_support.hpp"
 #include "concurrent_files.hpp"
+
+namespace cli_rb {
+struct Member {
+    std::int64_t id;
+    std::string email;
+};
+struct Club {
+    std::int64_t id;
+    std::string name;
+};
+}  // namespace cli_rb
+
+template <> inline constexpr auto driftless::customize::table<cli_rb::Member> = driftless::table<cli_rb::Member>("members");
+template <> inline constexpr auto driftless::customize::table<cli_rb::Club> = driftless::table<cli_rb::Club>("clubs");
 
 namespace {
 
@@ -455,4 +470,180 @@ TEST_CASE("cli: a large migration file is held at most three times its size whil
     CHECK(r.max_rss_kb - baseline.max_rss_kb <= 3 * file_kb);
 #endif
     MESSAGE("a " << file_kb / 1024 << " MB file: peak " << (r.max_rss_kb - baseline.max_rss_kb) / 1024 << " MB above the baseline");
+}
+
+TEST_CASE("cli: repair lists an applied file that changed, accepts its checksum when told, and records who and when") {
+    const fs::path dir = cli_test::scratch("repair_checksum");
+    const std::string url = "sqlite:" + (dir / "app.db").string();
+    fs::create_directories(dir / "migrations");
+    {
+        std::ofstream f(dir / "migrations" / "0001_notes.sql");
+        f << "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n";
+    }
+    REQUIRE(run(dir, tool, {"--database", url, "upgrade"}).code == 0);
+    auto r = run(dir, tool, {"--database", url, "repair"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "nothing to repair\n");
+    // Someone edits the applied file (a comment, a reformat): upgrade refuses, repair says why.
+    {
+        std::ofstream f(dir / "migrations" / "0001_notes.sql");
+        f << "-- notes, one per row\nCREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);\n";
+    }
+    CHECK(run(dir, tool, {"--database", url, "upgrade"}).code == 3);
+    r = run(dir, tool, {"--database", url, "repair", "--json"});
+    CHECK(r.code == 1);
+    REQUIRE(r.json()["stuck"].size() == 1);
+    const auto stuck = r.json()["stuck"][0];
+    CHECK(stuck["version"] == 1);
+    CHECK(stuck["problem"] == "checksum mismatch");
+    CHECK(stuck["file"] == "0001_notes.sql");
+    CHECK(stuck["recorded_checksum"] != stuck["file_checksum"]);
+    CHECK(stuck["advice"].get<std::string>().find("repair --accept-checksum 1") != std::string::npos);
+    // Resolutions that do not fit the row are refused (exit 3), naming its state.
+    r = run(dir, tool, {"--database", url, "repair", "--mark-applied", "1"});
+    CHECK(r.code == 3);
+    CHECK(r.err.find("was applied") != std::string::npos);
+    CHECK(run(dir, tool, {"--database", url, "repair", "--accept-checksum", "7"}).code == 2);  // no such file
+    CHECK(run(dir, tool, {"--database", url, "repair", "--resume", "1"}).code == 2);           // needs --from-step
+    CHECK(run(dir, tool, {"--database", url, "repair", "--mark-applied", "1", "--accept-checksum", "1"}).code == 2);
+    // Told so, it records the file as it is now.
+    r = run(dir, tool, {"--database", url, "repair", "--accept-checksum", "1", "--who", "ops@example", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["action"] == "accept-checksum");
+    CHECK(r.json()["who"] == "ops@example");
+    CHECK(run(dir, tool, {"--database", url, "upgrade"}).code == 0);
+    CHECK(run(dir, tool, {"--database", url, "verify"}).out == "no drift\n");
+    CHECK(run(dir, tool, {"--database", url, "repair"}).out == "nothing to repair\n");
+    // Recorded: who, when, and both checksums.
+    const std::string rows = run(dir, tool, {"--database", url, "repair", "--accept-checksum", "1"}).err;
+    CHECK(rows.find("already") != std::string::npos);
+    driftless::sqlite::connection db = driftless::sqlite::open((dir / "app.db").string());
+    auto q = db.prepare("SELECT version, action, who, detail FROM _driftless_repairs");
+    REQUIRE(q.step());
+    CHECK(q.integer(0) == 1);
+    CHECK(q.text(1) == "accept-checksum");
+    CHECK(q.text(2) == "ops@example");
+    CHECK(q.text(3).find(stuck["recorded_checksum"].get<std::string>()) != std::string::npos);
+    CHECK_FALSE(q.step());
+}
+
+TEST_CASE("cli: --version, misspelt commands, the generic tool's commands, and global options in every --help") {
+    const fs::path dir = cli_test::scratch("cli_conventions");
+    auto r = run(dir, tool, {"--version"});
+    CHECK(r.code == 0);
+    CHECK(r.out == "driftless " + std::string(driftless::version) + "\n");
+    CHECK(run(dir, v1, {"--version"}).out == r.out);
+    r = run(dir, tool, {"--database", "sqlite:x.db", "statsu"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("unknown command 'statsu'; did you mean 'status'?") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "x.db"));
+    r = run(dir, tool, {"migrat"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("'migrate' compares C++ models with the database") != std::string::npos);
+    CHECK(run(dir, v1, {"migrat"}).err.find("did you mean 'migrate'?") != std::string::npos);
+    CHECK(run(dir, tool, {"xyzzy"}).err.find("Commands: init, status, upgrade") != std::string::npos);
+    // The generic tool lists only what it can run, and says how to build one that can do the rest.
+    r = run(dir, tool, {"--help"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("  migrate ") == std::string::npos);
+    CHECK(r.out.find("  repair ") != std::string::npos);
+    CHECK(r.out.find("driftless::cli::main<") != std::string::npos);
+    CHECK(run(dir, v1, {"--help"}).out.find("  migrate ") != std::string::npos);
+    r = run(dir, tool, {"migrate", "--database", "sqlite:x.db"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("built without models") != std::string::npos);
+    for (const char* command : {"status", "upgrade", "repair", "rollback"}) {
+        CAPTURE(command);
+        r = run(dir, tool, {command, "--help"});
+        CHECK(r.code == 0);
+        CHECK(r.out.find("Global options") != std::string::npos);
+        CHECK(r.out.find("--database URL") != std::string::npos);
+    }
+}
+
+TEST_CASE("cli: DATABASE_URL and .env, sqlite: URL parameters, driftless.toml found upward and its keys checked") {
+    const fs::path dir = cli_test::scratch("cli_connections");
+    fs::create_directories(dir / "migrations");
+    {
+        std::ofstream f(dir / "migrations" / "0001_t.sql");
+        f << "CREATE TABLE t (id INTEGER PRIMARY KEY);\n";
+    }
+    // DATABASE_URL (as sqlx, dbmate and Prisma read it), after DRIFTLESS_DATABASE_URL.
+    CHECK(run(dir, tool, {"upgrade"}, {"DATABASE_URL=sqlite:common.db"}).code == 0);
+    CHECK(fs::exists(dir / "common.db"));
+    CHECK(run(dir, tool, {"upgrade"}, {"DATABASE_URL=sqlite:common2.db", "DRIFTLESS_DATABASE_URL=sqlite:own.db"}).code == 0);
+    CHECK(fs::exists(dir / "own.db"));
+    CHECK_FALSE(fs::exists(dir / "common2.db"));
+    // .env in the working directory; the process environment comes first.
+    {
+        std::ofstream f(dir / ".env");
+        f << "# local settings\nexport DATABASE_URL=\"sqlite:dotenv.db\"\nOTHER=1\n";
+    }
+    CHECK(run(dir, tool, {"upgrade"}).code == 0);
+    CHECK(fs::exists(dir / "dotenv.db"));
+    CHECK(run(dir, tool, {"upgrade"}, {"DATABASE_URL=sqlite:env_first.db"}).code == 0);
+    CHECK(fs::exists(dir / "env_first.db"));
+    fs::remove(dir / ".env");
+    // sqlx's query parameters on sqlite: URLs, not a file named "q.db?mode=rwc".
+    CHECK(run(dir, tool, {"--database", "sqlite:q.db?mode=rwc", "upgrade"}).code == 0);
+    CHECK(fs::exists(dir / "q.db"));
+    CHECK_FALSE(fs::exists(dir / "q.db?mode=rwc"));
+    CHECK(run(dir, tool, {"--database", "sqlite:q.db?mode=ro", "status"}).code == 0);
+    CHECK(run(dir, tool, {"--database", "sqlite:missing.db?mode=rw", "upgrade"}).code == 4);
+    CHECK_FALSE(fs::exists(dir / "missing.db"));
+    auto r = run(dir, tool, {"--database", "sqlite:q.db?cache=shared", "status"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("unknown parameter 'cache'") != std::string::npos);
+    CHECK(run(dir, tool, {"--database", "sqlite:q.db?mode=rwx", "status"}).code == 2);
+    // driftless.toml is found from a subdirectory; its paths are relative to it.
+    {
+        std::ofstream f(dir / "driftless.toml");
+        f << "[database]\nurl = 'sqlite:app.db'\n[migrations]\ndir = 'migrations'\n";
+    }
+    fs::create_directories(dir / "src" / "deep");
+    r = run(dir / "src" / "deep", tool, {"upgrade"});
+    CHECK(r.code == 0);
+    CHECK(fs::exists(dir / "app.db"));
+    CHECK(run(dir / "src" / "deep", tool, {"status", "--json"}).json()["migrations"].size() == 1);
+    // Unknown keys are refused with the key it most likely meant.
+    {
+        std::ofstream f(dir / "driftless.toml");
+        f << "[database]\nurl = 'sqlite:app.db'\n[migrations]\ndirectory = 'db/migrations'\n";
+    }
+    r = run(dir, tool, {"status"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("unknown key 'migrations.directory'") != std::string::npos);
+    CHECK(r.err.find("did you mean 'migrations.dir'?") != std::string::npos);
+    {
+        std::ofstream f(dir / "driftless.toml");
+        f << "db_path = 'app.db'\n";
+    }
+    r = run(dir, tool, {"status"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("did you mean 'database.url'?") != std::string::npos);
+    {
+        std::ofstream f(dir / "driftless.toml");
+        f << "[database]\nulr = 'sqlite:app.db'\n";
+    }
+    CHECK(run(dir, tool, {"status"}).err.find("did you mean 'database.url'?") != std::string::npos);
+}
+
+TEST_CASE("cli: rollback --model refuses a migration that also created another model's table, unless --whole-migration") {
+    const fs::path dir = cli_test::scratch("rollback_other_tables");
+    const std::string url = "sqlite:" + (dir / "app.db").string();
+    {
+        auto db = driftless::sqlite::open((dir / "app.db").string());
+        driftless::migrate<cli_rb::Member, cli_rb::Club>(db);  // version 1 creates both
+    }
+    auto r = run(dir, tool, {"--database", url, "rollback", "--model", "clubs"});
+    CHECK(r.code == 3);
+    CHECK(r.err.find("which also changed members") != std::string::npos);
+    CHECK(r.err.find("--whole-migration") != std::string::npos);
+    r = run(dir, tool, {"--database", url, "rollback", "--model", "clubs", "--whole-migration", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["version"] == 1);
+    auto db = driftless::sqlite::open((dir / "app.db").string());
+    auto q = db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'clubs')");
+    REQUIRE(q.step());
+    CHECK(q.integer(0) == 0);
 }

@@ -20,9 +20,20 @@ struct MemberV2 {  // age renamed to years, bio added
     std::optional<std::int32_t> years;
     std::optional<std::string> bio;
 };
+struct Club {
+    std::int64_t id;
+    std::string name;
+};
+struct ClubV2 {
+    std::int64_t id;
+    std::string name;
+    std::optional<std::string> city;
+};
 }  // namespace rb
 
 template <> inline constexpr auto driftless::customize::table<rb::Member> = driftless::table<rb::Member>("members");
+template <> inline constexpr auto driftless::customize::table<rb::Club> = driftless::table<rb::Club>("clubs");
+template <> inline constexpr auto driftless::customize::table<rb::ClubV2> = driftless::table<rb::ClubV2>("clubs");
 template <>
 inline constexpr auto driftless::customize::table<rb::MemberV2> =
     driftless::table<rb::MemberV2>("members").renamed(&rb::MemberV2::years, "age").index("members_by_email", &rb::MemberV2::email);
@@ -90,4 +101,25 @@ TEST_CASE("split_statements: ends statements where SQLite says they end") {
     CHECK(parts[0] == "CREATE TABLE \"a;b\" (x TEXT DEFAULT ';\n')");
     CHECK(parts[1] == "CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1; SELECT 2; END");
     CHECK(parts[2] == "DROP TABLE y");
+}
+
+TEST_CASE("rollback<T>: a migration that also changed other tables is refused, naming them, unless whole_migration") {
+    auto db = driftless::sqlite::open(":memory:");
+    driftless::migrate<rb::Member, rb::Club>(db);  // version 1 creates both tables
+    try {
+        driftless::rollback<rb::Club>(db);
+        FAIL("rollback<Club> would have dropped members too");
+    } catch (const driftless::error& e) {
+        CHECK(e.id() == "driftless.rollback.other_tables");
+        CHECK(std::string(e.what()).find("also changed members") != std::string::npos);
+        CHECK(std::string(e.what()).find("whole_migration") != std::string::npos);
+    }
+    CHECK(one(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'clubs')") == "2");
+    // A later migration that changed clubs alone is undone alone.
+    driftless::migrate<rb::Member, rb::ClubV2>(db);
+    CHECK(driftless::rollback<rb::ClubV2>(db) == 2);
+    CHECK(one(db, "SELECT count(*) FROM pragma_table_info('clubs') WHERE name = 'city'") == "0");
+    // Told to, the whole of version 1 is undone.
+    CHECK(driftless::rollback<rb::Club>(db, {.whole_migration = true}) == 1);
+    CHECK(one(db, "SELECT count(*) FROM sqlite_master WHERE name IN ('members', 'clubs')") == "0");
 }
