@@ -4,7 +4,7 @@
 //
 // Commands: init, status, plan, migrate, generate, create NAME, upgrade, apply FILE, rollback,
 // verify, baseline VERSION. The database comes from --database URL, else the environment variable
-// DRIFTLESS_DATABASE_URL, else driftless.toml. Output is for people unless --json is given, in which
+// DRIFTLESS_DATABASE_URL, else driftless.toml, else DATABASE_URL. Output is for people unless --json is given, in which
 // case stdout carries exactly one JSON object (also for errors). Exit codes: see exit_code.
 #ifndef DRIFTLESS_CLI_HPP
 #define DRIFTLESS_CLI_HPP
@@ -183,7 +183,9 @@ inline database_url parse_url(std::string_view url) {
                 if (value != "ro" && value != "rw" && value != "rwc" && value != "memory")
                     throw error(errc::usage, "driftless.cli.url",
                                 "mode=" + std::string(value) + " in '" + std::string(url) + "' is not one of ro, rw, rwc, memory");
-                params += (params.empty() ? "?" : "&") + std::string(pair);
+                if (!params.empty())
+                    throw error(errc::usage, "driftless.cli.url", "mode= is given twice in '" + std::string(url) + "'");
+                params += "?" + std::string(pair);
             }
             out.target = uri + params;
         }
@@ -344,7 +346,9 @@ inline std::filesystem::path beside(const std::filesystem::path& config, const s
     return config.parent_path() / p;
 }
 
-/// Read the settings: the command line wins over DRIFTLESS_DATABASE_URL, which wins over the file.
+/// Read the settings: the command line wins over DRIFTLESS_DATABASE_URL (the environment, then
+/// ./.env), which wins over driftless.toml, which wins over DATABASE_URL (an application's own
+/// setting that other tools read too: driftless's own file comes first).
 /// The number of single-character edits (insert, delete, replace, swap two neighbours) between
 /// `a` and `b`: how far a misspelt command is from a real one.
 inline std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -382,8 +386,11 @@ inline std::optional<std::string> dotenv(std::string_view name) {
     std::ifstream in(".env");
     std::string line;
     std::optional<std::string> found;
+    bool first = true;
     while (std::getline(in, line)) {
         std::string_view l = line;
+        if (first && l.rfind("\xEF\xBB\xBF", 0) == 0) l.remove_prefix(3);  // a UTF-8 byte order mark
+        first = false;
         while (!l.empty() && (l.front() == ' ' || l.front() == '\t')) l.remove_prefix(1);
         if (l.rfind("export ", 0) == 0) l.remove_prefix(7);
         const auto eq = l.find('=');
@@ -393,8 +400,9 @@ inline std::optional<std::string> dotenv(std::string_view name) {
         if (key != name) continue;
         while (!value.empty() && (value.back() == '\r' || value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
         while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-        if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
-            value = value.substr(1, value.size() - 2);
+        if (!value.empty() && (value.front() == '"' || value.front() == '\'') &&
+            value.find(value.front(), 1) != std::string_view::npos) {  // quoted: what follows the quotes is a comment
+            value = value.substr(1, value.find(value.front(), 1) - 1);
         } else if (const auto hash = value.find(" #"); hash != std::string_view::npos) {
             value = value.substr(0, hash);
             while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
@@ -486,14 +494,18 @@ inline settings resolve(const std::string& database, const std::string& migratio
         s.url = database;
     } else if (auto env = setting_from_environment("DRIFTLESS_DATABASE_URL")) {
         s.url = *env;
+    } else if (!file_url.empty()) {
+        // A relative sqlite path in the file is relative to the file (its ?mode= kept after it).
+        const database_url u = parse_url(file_url);
+        std::string_view rest = std::string_view(file_url).substr(file_url.find(':') + 1);
+        if (rest.substr(0, 2) == "//") rest.remove_prefix(2);
+        const std::size_t q = rest.find('?');
+        s.url = u.scheme == "sqlite" && u.target != ":memory:" && rest.rfind("file:", 0) != 0
+                    ? "sqlite:" + beside(s.config, std::string(rest.substr(0, q))).string() +
+                          (q == std::string_view::npos ? std::string() : std::string(rest.substr(q)))
+                    : file_url;
     } else if (auto common = setting_from_environment("DATABASE_URL")) {  // sqlx, dbmate, Prisma
         s.url = *common;
-    } else if (!file_url.empty()) {
-        // A relative sqlite path in the file is relative to the file.
-        const database_url u = parse_url(file_url);
-        s.url = u.scheme == "sqlite" && u.target != ":memory:" && u.target.rfind("file:", 0) != 0
-                    ? "sqlite:" + beside(s.config, u.target).string()
-                    : file_url;
     }
     if (!migrations.empty()) {
         s.migrations = migrations;
@@ -549,7 +561,8 @@ template <class F>
 auto with_database(const settings& s, open_mode mode, bool* missing, F&& f) {
     if (s.url.empty())
         throw error(errc::usage, "driftless.cli.database",
-                    "no database: pass --database URL, set DRIFTLESS_DATABASE_URL, or run 'init' to write " + default_config_name);
+                    "no database: pass --database URL, set DRIFTLESS_DATABASE_URL (or DATABASE_URL), or run 'init' to write " +
+                        default_config_name);
     const database_url u = parse_url(s.url);
 #if DRIFTLESS_CLI_POSTGRESQL
     if (u.scheme == "postgresql") return f(postgresql::connect(u.target));
@@ -743,11 +756,17 @@ inline output need_models(const model_set* m, std::string_view command) {
 
 /// The first word of the command line that is not an option or an option's value: the command
 /// as the user typed it ("" when there is none). `with_value`: the options that take a value.
-inline std::string typed_command(int argc, const char* const* argv, const std::vector<std::string_view>& with_value) {
+/// An option it does not know (a misspelt one, whose value would look like a command) ends the
+/// search: "" (CLI11 reports the option).
+inline std::string typed_command(int argc, const char* const* argv, const std::vector<std::string_view>& with_value,
+                                 const std::vector<std::string_view>& flags) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         if (a.rfind("-", 0) == 0) {
-            if (a.find('=') == std::string_view::npos && std::find(with_value.begin(), with_value.end(), a) != with_value.end()) ++i;
+            const std::string_view name = a.substr(0, a.find('='));
+            const bool takes_value = std::find(with_value.begin(), with_value.end(), name) != with_value.end();
+            if (!takes_value && std::find(flags.begin(), flags.end(), name) == flags.end()) return {};
+            if (takes_value && name.size() == a.size()) ++i;
             continue;
         }
         return std::string(a);
@@ -774,7 +793,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     bool as_json = false;
     app.add_option("--database", database,
                    "database URL: sqlite:PATH[?mode=ro|rw|rwc], sqlite::memory:, postgresql://..., mysql://.../DATABASE (else "
-                   "DRIFTLESS_DATABASE_URL, else DATABASE_URL, from the environment or ./.env, else driftless.toml)");
+                   "DRIFTLESS_DATABASE_URL, else driftless.toml, else DATABASE_URL; the variables from the environment or ./.env)");
     app.add_option("--migrations", migrations_dir, "migrations directory (else driftless.toml, else ./migrations)");
     app.add_option("--config", config_path,
                    "configuration file (default: driftless.toml here or in the nearest directory above that has one)");
@@ -792,8 +811,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
         CLI::App* s = app.add_subcommand(name, help);
         s->fallthrough();
         s->footer("Global options (before or after the command): --database URL, --migrations DIR, --config FILE, --json, "
-                  "--version. The database comes from --database, else DRIFTLESS_DATABASE_URL, else DATABASE_URL, else "
-                  "driftless.toml.");
+                  "--version. The database comes from --database, else DRIFTLESS_DATABASE_URL, else driftless.toml, else "
+                  "DATABASE_URL.");
         if (needs_models && generic) s->group("");  // listed only by tools built with models
         return s;
     };
@@ -913,7 +932,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
 
     try {
         // A misspelt command: say which one was meant, rather than CLI11's "A subcommand is required".
-        const std::string typed = detail::typed_command(argc, argv, {"--database", "--migrations", "--config"});
+        const std::string typed =
+            detail::typed_command(argc, argv, {"--database", "--migrations", "--config"}, {"--json", "--version", "--help", "-h"});
         std::vector<std::string> names, all;  // the commands listed in --help; and those not listed
         for (const CLI::App* c : std::as_const(app).get_subcommands([](const CLI::App*) { return true; })) {
             all.push_back(c->get_name());

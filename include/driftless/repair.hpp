@@ -95,7 +95,7 @@ inline std::string repairs_table_sql(dialect d, std::string_view table) {
     const std::string big = my ? "LONGTEXT" : "TEXT";
     const std::string integer = d == dialect::sqlite ? "INTEGER" : "BIGINT";
     return "CREATE TABLE IF NOT EXISTS " + std::string(table) + " (id " + integer + " NOT NULL PRIMARY KEY, version " + integer +
-           " NOT NULL, action " + text + " NOT NULL, detail " + big + " NOT NULL, who " + text + " NOT NULL, repaired_at " + text +
+           " NOT NULL, action " + text + " NOT NULL, detail " + big + " NOT NULL, who " + big + " NOT NULL, repaired_at " + text +
            " NOT NULL)" + (my ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "");
 }
 
@@ -139,7 +139,8 @@ inline std::vector<std::string> tables_named(std::string_view sql) {
 /// view's body names. Names one table goes by within the migration are grouped: ALTER TABLE a
 /// RENAME TO b, RENAME TABLE a TO b, and the rows of a copied into driftless's scratch table of a
 /// rebuild that is then renamed.
-inline std::vector<std::vector<std::string>> changed_tables(const std::vector<std::string>& statements) {
+/// With `any_change`, also tables whose indexes or constraints alone change.
+inline std::vector<std::vector<std::string>> changed_tables(const std::vector<std::string>& statements, bool any_change = false) {
     std::vector<std::vector<std::string>> groups;
     const auto group_of = [&](const std::string& name) -> std::size_t {
         for (std::size_t g = 0; g < groups.size(); ++g) {
@@ -194,13 +195,15 @@ inline std::vector<std::vector<std::string>> changed_tables(const std::vector<st
         if ((is_keyword(t[0], "CREATE") || is_keyword(t[0], "DROP") || is_keyword(t[0], "ALTER") || is_keyword(t[0], "TRUNCATE")) &&
             find("TABLE", 1) <= 3) {
             const std::size_t at = find("TABLE", 1) + 1;
-            if (is_keyword(t[0], "ALTER") && !reshapes(at + 1)) continue;
+            if (is_keyword(t[0], "ALTER") && !any_change && !reshapes(at + 1)) continue;
             target = name_at(at);
             if (is_keyword(t[0], "ALTER")) {
                 const std::size_t rename = find("RENAME", 2);
                 if (rename + 1 < t.size() && is_keyword(t[rename + 1], "TO")) other = name_at(rename + 2);
                 if (rename + 2 < t.size() && is_keyword(t[rename + 1], "AS")) other = name_at(rename + 2);
             }
+        } else if (any_change && is_keyword(t[0], "CREATE") && find("INDEX", 1) <= 2) {
+            target = name_at(find("ON", 2) + 1);
         } else if (is_keyword(t[0], "RENAME") && is_keyword(t[1], "TABLE")) {
             target = name_at(2);
             other = name_at(find("TO", 2) + 1);

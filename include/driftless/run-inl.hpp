@@ -230,7 +230,8 @@ inline unfinished unfinished_of(const engine& e, migration_record row) {
     const std::string step = done < u.statements.size() ? u.statements[done] : std::string("(none)");
     const std::string at = " at step " + std::to_string(done + 1) + " of " + n + ": " + step + " — ";
     const std::string effect = state == "resume"
-                                   ? "marked by hand to resume after step " + std::to_string(done) + "; apply that file first"
+                                   ? "marked by hand to resume after step " + std::to_string(done) +
+                                         (u.row.kind == "file" ? "; apply that file first" : "; run migrate with the same models first")
                                : state.find("dirty") != std::string::npos
                                    ? "steps 1.." + std::to_string(done) + " took effect and step " + std::to_string(done + 1) +
                                          " failed (each statement commits on its own)"
@@ -540,8 +541,21 @@ inline void refuse_rollback_losses(const predicted_losses& lost, const std::stri
 }
 
 /// The migration a rollback undoes: the newest applied, not rolled back, whose source names
-/// `table` (any, when `table` is empty). A newer file may build on the table: refused.
-inline const migration_record* rollback_target(const std::vector<migration_record>& history, const std::string& table) {
+/// `table` and that changed it (any, when `table` is empty). A newer file may build on the table:
+/// refused.
+inline const migration_record* rollback_target(const engine& e, const std::vector<migration_record>& history,
+                                               const std::string& table) {
+    // Whether model migration `r` changed `table` (its source lists every model it was run with).
+    // A statement naming no table (DROP INDEX x) may have: it counts, as does an up section not
+    // recorded.
+    const auto changed = [&](const migration_record& r) {
+        const std::vector<std::string> statements = texts(detail::split_sql(r.up_sql, e.sql_dialect()));
+        if (statements.empty()) return true;
+        for (const auto& names : detail::changed_tables(statements, true)) {
+            if (std::any_of(names.begin(), names.end(), [&](const std::string& n) { return detail::same_name(n, table); })) return true;
+        }
+        return std::any_of(statements.begin(), statements.end(), [](const std::string& s) { return detail::tables_named(s).empty(); });
+    };
     for (auto it = history.rbegin(); it != history.rend(); ++it) {
         const migration_record& r = *it;
         if (r.rolled_back()) continue;
@@ -549,7 +563,7 @@ inline const migration_record* rollback_target(const std::vector<migration_recor
             throw error(errc::usage, "driftless.rollback.newer_file",
                         "version " + std::to_string(r.version) + " ('" + r.source + "') is newer and may build on table " +
                             table + "; roll back the newest migrations first (rollback without a model)");
-        if (!table.empty() && (r.kind != "auto" || (", " + r.source + ",").find(", " + table + ",") == std::string::npos))
+        if (!table.empty() && (r.kind != "auto" || (", " + r.source + ",").find(", " + table + ",") == std::string::npos || !changed(r)))
             continue;
         if (r.kind == "baseline")
             throw error(errc::usage, "driftless.rollback.baseline",
@@ -603,7 +617,7 @@ DRIFTLESS_RUNTIME_INLINE std::int64_t rollback(engine& e, const std::string& tab
         const std::int64_t version = with_lock(e, detail::lock_of(o), "rollback", operation::rollback, [&](engine_lock& held) {
             if (!e.transactional_ddl()) refuse_any_unfinished(e, "rollback");
             const std::vector<migration_record> history = e.read_history();
-            const migration_record* target = rollback_target(history, table);
+            const migration_record* target = rollback_target(e, history, table);
             if (target == nullptr) {
                 held.roll_back();
                 return std::int64_t{0};
@@ -1001,8 +1015,9 @@ DRIFTLESS_RUNTIME_INLINE repair_result repair(engine& e, repair_action action, s
         switch (action) {
             case repair_action::mark_applied:
                 if (!stopped) refuse("only a run that stopped part-way can be marked applied");
-                sets = {{"state", std::string("applied")}};
-                if (!u.rollback()) sets.emplace_back("statements_done", std::to_string(u.statements.size()));
+                // Every step of the up section in effect (for a rollback: undone by hand).
+                sets = {{"state", std::string("applied")},
+                        {"statements_done", std::to_string(detail::split_sql(row->up_sql, d).size())}};
                 result.detail = was + (u.rollback() ? "; now applied (its rollback undone by hand)" : "; now applied (every step in effect)");
                 break;
             case repair_action::mark_rolled_back:
@@ -1027,10 +1042,12 @@ DRIFTLESS_RUNTIME_INLINE repair_result repair(engine& e, repair_action action, s
                                 file->file_name + "' as it is now (its up and down sections recorded too)";
                 break;
         }
-        write(e, history_update(d, e.history_name(), version, sets));
+        // The record's table first: on MySQL each statement commits on its own, and a repair must
+        // not be written without its record because the record's table could not be made.
         const std::string table = repairs_name(e);
         e.execute_one(detail::repairs_table_sql(d, table));
         const std::int64_t id = e.count_row("SELECT COALESCE(MAX(id), 0) + 1 FROM " + table, 1).front();
+        write(e, history_update(d, e.history_name(), version, sets));
         result.at = detail::utc_now();
         history_statement insert{"INSERT INTO " + table + " (id, version, action, detail, who, repaired_at) VALUES (",
                                  {std::to_string(id), v, result.action, result.detail, result.who, result.at}};

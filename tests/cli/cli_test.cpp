@@ -542,6 +542,11 @@ TEST_CASE("cli: --version, misspelt commands, the generic tool's commands, and g
     CHECK(r.err.find("'migrate' compares C++ models with the database") != std::string::npos);
     CHECK(run(dir, v1, {"migrat"}).err.find("did you mean 'migrate'?") != std::string::npos);
     CHECK(run(dir, tool, {"xyzzy"}).err.find("Commands: init, status, upgrade") != std::string::npos);
+    // A misspelt option is reported as one, not its value as a command.
+    r = run(dir, tool, {"--databse", "sqlite:x.db", "status"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("unknown command") == std::string::npos);
+    CHECK(run(dir, tool, {"--database=sqlite:x.db", "--json", "statsu"}).out.find("did you mean 'status'?") != std::string::npos);
     // The generic tool lists only what it can run, and says how to build one that can do the rest.
     r = run(dir, tool, {"--help"});
     CHECK(r.code == 0);
@@ -577,7 +582,7 @@ TEST_CASE("cli: DATABASE_URL and .env, sqlite: URL parameters, driftless.toml fo
     // .env in the working directory; the process environment comes first.
     {
         std::ofstream f(dir / ".env");
-        f << "# local settings\nexport DATABASE_URL=\"sqlite:dotenv.db\"\nOTHER=1\n";
+        f << "\xEF\xBB\xBF# local settings\r\nexport DATABASE_URL=\"sqlite:dotenv.db\"  # the dev one\r\nOTHER=1\n";
     }
     CHECK(run(dir, tool, {"upgrade"}).code == 0);
     CHECK(fs::exists(dir / "dotenv.db"));
@@ -605,6 +610,17 @@ TEST_CASE("cli: DATABASE_URL and .env, sqlite: URL parameters, driftless.toml fo
     CHECK(r.code == 0);
     CHECK(fs::exists(dir / "app.db"));
     CHECK(run(dir / "src" / "deep", tool, {"status", "--json"}).json()["migrations"].size() == 1);
+    // driftless's own file comes before DATABASE_URL (an application's, perhaps another environment's).
+    CHECK(run(dir, tool, {"upgrade"}, {"DATABASE_URL=sqlite:elsewhere.db"}).code == 0);
+    CHECK_FALSE(fs::exists(dir / "elsewhere.db"));
+    // A relative path with ?mode= stays relative to the file.
+    {
+        std::ofstream f(dir / "driftless.toml");
+        f << "[database]\nurl = 'sqlite:moded.db?mode=rwc'\n[migrations]\ndir = 'migrations'\n";
+    }
+    CHECK(run(dir / "src" / "deep", tool, {"upgrade"}).code == 0);
+    CHECK(fs::exists(dir / "moded.db"));
+    CHECK_FALSE(fs::exists(dir / "src" / "deep" / "moded.db"));
     // Unknown keys are refused with the key it most likely meant.
     {
         std::ofstream f(dir / "driftless.toml");
