@@ -53,6 +53,14 @@ inline long long lock_seconds(const lock_options& lock) { return std::max<long l
 /// mysql_engine::retryable) and at last reports errc::busy.
 inline constexpr std::string_view lock_wait_id = "driftless.mysql.lock_wait";
 
+/// Puts back the session's lock_wait_timeout kept in @driftless_wait; failures are ignored.
+inline void restore_lock_wait(const connection& db) noexcept {
+    try {
+        db.execute("SET SESSION lock_wait_timeout = @driftless_wait");
+    } catch (...) {
+    }
+}
+
 /// Holds GET_LOCK for the migration and a session lock_wait_timeout; released (and restored) on
 /// destruction. One attempt: waits the lock's timeout, then throws the lock_wait_id error.
 class migration_lock {
@@ -68,11 +76,11 @@ public:
                                               quote_text(migration_lock_name, dialect::mysql) + ", " + seconds + ")");
             acquired = r.back().rows() == 1 && r.back().view(0, 0) == "1";
         } catch (const error& e) {
-            restore();
+            restore_lock_wait(db_);
             if (e.native_code() != 1213) throw;  // 1213: GET_LOCK chose this session to break a deadlock; not acquired
         }
         if (!acquired) {
-            restore();
+            restore_lock_wait(db_);
             throw error(errc::busy, std::string(lock_wait_id), "the migration lock was not free within " + seconds + " s");
         }
     }
@@ -85,17 +93,10 @@ public:
             return;
         } catch (...) {  // the lock goes with the session anyway
         }
-        restore();
+        restore_lock_wait(db_);
     }
 
 private:
-    void restore() noexcept {
-        try {
-            db_.execute("SET SESSION lock_wait_timeout = @driftless_wait");
-        } catch (...) {
-        }
-    }
-
     const connection& db_;
 };
 
@@ -355,7 +356,7 @@ public:
         try {
             if (cluster) synced_.emplace(db_);
         } catch (...) {
-            restore();
+            restore_lock_wait(db_);
             throw;
         }
     }
@@ -364,19 +365,12 @@ public:
     ~lease_lock() override {
         synced_.reset();
         released_();
-        restore();
+        restore_lock_wait(db_);
     }
     void commit() override {}
     void roll_back() override {}
 
 private:
-    void restore() noexcept {
-        try {
-            db_.execute("SET SESSION lock_wait_timeout = @driftless_wait");
-        } catch (...) {
-        }
-    }
-
     const connection& db_;
     std::function<void()> released_;
     std::optional<synced_reads> synced_;
