@@ -82,7 +82,7 @@ usage() {
     exit 2
 }
 
-# find_binaries, is_running
+# find_binaries, is_running, FAST_SERVER_OPTIONS
 # shellcheck source=tests/mysql/mariadb_tools.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../mysql/mariadb_tools.sh"
 
@@ -319,26 +319,11 @@ give_to_server() {
     fi
 }
 
-# Durability is not wanted here, a fast start and shutdown are (the redo log through the page
-# cache: with O_DIRECT, creating it takes a second); connections are: 16 and more test processes
-# connect at once. Native AIO (io_uring, libaio) is often refused in containers, so InnoDB uses its
-# own I/O threads. utf8mb4 as Debian's own configuration has. Set by set_server_options.
+# FAST_SERVER_OPTIONS (see mariadb_tools.sh), under root with the user the nodes run as; many
+# connections are wanted: 16 and more test processes connect at once. Set by set_server_options.
 SERVER_OPTIONS=()
 set_server_options() {
-    SERVER_OPTIONS=(
-        --skip-name-resolve
-        --innodb-buffer-pool-size=64M
-        --innodb-log-file-size=16M
-        --innodb-flush-log-at-trx-commit=0
-        --innodb-flush-method=nosync
-        --innodb-log-file-buffering
-        --skip-innodb-doublewrite
-        --skip-innodb-use-native-aio
-        --innodb-fast-shutdown=3
-        --skip-sync-frm
-        --character-set-server=utf8mb4
-        --collation-server=utf8mb4_general_ci
-    )
+    SERVER_OPTIONS=("${FAST_SERVER_OPTIONS[@]}")
     if ((EUID == 0)); then
         SERVER_OPTIONS+=(--user="$SERVER_USER")
     fi

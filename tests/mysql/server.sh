@@ -40,7 +40,7 @@ usage() {
     exit 2
 }
 
-# find_binaries, is_running
+# find_binaries, is_running, FAST_SERVER_OPTIONS
 # shellcheck source=tests/mysql/mariadb_tools.sh
 source "$(dirname "${BASH_SOURCE[0]}")/mariadb_tools.sh"
 
@@ -119,25 +119,12 @@ start_server() {
 
     dir=$(mktemp -d "$DIR_TEMPLATE")
     printf '%s\n' "$dir" >"$state/server_dir"
-    # Durability is not wanted here, a fast start and shutdown are (the redo log through the page
-    # cache: with O_DIRECT, creating it takes a second); connections are: 16 and more test
-    # processes connect at once. Native AIO (io_uring, libaio) is often refused in containers, so
-    # InnoDB uses its own I/O threads. utf8mb4 as Debian's own configuration has.
+    # FAST_SERVER_OPTIONS (see mariadb_tools.sh); many connections are wanted: 16 and more test
+    # processes connect at once.
     local -a options=(
         --datadir="$dir/data"
         "${as_user[@]}"
-        --skip-name-resolve
-        --innodb-buffer-pool-size=64M
-        --innodb-log-file-size=16M
-        --innodb-flush-log-at-trx-commit=0
-        --innodb-flush-method=nosync
-        --innodb-log-file-buffering
-        --skip-innodb-doublewrite
-        --skip-innodb-use-native-aio
-        --innodb-fast-shutdown=3
-        --skip-sync-frm
-        --character-set-server=utf8mb4
-        --collation-server=utf8mb4_general_ci
+        "${FAST_SERVER_OPTIONS[@]}"
     )
     if ! (cd "$dir" && "${BIN[mariadb-install-db]}" --no-defaults "${options[@]}" \
         --auth-root-authentication-method=normal --skip-test-db) >"$dir/install.log" 2>&1; then
