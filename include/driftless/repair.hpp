@@ -12,12 +12,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <unistd.h>
-
+#include <driftless/detail/host.hpp>
 #include <driftless/detail/sql_tokens.hpp>
 #include <driftless/history.hpp>
 #include <driftless/schema.hpp>
@@ -83,9 +83,7 @@ inline std::string_view action_name(repair_action a) {
 inline std::string default_who() {
     const char* user = std::getenv("USER");
     if (user == nullptr || *user == '\0') user = std::getenv("LOGNAME");
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    return std::string(user != nullptr && *user != '\0' ? user : "unknown") + "@" + host;
+    return std::string(user != nullptr && *user != '\0' ? user : "unknown") + "@" + host_name();
 }
 
 /// CREATE TABLE IF NOT EXISTS for the repairs table, `table` as the engine writes it.
@@ -99,6 +97,17 @@ inline std::string repairs_table_sql(dialect d, std::string_view table) {
            " NOT NULL)" + (my ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "");
 }
 
+/// The table name at t[i], skipping IF [NOT] EXISTS, ONLY and a schema before a dot; none when
+/// t[i] is past the end, a symbol or a string.
+inline std::optional<std::string> table_name_at(const std::vector<token>& t, std::size_t i) {
+    while (i + 1 < t.size() &&
+           (is_keyword(t[i], "IF") || is_keyword(t[i], "NOT") || is_keyword(t[i], "EXISTS") || is_keyword(t[i], "ONLY")))
+        ++i;
+    if (i >= t.size() || t[i].kind == token::symbol || t[i].kind == token::string) return std::nullopt;
+    if (i + 2 < t.size() && is_symbol(t[i + 1], '.') && t[i + 2].kind != token::symbol) return t[i + 2].value;  // schema.table
+    return t[i].value;
+}
+
 /// The tables a statement names where it creates, alters, drops, fills or reads one (ALTER TABLE t,
 /// CREATE [UNIQUE] INDEX ... ON t, INSERT INTO t, UPDATE t, DELETE FROM t, RENAME TABLE t TO u,
 /// DROP TABLE [IF EXISTS] t, ...): what a person inspects when the statement stopped part-way.
@@ -106,16 +115,12 @@ inline std::vector<std::string> tables_named(std::string_view sql) {
     const std::vector<token> t = tokenize(sql);
     std::vector<std::string> out;
     const auto name_at = [&](std::size_t i) {
-        while (i + 1 < t.size() && (is_keyword(t[i], "IF") || is_keyword(t[i], "NOT") || is_keyword(t[i], "EXISTS") ||
-                                    is_keyword(t[i], "ONLY")))
-            ++i;
-        if (i >= t.size() || t[i].kind == token::symbol || t[i].kind == token::string) return;
-        std::string name = t[i].value;
-        if (i + 2 < t.size() && is_symbol(t[i + 1], '.') && t[i + 2].kind != token::symbol) name = t[i + 2].value;  // schema.table
+        const std::optional<std::string> name = table_name_at(t, i);
+        if (!name) return;
         for (const auto& seen : out) {
-            if (same_name(seen, name)) return;
+            if (same_name(seen, *name)) return;
         }
-        out.push_back(name);
+        out.push_back(*name);
     };
     const bool creates_index = t.size() > 2 && is_keyword(t[0], "CREATE") &&
                                (is_keyword(t[1], "INDEX") || (is_keyword(t[1], "UNIQUE") && is_keyword(t[2], "INDEX")));
@@ -161,15 +166,8 @@ inline std::vector<std::vector<std::string>> changed_tables(const std::vector<st
     for (const std::string& sql : statements) {
         const std::vector<token> t = tokenize(sql);
         if (t.size() < 2) continue;
-        // The name at t[i], skipping IF [NOT] EXISTS and a schema before a dot; "" when none.
-        const auto name_at = [&](std::size_t i) -> std::string {
-            while (i + 1 < t.size() && (is_keyword(t[i], "IF") || is_keyword(t[i], "NOT") || is_keyword(t[i], "EXISTS") ||
-                                        is_keyword(t[i], "ONLY")))
-                ++i;
-            if (i >= t.size() || t[i].kind == token::symbol || t[i].kind == token::string) return {};
-            if (i + 2 < t.size() && is_symbol(t[i + 1], '.') && t[i + 2].kind != token::symbol) return t[i + 2].value;
-            return t[i].value;
-        };
+        // The name at t[i]; "" when none.
+        const auto name_at = [&](std::size_t i) { return table_name_at(t, i).value_or(""); };
         const auto find = [&](std::string_view keyword, std::size_t from) {
             for (std::size_t i = from; i < t.size(); ++i) {
                 if (is_keyword(t[i], keyword)) return i;

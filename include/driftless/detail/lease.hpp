@@ -20,6 +20,7 @@
 
 #include <unistd.h>
 
+#include <driftless/detail/host.hpp>
 #include <driftless/error.hpp>
 
 namespace driftless::detail {
@@ -53,9 +54,7 @@ public:
           std::string_view engine_name)
         : store_(std::move(store)), duration_(duration), engine_(engine_name) {
         std::random_device random;
-        char host[256] = {};
-        ::gethostname(host, sizeof host - 1);
-        owner_ = std::string(host) + " pid " + std::to_string(::getpid()) + " token " + std::to_string(random()) +
+        owner_ = host_name() + " pid " + std::to_string(::getpid()) + " token " + std::to_string(random()) +
                  std::to_string(random());
         const auto deadline = std::chrono::steady_clock::now() + wait;
         for (;;) {
