@@ -187,6 +187,21 @@ std::filesystem::path scratch_dir(const std::string& name) {
     return dir;
 }
 
+/// Forks the worker migrating `url` to version 5, which pauses before step 2 (after step 1
+/// committed) until `paused` is removed; returns its pid once it is paused there.
+pid_t start_paused(const std::string& url, const std::string& paused) {
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        execl(DRIFTLESS_GALERA_WORKER, DRIFTLESS_GALERA_WORKER, url.c_str(), "migrate", "5", ("pause-before=1:" + paused).c_str(),
+              static_cast<char*>(nullptr));
+        _exit(4);
+    }
+    for (int i = 0; i < 600 && !std::filesystem::exists(paused); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    REQUIRE(std::filesystem::exists(paused));
+    return child;
+}
+
 /// Fill items with `rows` rows (version 1's columns), through node 1.
 void fill_items(const cluster_database& d, int rows) {
     auto db = d.reader(1);
@@ -266,16 +281,7 @@ TEST_CASE("galera: a run outlasting its lease keeps renewing it; a migrator on a
     }
     const auto dir = scratch_dir("renewed");
     const std::string paused = (dir / "paused").string();
-    const pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        const std::string url = d.url(1, "lease_duration=2");
-        execl(DRIFTLESS_GALERA_WORKER, DRIFTLESS_GALERA_WORKER, url.c_str(), "migrate", "5", ("pause-before=1:" + paused).c_str(),
-              static_cast<char*>(nullptr));
-        _exit(4);
-    }
-    for (int i = 0; i < 600 && !std::filesystem::exists(paused); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    REQUIRE(std::filesystem::exists(paused));
+    const pid_t child = start_paused(d.url(1, "lease_duration=2"), paused);
     std::this_thread::sleep_for(std::chrono::seconds(5));  // more than twice the lease
     auto other = d.connect(2);
     driftless::migrate_options quick;
@@ -426,16 +432,7 @@ TEST_CASE("galera: the node a migration runs through stops mid-migration: that r
     const std::string paused = (dir / "paused").string();
     // The migrator on node 3 pauses before step 2 (after step 1 committed and was recorded); node 3
     // stops meanwhile.
-    const pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        const std::string url = d.url(3, "lease_duration=3");
-        execl(DRIFTLESS_GALERA_WORKER, DRIFTLESS_GALERA_WORKER, url.c_str(), "migrate", "5", ("pause-before=1:" + paused).c_str(),
-              static_cast<char*>(nullptr));
-        _exit(4);
-    }
-    for (int i = 0; i < 600 && !std::filesystem::exists(paused); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    REQUIRE(std::filesystem::exists(paused));
+    const pid_t child = start_paused(d.url(3, "lease_duration=3"), paused);
     cluster("stop-node 3");
     std::filesystem::remove(paused);  // go on: the next statement meets a stopped server
     int status = 0;
