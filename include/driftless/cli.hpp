@@ -317,17 +317,112 @@ private:
     std::variant<std::monostate, bool, std::int64_t, std::string, array, object> v_;
 };
 
-inline json steps_json(const migration_plan& p) {
+inline std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+/// The steps of `p`; with the verdicts of a dry run, each step's verdict and its reasons.
+inline json steps_json(const migration_plan& p, const std::vector<step_verdict>& verdicts = {}) {
     json::array steps;
-    for (const step& s : p.steps) {
-        steps.emplace_back(json::object{{"safety", std::string(to_string(s.level))},
-                                        {"kind", std::string(to_string(s.kind))},
-                                        {"table", s.table},
-                                        {"subject", s.subject},
-                                        {"from", s.from},
-                                        {"to", s.to}});
+    for (std::size_t i = 0; i < p.steps.size(); ++i) {
+        const step& s = p.steps[i];
+        json::object o{{"safety", std::string(to_string(s.level))},
+                       {"kind", std::string(to_string(s.kind))},
+                       {"table", s.table},
+                       {"subject", s.subject},
+                       {"from", s.from},
+                       {"to", s.to}};
+        if (i < verdicts.size()) {
+            o.emplace_back("verdict", std::string(to_string(verdicts[i].verdict)));
+            o.emplace_back("reasons", verdicts[i].reasons);
+        }
+        steps.emplace_back(std::move(o));
     }
     return steps;
+}
+
+/// Whether to colour what goes to `stream`: a terminal, TERM not "dumb", and NO_COLOR unset or
+/// empty.
+inline bool use_colour(std::FILE* stream) {
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color != nullptr && *no_color != '\0') return false;
+    const char* term = std::getenv("TERM");
+    if (term != nullptr && std::string_view(term) == "dumb") return false;
+    return isatty(fileno(stream)) != 0;
+}
+
+/// `text` (made printable first) with each line whose first or second word is "destructive" or
+/// "blocked" (or "[blocked]") in red, and "lossy" in yellow: the plan's dangerous steps stand out.
+inline std::string coloured(const std::string& text) {
+    constexpr std::string_view red = "\033[31m", yellow = "\033[33m", reset = "\033[0m";
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string::npos) end = text.size();
+        const std::string_view line(text.data() + pos, end - pos);
+        std::string_view colour;
+        std::size_t at = 0;
+        for (int word = 0; word < 2; ++word) {
+            at = line.find_first_not_of(' ', at);
+            if (at == std::string_view::npos) break;
+            const std::size_t stop = std::min(line.find(' ', at), line.size());
+            std::string_view w = line.substr(at, stop - at);
+            if (w.size() > 2 && w.front() == '[' && w.back() == ']') w = w.substr(1, w.size() - 2);
+            if (w == "destructive" || w == "blocked") colour = red;
+            else if (w == "lossy" && colour.empty()) colour = yellow;
+            at = stop;
+        }
+        if (colour.empty()) {
+            out += line;
+        } else {
+            out += colour;
+            out += line;
+            out += reset;
+        }
+        if (end < text.size()) out += '\n';
+        pos = end + 1;
+    }
+    return out;
+}
+
+/// A dry run as plan shows it: each step after its verdict, the counts behind a lossy or blocked
+/// one under it, the notes, and whether migrate would run it.
+inline std::string verdict_text(const migrate_result& r, bool allow_data_loss, std::string_view scheme) {
+    std::string out;
+    std::size_t blocked = 0, lossy = 0;
+    std::vector<std::string> lossy_tables;
+    for (std::size_t i = 0; i < r.plan.steps.size(); ++i) {
+        const step_verdict v = i < r.verdicts.size() ? r.verdicts[i] : step_verdict{};
+        std::string word = "[" + std::string(to_string(v.verdict)) + "]";
+        word.resize(10, ' ');
+        out += word + describe(std::vector<step>{r.plan.steps[i]});
+        const std::string_view why = v.verdict == verdict::blocked ? "blocked: "
+                                     : allow_data_loss             ? "allowed by --allow-data-loss: "
+                                                                   : "needs --allow-data-loss: ";
+        for (const auto& reason : v.reasons) out += "          " + std::string(why) + reason + "\n";
+        blocked += v.verdict == verdict::blocked ? 1 : 0;
+        lossy += v.verdict == verdict::lossy ? 1 : 0;
+        const std::string& table = r.plan.steps[i].table;
+        if (v.verdict == verdict::lossy && std::find(lossy_tables.begin(), lossy_tables.end(), table) == lossy_tables.end())
+            lossy_tables.push_back(table);
+    }
+    out += describe_notes(r.plan);
+    if (!lossy_tables.empty() && scheme != "sqlite") {
+        std::string names;
+        for (const auto& t : lossy_tables) names += (names.empty() ? "" : ", ") + t;
+        out += "note: driftless makes no automatic backup on " + std::string(scheme == "mysql" ? "MySQL" : "PostgreSQL") +
+               "; back up " + names + " before running the lossy steps\n";
+    }
+    if (blocked != 0)
+        out += "migrate would refuse this plan: " + plural(blocked, "step is", "steps are") +
+               " blocked by the data; fix the data or the model first\n";
+    else if (lossy != 0 && !allow_data_loss)
+        out += "migrate would refuse this plan: " + plural(lossy, "step", "steps") +
+               " would discard or alter values; run it with --allow-data-loss to accept that\n";
+    else
+        out += "migrate would run " + plural(r.plan.steps.size(), "step", "steps") + "\n";
+    return out;
 }
 
 /// What a command produced: a JSON object, and the same for people.
@@ -652,9 +747,6 @@ inline schema chosen(const model_set& m, const std::vector<std::string>& names, 
     return out;
 }
 
-inline std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
-}
 
 /// Shows on stderr, when it is a terminal, that a long statement is still running: for a table
 /// rebuild, the rows copied so far (counted by SQLite's update hook as each row goes into the new
@@ -834,12 +926,16 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                           "change a column whose declared type is spelled differently even where the engine treats both as "
                           "one type (SQLite: VARCHAR(20) and TEXT)");
     };
-    CLI::App* plan = sub("plan", "show what migrate would do (steps with their safety class, and the SQL); change nothing", true);
+    bool allow_data_loss = false, dry_run = false, show_status = false, verify_all = false;
+    CLI::App* plan = sub("plan",
+                         "show what migrate would do: each step with its verdict on the data as it is now (safe, lossy: needs "
+                         "--allow-data-loss, blocked) and the SQL; change nothing; exit 3 when migrate would refuse",
+                         true);
     plan->add_option("--model", model_names, "only these models (type or table names)");
+    plan->add_flag("--allow-data-loss", allow_data_loss, "judge as migrate --allow-data-loss would");
     adoption_flags(plan);
 
     std::string description;
-    bool allow_data_loss = false, dry_run = false, show_status = false, verify_all = false;
     std::string dialect_name;
     CLI::App* migrate = sub("migrate", "bring the database to the models now", true);
     migrate->add_option("--description", description, "stored with the migration");
@@ -1062,14 +1158,22 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.verify = true;
             (void)verify_all;  // the CLI always verifies: it runs once, the fast path is for start-up
             const auto mode = plan->parsed() || dry_run ? detail::open_mode::plan : detail::open_mode::create;
+            const std::string scheme = parse_url(s.url).scheme;
+            if (!as_json)
+                o.on_plan = [](const migration_plan& p, const std::vector<std::string>&) {
+                    const std::string text = printable(describe(p));
+                    std::cout << (detail::use_colour(stdout) ? detail::coloured(text) : text) << std::flush;
+                };
             const migrate_result r = detail::with_database(s, mode, &missing, [&](const auto& db) {
                 const auto progress = detail::progress_for(db, "migrate");
                 return driftless::migrate_schema(db, desired, o, source);
             });
+            if (o.dry_run && r.refused) out.code = exit_code::refused;
             out.fields = {{"applied", r.applied},
                           {"database_exists", !missing},
                           {"version", r.version},
-                          {"steps", detail::steps_json(r.plan)},
+                          {"refused", r.refused},
+                          {"steps", detail::steps_json(r.plan, r.verdicts)},
                           {"statements", r.statements},
                           {"notes", r.plan.notes},
                           {"kept", r.plan.kept},
@@ -1079,9 +1183,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                 for (const auto& k : r.plan.kept) out.text += "note: " + k + " is not in any model; kept (not in the models)\n";
             } else if (o.dry_run) {
                 out.text = (missing ? "(the database file does not exist yet: planned against an empty database)\n" : "") +
-                           describe(r.plan) + "\n" + detail::sql_text(r.statements);
+                           detail::verdict_text(r, allow_data_loss, scheme) + "\n" + detail::sql_text(r.statements);
             } else {
-                out.text = describe(r.plan) + "applied version " + std::to_string(r.version) + " (" +
+                out.text = "applied version " + std::to_string(r.version) + " (" +
                            detail::plural(r.statements.size(), "statement", "statements") + ")\n";
             }
         } else if (generate->parsed() || create->parsed()) {
@@ -1228,7 +1332,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
         for (auto& f : out.fields) all.push_back(std::move(f));
         std::cout << json(std::move(all)).dump() << "\n";
     } else {
-        std::cout << printable(out.text);
+        const std::string text = printable(out.text);
+        std::cout << (detail::use_colour(stdout) ? detail::coloured(text) : text);
     }
     return static_cast<int>(out.code);
 }

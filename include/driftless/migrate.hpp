@@ -65,6 +65,11 @@ struct migrate_options {
     /// create; by default they are kept (see diff_options::prune_unmanaged).
     bool prune_unmanaged = false;
     statement_observer observer{};  ///< sees every statement the migration runs
+    /// Called once the plan is made, under the lock, before it is checked against the data and
+    /// before its first statement runs (not on a dry run, nor when nothing differs): the steps and
+    /// the statements of the migration. The command line prints the plan here. An exception it
+    /// throws stops the migration before anything ran.
+    std::function<void(const migration_plan&, const std::vector<std::string>&)> on_plan{};
 };
 
 /// Options of rollback().
@@ -78,6 +83,30 @@ struct rollback_options {
     bool whole_migration = false;
 };
 
+/// What migrate would decide about a step, measured on the data as it is now.
+enum class verdict : std::uint8_t {
+    safe,     ///< runs: nothing it touches would be lost
+    lossy,    ///< runs only with allow_data_loss: it would discard or alter values
+    blocked,  ///< cannot run whatever the options (NULLs under NOT NULL, rows without a default, ...)
+};
+
+inline std::string_view to_string(verdict v) {
+    switch (v) {
+        case verdict::safe: return "safe";
+        case verdict::lossy: return "lossy";
+        case verdict::blocked: return "blocked";
+    }
+    return "unknown";
+}
+
+/// The verdict on one step of a plan and the counts behind it, e.g. "dropping column users.age
+/// would discard 3 non-null values".
+struct step_verdict {
+    driftless::verdict verdict = verdict::safe;
+    std::vector<std::string> reasons{};
+    friend bool operator==(const step_verdict&, const step_verdict&) = default;
+};
+
 /// What migrate() did.
 struct migrate_result {
     bool applied = false;                   ///< false when nothing differed or on a dry run
@@ -87,6 +116,11 @@ struct migrate_result {
     std::vector<std::string> statements{};  ///< what ran (or would run), in order
     std::vector<std::string> down_statements{};
     std::string checksum{};
+    /// A dry run: one verdict per step of `plan`, in its order (empty otherwise).
+    std::vector<step_verdict> verdicts{};
+    /// A dry run: whether migrate with the same options would refuse the plan (a blocked step, or a
+    /// lossy one without allow_data_loss).
+    bool refused = false;
 };
 
 namespace detail {

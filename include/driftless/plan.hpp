@@ -151,14 +151,17 @@ inline std::string describe(const std::vector<step>& steps) {
     return out;
 }
 
-/// describe(p.steps), then a note per unmanaged table and per hint.
-inline std::string describe(const migration_plan& p) {
-    std::string out = describe(p.steps);
+/// A note per unmanaged table, per index or constraint kept, and per hint of plan `p`.
+inline std::string describe_notes(const migration_plan& p) {
+    std::string out;
     for (const auto& t : p.unmanaged_tables) out += "note: table " + t + " is not in any model; left alone\n";
     for (const auto& k : p.kept) out += "note: " + k + " is not in any model; kept (not in the models)\n";
     for (const auto& n : p.notes) out += "note: " + n + "\n";
     return out;
 }
+
+/// describe(p.steps), then describe_notes(p).
+inline std::string describe(const migration_plan& p) { return describe(p.steps) + describe_notes(p); }
 
 namespace detail {
 

@@ -163,19 +163,28 @@ inline std::vector<std::string> down_for(engine& e, const migration_plan& p, con
 /// The first value of a counting query.
 inline std::int64_t count(engine& e, const std::string& sql) { return e.count_row(sql, 1).front(); }
 
-/// Refuse plan `p` when a lossy or destructive step would really discard values, counting them on
-/// the data as it is now; refuse what cannot succeed (NOT NULL over NULLs, NOT NULL added to rows
-/// without a default, what the engine's own checks find) whatever the options.
-inline void enforce_policy(engine& e, const migration_plan& p, const migrate_options& o) {
-    using detail::thousands;
-    const dialect d = e.sql_dialect();
+/// What the policy finds in one step: values it would discard or alter (allowed by
+/// allow_data_loss), and what makes it impossible whatever the options.
+struct step_findings {
     std::vector<std::string> problems;
     std::vector<std::string> impossible;
+};
+
+/// The findings of every step of plan `p` (in its order), counted on the data as it is now: a
+/// lossy or destructive step that would really discard values, what cannot succeed (NOT NULL over
+/// NULLs, NOT NULL added to rows without a default, what the engine's own checks find).
+inline std::vector<step_findings> assess_policy(engine& e, const migration_plan& p) {
+    using detail::thousands;
+    const dialect d = e.sql_dialect();
+    std::vector<step_findings> out(p.steps.size());
     for (const table_change& tc : p.tables) {
         if (tc.created) continue;
         const std::string table = quote_identifier(tc.before.name, d);
-        for (const step& s : p.steps) {
+        for (std::size_t i = 0; i < p.steps.size(); ++i) {
+            const step& s = p.steps[i];
             if (s.table != tc.name || s.subject.empty()) continue;  // table-level steps discard nothing here
+            std::vector<std::string>& problems = out[i].problems;
+            std::vector<std::string>& impossible = out[i].impossible;
             const std::string column = detail::actual_column(p, s.table, s.subject);
             const std::string where = tc.before.name + "." + column;
             const std::string col = quote_identifier(column, d);
@@ -197,7 +206,39 @@ inline void enforce_policy(engine& e, const migration_plan& p, const migrate_opt
             }
         }
     }
+    return out;
+}
+
+/// The verdicts a dry run reports, and whether migrate with options `o` would refuse.
+inline std::vector<step_verdict> verdicts_of(const std::vector<step_findings>& findings, const migrate_options& o, bool& refused) {
+    std::vector<step_verdict> out;
+    refused = false;
+    for (const step_findings& f : findings) {
+        step_verdict v;
+        v.verdict = !f.impossible.empty() ? verdict::blocked : !f.problems.empty() ? verdict::lossy : verdict::safe;
+        v.reasons = f.impossible;
+        v.reasons.insert(v.reasons.end(), f.problems.begin(), f.problems.end());
+        refused = refused || v.verdict == verdict::blocked || (v.verdict == verdict::lossy && !o.allow_data_loss);
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+/// Refuse plan `p` as assess_policy() finds it: what is impossible always, what is lossy unless
+/// allowed.
+inline void enforce_policy(engine& e, const migration_plan& p, const migrate_options& o) {
+    std::vector<std::string> problems;
+    std::vector<std::string> impossible;
+    for (step_findings& f : assess_policy(e, p)) {
+        problems.insert(problems.end(), f.problems.begin(), f.problems.end());
+        impossible.insert(impossible.end(), f.impossible.begin(), f.impossible.end());
+    }
     detail::refuse_losses(problems, impossible, p, o);
+}
+
+/// A dry run's verdicts on plan `r.plan`.
+inline void judge(engine& e, migrate_result& r, const migrate_options& o) {
+    if (!r.plan.empty()) r.verdicts = verdicts_of(assess_policy(e, r.plan), o, r.refused);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -400,7 +441,8 @@ inline migrate_result migrate_transactional(engine& e, const model_set& m, const
                     }
                     r.statements = p.statements;
                     r.statements.insert(r.statements.end(), p.after_commit.begin(), p.after_commit.end());
-                    if (o.dry_run) {  // a dry run shows lossy steps; it does not refuse them, nor prepare for them
+                    if (o.dry_run) {  // a dry run judges lossy steps; it does not refuse them, nor prepare for them
+                        judge(e, r, o);
                         held.roll_back();
                         return r;
                     }
@@ -410,6 +452,7 @@ inline migrate_result migrate_transactional(engine& e, const model_set& m, const
                         e.prepare();
                         return std::nullopt;  // plan again under a fresh lock: the database may have changed meanwhile
                     }
+                    if (o.on_plan) o.on_plan(r.plan, r.statements);
                     enforce_policy(e, r.plan, o);
                     execute_statements(e, p.statements, {.observer = o.observer});
                     e.check_after(operation::migrate, "rebuilding", p.rebuild);
@@ -470,7 +513,11 @@ inline migrate_result migrate_recorded(engine& e, const model_set& m, const migr
             const dialect d = e.sql_dialect();
             if (effect && *effect < left.statements.size()) {  // steps 1..j took effect and the rest did not
                 r.version = left.row.version;
-                if (o.dry_run) return r;
+                if (o.dry_run) {
+                    judge(e, r, o);
+                    return r;
+                }
+                if (o.on_plan) o.on_plan(r.plan, left.statements);
                 enforce_policy(e, r.plan, o);  // this run's permission, not the first run's
                 if (*effect != done)
                     write(e, history_update(d, e.history_name(), r.version, {{"statements_done", std::to_string(*effect)}}));
@@ -500,7 +547,9 @@ inline migrate_result migrate_recorded(engine& e, const model_set& m, const migr
                                 std::to_string(left.row.version) + " --from-step <steps in effect>");
             refuse_unfinished(e, left, "migrate");
         }
+        if (o.dry_run) judge(e, r, o);
         if (r.plan.empty() || o.dry_run) return r;
+        if (o.on_plan) o.on_plan(r.plan, r.statements);
         enforce_policy(e, r.plan, o);
         // The tracking table only now: CREATE TABLE commits here, so a plan or a no-op must not leave it behind.
         e.create_history();

@@ -57,6 +57,12 @@ TEST_CASE("cli on MariaDB: migrate, status, plan, generate --apply, verify, roll
     // Rolling back drops karma, which holds a value per row: refused (exit 3) until allowed.
     const auto db = scratch.connect();
     db.execute("INSERT INTO users (id, email) VALUES (1, 'a@x')");
+    r = run(dir, v1, with({"plan"}));
+    CHECK(r.code == 3);
+    CHECK(r.out.find("[lossy]   destructive drop column users.karma") != std::string::npos);
+    CHECK(r.out.find("note: driftless makes no automatic backup on MySQL; back up users before running the lossy steps\n") !=
+          std::string::npos);
+    CHECK(run(dir, v1, with({"plan", "--allow-data-loss"})).code == 0);
     r = run(dir, tool, with({"rollback", "--json"}));
     CHECK(r.code == 3);
     CHECK(r.json()["error"]["id"] == "driftless.rollback.lossy");

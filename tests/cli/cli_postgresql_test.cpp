@@ -63,9 +63,19 @@ TEST_CASE("cli on PostgreSQL: migrate, status, generate --apply, verify, rollbac
     // Lossy: email to an integer would fail for every value there (blocked), once rows exist.
     const auto db = scratch.connect();
     db.execute("INSERT INTO users (id, email) VALUES (1, 'a@x')");
+    r = run(dir, v3, with({"plan", "--allow-data-loss", "--json"}));
+    CHECK(r.code == 3);  // plan says so first, with the same verdict
+    CHECK(r.json()["refused"] == true);
+    CHECK(r.json()["steps"][0]["verdict"] == "blocked");
     r = run(dir, v3, with({"migrate", "--allow-data-loss", "--json"}));
     CHECK(r.code == 3);
     CHECK(r.json()["error"]["id"] == "driftless.plan.blocked");
+    // v1 drops karma, which holds a value: lossy, and no backup is made on PostgreSQL.
+    r = run(dir, v1, with({"plan"}));
+    CHECK(r.code == 3);
+    CHECK(r.out.find("needs --allow-data-loss: dropping column users.karma would discard 1 non-null values\n") != std::string::npos);
+    CHECK(r.out.find("note: driftless makes no automatic backup on PostgreSQL; back up users before running the lossy steps\n") !=
+          std::string::npos);
 
     r = run(dir, tool, with({"rollback", "--allow-data-loss", "--json"}));
     REQUIRE(r.code == 0);

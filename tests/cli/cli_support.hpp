@@ -4,10 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include <pty.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -68,6 +71,56 @@ inline run_result run(const fs::path& dir, const std::string& program, const std
     r.max_rss_kb = usage.ru_maxrss;
     r.out = slurp(out);
     r.err = slurp(err);
+    return r;
+}
+
+/// Run `program args...` in `dir` as run() does, but on a pseudo-terminal: stdout and stderr are
+/// both the terminal, and `out` is all it showed (with "\r\n" line ends).
+inline run_result run_on_terminal(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
+                                  const std::vector<std::string>& env = {}) {
+    std::fflush(stdout);
+    std::fflush(stderr);
+    int terminal = -1;
+    struct winsize size {};
+    size.ws_row = 24;
+    size.ws_col = 100;
+    const pid_t pid = forkpty(&terminal, nullptr, nullptr, &size);
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (chdir(dir.c_str()) != 0) _exit(120);
+        unsetenv("DRIFTLESS_DATABASE_URL");
+        unsetenv("DATABASE_URL");
+        unsetenv("NO_COLOR");
+        setenv("TERM", "xterm", 1);
+        for (const auto& e : env) {
+            const auto eq = e.find('=');
+            setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
+        }
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>(program.c_str()));
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(program.c_str(), argv.data());
+        _exit(122);
+    }
+    run_result r;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = read(terminal, buffer, sizeof buffer);
+        if (n > 0) {
+            r.out.append(buffer, static_cast<std::size_t>(n));
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else {
+            break;  // EIO once the child has closed the terminal
+        }
+    }
+    close(terminal);
+    int status = 0;
+    struct rusage usage {};
+    REQUIRE(wait4(pid, &status, 0, &usage) == pid);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.max_rss_kb = usage.ru_maxrss;
     return r;
 }
 

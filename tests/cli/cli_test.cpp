@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,7 @@ template <> inline constexpr auto driftless::customize::table<cli_rb::Club> = dr
 namespace {
 
 using cli_test::run;
+using cli_test::run_on_terminal;
 using cli_test::scratch;
 using cli_test::slurp;
 namespace fs = std::filesystem;
@@ -170,11 +172,39 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
     r = run(dir, v3, with({"migrate", "--json"}));
     CHECK(r.code == 3);
     CHECK(r.json()["error"]["id"] == "driftless.plan.lossy");
+    // A dry run judges each step on the data as it is now, and exits 3 when migrate would refuse.
     r = run(dir, v3, with({"migrate", "--dry-run", "--json"}));
-    CHECK(r.code == 0);
+    CHECK(r.code == 3);
     CHECK(r.json()["applied"] == false);
+    CHECK(r.json()["refused"] == true);
     CHECK(r.json()["steps"][0]["safety"] == "lossy");
-    CHECK(run(dir, v3, with({"migrate", "--allow-data-loss"})).code == 0);
+    CHECK(r.json()["steps"][0]["verdict"] == "lossy");
+    REQUIRE(r.json()["steps"][0]["reasons"].size() == 1);
+    CHECK(r.json()["steps"][0]["reasons"][0].get<std::string>().find("would alter 1 of 1 non-null values (e.g. 'a@x')") !=
+          std::string::npos);
+    r = run(dir, v3, with({"plan"}));
+    CHECK(r.code == 3);
+    CHECK(r.out.find("[lossy]   lossy change type users.email: TEXT -> INTEGER\n"
+                     "          needs --allow-data-loss: changing users.email from TEXT to INTEGER would alter 1 of 1") == 0);
+    CHECK(r.out.find("\nmigrate would refuse this plan: 1 step would discard or alter values; run it with --allow-data-loss "
+                     "to accept that\n") != std::string::npos);
+    CHECK(r.out.find("\033[") == std::string::npos);  // no colour without a terminal
+    r = run(dir, v3, with({"plan", "--allow-data-loss", "--json"}));
+    CHECK(r.code == 0);
+    CHECK(r.json()["refused"] == false);
+    CHECK(r.json()["steps"][0]["verdict"] == "lossy");
+    // On a terminal the lossy step is yellow; NO_COLOR turns colour off.
+    r = run_on_terminal(dir, v3, with({"plan"}));
+    CHECK(r.code == 3);
+    CHECK(r.out.find("\033[33m[lossy]   lossy change type users.email: TEXT -> INTEGER\033[0m") != std::string::npos);
+    r = run_on_terminal(dir, v3, with({"plan"}), {"NO_COLOR=1"});
+    CHECK(r.code == 3);
+    CHECK(r.out.find("[lossy]   lossy change type users.email") != std::string::npos);
+    CHECK(r.out.find("\033[") == std::string::npos);
+    // migrate prints the plan before it runs it.
+    r = run(dir, v3, with({"migrate", "--allow-data-loss"}));
+    CHECK(r.code == 0);
+    CHECK(r.out.find("lossy change type users.email: TEXT -> INTEGER\napplied version ") == 0);
 
     CHECK(run(dir, tool, with({"nonsense"})).code == 2);
     CHECK(run(dir, tool, {"status", "--database", "ftp://x"}).code == 2);
@@ -209,7 +239,9 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
     CHECK(run(dir, v1, {"verify", "--database", "sqlite:typo.db"}).code == 1);
     r = run(dir, v1, {"plan", "--database", "sqlite:typo.db"});
     CHECK(r.code == 0);
-    CHECK(r.out.find("(the database file does not exist yet: planned against an empty database)\nsafe create table users\n") == 0);
+    CHECK(r.out.find("(the database file does not exist yet: planned against an empty database)\n[safe]    safe create table users\n") ==
+          0);
+    CHECK(r.out.find("\nmigrate would run 1 step\n") != std::string::npos);
     r = run(dir, tool, {"rollback", "--database", "sqlite:typo.db"});
     CHECK(r.code == 2);
     CHECK(r.err == "driftless: driftless.cli.database: database file 'typo.db' does not exist\n");
@@ -276,6 +308,55 @@ TEST_CASE("cli: an index made by hand is kept and listed under \"kept\"; --prune
     r = run(dir, v1, with({"plan", "--json"}));
     CHECK(r.json()["kept"].empty());
     CHECK(r.json()["steps"].empty());
+}
+
+TEST_CASE("cli: plan judges each step on the data: a blocked step, a lossy one and a destructive one that loses nothing") {
+    const fs::path dir = scratch("verdicts");
+    const std::vector<std::string> db = {"--database", "sqlite:app.db"};
+    const auto with = [&](std::vector<std::string> args) {
+        args.insert(args.end(), db.begin(), db.end());
+        return args;
+    };
+    // users by hand: email may be NULL (v1 wants NOT NULL), and an extra column v1 does not have.
+    std::ofstream(dir / "0001_by_hand.sql") << "CREATE TABLE users (id INTEGER PRIMARY KEY NOT NULL, email TEXT, note TEXT);\n"
+                                               "INSERT INTO users VALUES (1, NULL, NULL), (2, 'b@x', NULL);\n";
+    REQUIRE(run(dir, tool, with({"apply", "0001_by_hand.sql"})).code == 0);
+    auto r = run(dir, v1, with({"plan", "--json"}));
+    CHECK(r.code == 3);
+    CHECK(r.json()["refused"] == true);
+    std::map<std::string, nlohmann::json> by_kind;
+    const nlohmann::json plan = r.json();
+    for (const auto& step : plan["steps"]) by_kind[step["kind"].get<std::string>()] = step;
+    REQUIRE(by_kind.count("change nullability") == 1);
+    CHECK(by_kind["change nullability"]["verdict"] == "blocked");
+    CHECK(by_kind["change nullability"]["reasons"] == nlohmann::json::array({"1 NULLs block NOT NULL on users.email"}));
+    REQUIRE(by_kind.count("drop column") == 1);
+    CHECK(by_kind["drop column"]["safety"] == "destructive");
+    CHECK(by_kind["drop column"]["verdict"] == "safe");  // note holds no value: nothing to lose
+    // --allow-data-loss does not unblock it.
+    r = run(dir, v1, with({"plan", "--allow-data-loss"}));
+    CHECK(r.code == 3);
+    CHECK(r.out.find("[blocked] lossy change nullability users.email") != std::string::npos);
+    CHECK(r.out.find("          blocked: 1 NULLs block NOT NULL on users.email\n") != std::string::npos);
+    CHECK(r.out.find("migrate would refuse this plan: 1 step is blocked by the data; fix the data or the model first\n") !=
+          std::string::npos);
+    CHECK(run(dir, v1, with({"migrate", "--allow-data-loss"})).code == 3);
+    // The note now holds a value: dropping it is lossy; the NULL fixed, the plan is only lossy.
+    std::ofstream(dir / "0002_fix.sql") << "UPDATE users SET email = 'a@x', note = 'keep me' WHERE id = 1;\n";
+    REQUIRE(run(dir, tool, with({"apply", "0002_fix.sql"})).code == 0);
+    r = run(dir, v1, with({"plan"}));
+    CHECK(r.code == 3);
+    CHECK(r.out.find("[lossy]   destructive drop column users.note: TEXT -> (none)\n"
+                     "          needs --allow-data-loss: dropping column users.note would discard 1 non-null values\n") !=
+          std::string::npos);
+    CHECK(r.out.find("[safe]    lossy change nullability users.email") != std::string::npos);
+    CHECK(run(dir, v1, with({"plan", "--allow-data-loss"})).code == 0);
+    CHECK(run(dir, v1, with({"migrate"})).code == 3);
+    r = run(dir, v1, with({"migrate", "--allow-data-loss"}));
+    CHECK(r.code == 0);
+    CHECK(r.out.find("destructive drop column users.note: TEXT -> (none)\n") != std::string::npos);
+    CHECK(r.out.find("applied version ") != std::string::npos);
+    CHECK(run(dir, v1, with({"plan"})).code == 0);
 }
 
 TEST_CASE("cli: baseline, out of order, apply one file") {

@@ -211,8 +211,30 @@ TEST_CASE("migrate: NOT NULL over NULLs is blocked with the count, whatever the 
     CHECK_THROWS_WITH_AS((driftless::migrate<mig::UserStrict>(db, {.allow_data_loss = true})),
                          "driftless.plan.blocked: 1 NULLs block NOT NULL on users.age; fix the data or the model first",
                          driftless::error);
+    // The dry run gives the same finding as the step's verdict, and says migrate would refuse.
+    const auto p = driftless::plan<mig::UserStrict>(db, {.allow_data_loss = true});
+    CHECK(p.refused);
+    REQUIRE(p.verdicts.size() == p.plan.steps.size());
+    std::vector<std::string> blocked;
+    for (std::size_t i = 0; i < p.verdicts.size(); ++i) {
+        if (p.verdicts[i].verdict != driftless::verdict::blocked) continue;
+        CHECK(p.plan.steps[i].kind == driftless::step_kind::change_nullability);
+        blocked.insert(blocked.end(), p.verdicts[i].reasons.begin(), p.verdicts[i].reasons.end());
+    }
+    CHECK(blocked == std::vector<std::string>{"1 NULLs block NOT NULL on users.age"});
     db.execute("UPDATE users SET age = 0 WHERE age IS NULL");
-    CHECK(driftless::migrate<mig::UserStrict>(db).applied);
+    const auto fixed = driftless::plan<mig::UserStrict>(db);
+    CHECK_FALSE(fixed.refused);
+    for (const auto& v : fixed.verdicts) CHECK(v.verdict == driftless::verdict::safe);
+    std::vector<std::string> seen;
+    CHECK(driftless::migrate<mig::UserStrict>(db, {.on_plan = [&](const driftless::migration_plan& plan,
+                                                                   const std::vector<std::string>& statements) {
+                                                       CHECK(plan == fixed.plan);
+                                                       CHECK(driftless::migration_status(db).size() == 1);  // nothing ran yet
+                                                       seen = statements;
+                                                   }})
+              .applied);
+    CHECK(seen == fixed.statements);
 }
 
 TEST_CASE("migrate: a statement that fails leaves the old schema and no history row") {
