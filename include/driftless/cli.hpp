@@ -32,6 +32,7 @@
 #include <CLI/CLI.hpp>
 #include <toml++/toml.h>
 
+#include <driftless/diagram.hpp>
 #include <driftless/sqlite.hpp>
 
 /// 1 when the command line also drives PostgreSQL (postgresql:// URLs); the driftless::cli target
@@ -430,7 +431,53 @@ struct output {
     json::object fields{};
     std::string text{};
     exit_code code = exit_code::ok;
+    bool plan = false;  ///< a plan's steps: coloured on a terminal
 };
+
+/// The dialect a database URL's scheme names ("sqlite", "postgresql", "mysql").
+inline dialect dialect_of(std::string_view scheme) {
+    if (scheme == "postgresql") return dialect::postgresql;
+    if (scheme == "mysql") return dialect::mysql;
+    return dialect::sqlite;
+}
+
+/// `s` as JSON: its tables with columns (type in dialect `d`), keys, indexes, foreign keys and checks.
+inline json schema_json(const schema& s, dialect d) {
+    json::array tables;
+    for (const table_info& t : s.tables) {
+        json::array columns, uniques, indexes, foreign_keys, checks;
+        for (const column_info& c : t.columns) {
+            json::object o{{"name", c.name}, {"type", render_type(c.type, d)}, {"nullable", c.nullable}};
+            if (c.auto_increment) o.emplace_back("auto_increment", true);
+            if (c.default_value.kind != default_kind::none) o.emplace_back("default", render_default(c.default_value, c.type, d));
+            if (!c.collation.empty()) o.emplace_back("collation", c.collation);
+            columns.emplace_back(std::move(o));
+        }
+        for (const unique_info& u : t.uniques) uniques.emplace_back(json::object{{"name", u.name}, {"columns", u.columns}});
+        for (const index_info& x : t.indexes) {
+            json::object o{{"name", x.name}, {"columns", x.columns}, {"unique", x.unique}};
+            if (!x.where.empty()) o.emplace_back("where", x.where);
+            if (!x.definition.empty()) o.emplace_back("definition", x.definition);
+            indexes.emplace_back(std::move(o));
+        }
+        for (const foreign_key_info& fk : t.foreign_keys)
+            foreign_keys.emplace_back(json::object{{"name", fk.name},
+                                                   {"columns", fk.columns},
+                                                   {"references", fk.ref_table},
+                                                   {"ref_columns", fk.ref_columns},
+                                                   {"on_delete", std::string(driftless::detail::action_sql(fk.on_delete))},
+                                                   {"on_update", std::string(driftless::detail::action_sql(fk.on_update))}});
+        for (const check_info& c : t.checks) checks.emplace_back(json::object{{"name", c.name}, {"expression", c.expression}});
+        tables.emplace_back(json::object{{"name", t.name},
+                                         {"columns", std::move(columns)},
+                                         {"primary_key", t.primary_key},
+                                         {"uniques", std::move(uniques)},
+                                         {"indexes", std::move(indexes)},
+                                         {"foreign_keys", std::move(foreign_keys)},
+                                         {"checks", std::move(checks)}});
+    }
+    return tables;
+}
 
 inline const std::string default_config_name = "driftless.toml";
 
@@ -847,11 +894,16 @@ inline output need_models(const model_set* m, std::string_view command) {
 }
 
 /// The first word of the command line that is not an option or an option's value: the command
-/// as the user typed it ("" when there is none). `with_value`: the options that take a value.
-/// An option it does not know (a misspelt one, whose value would look like a command) ends the
-/// search: "" (CLI11 reports the option).
-inline std::string typed_command(int argc, const char* const* argv, const std::vector<std::string_view>& with_value,
-                                 const std::vector<std::string_view>& flags) {
+/// as the user typed it ("" when there is none). The options are `app`'s own (those before the
+/// command): whether each takes a value is read from it. An option it does not know (a misspelt
+/// one, whose value would look like a command) ends the search: "" (CLI11 reports the option).
+inline std::string typed_command(int argc, const char* const* argv, const CLI::App& app) {
+    std::vector<std::string> with_value, flags;
+    for (const CLI::Option* o : app.get_options()) {
+        std::vector<std::string>& names = o->get_items_expected_max() == 0 ? flags : with_value;
+        for (const auto& n : o->get_lnames()) names.push_back("--" + n);
+        for (const auto& n : o->get_snames()) names.push_back("-" + n);
+    }
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
         if (a.rfind("-", 0) == 0) {
@@ -1021,6 +1073,21 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     resume->excludes(accept_checksum);
     repair->add_option("--who", who, "recorded with the repair (default: $USER@host)");
 
+    std::string format_name = "sql";
+    bool live = false;
+    CLI::App* schema_command =
+        sub("schema", generic ? "print the database's schema as its catalog has it: sql, json, mermaid (an ER diagram) or dot"
+                              : "print the models' schema (no database needed) or, with --live, the database's: sql, json, "
+                                "mermaid (an ER diagram) or dot");
+    schema_command->add_option("--format", format_name, "sql, json, mermaid or dot")->capture_default_str();
+    schema_command->add_option("--dialect", dialect_name,
+                               "the models' types and SQL in this dialect: sqlite, postgresql, mysql (default: the database "
+                               "URL's, else sqlite)");
+    if (!generic) {
+        schema_command->add_option("--model", model_names, "only these models (type or table names)");
+        schema_command->add_flag("--live", live, "the database's schema instead of the models'");
+    }
+
     std::int64_t baseline_version = 0;
     CLI::App* baseline = sub("baseline", "mark an existing database as being at VERSION without running anything");
     baseline->add_option("VERSION", baseline_version, "the version")->required()->check(CLI::PositiveNumber);
@@ -1029,7 +1096,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     try {
         // A misspelt command: say which one was meant, rather than CLI11's "A subcommand is required".
         const std::string typed =
-            detail::typed_command(argc, argv, {"--database", "--migrations", "--config"}, {"--json", "--version", "--help", "-h"});
+            detail::typed_command(argc, argv, app);
         std::vector<std::string> names, all;  // the commands listed in --help; and those not listed
         for (const CLI::App* c : std::as_const(app).get_subcommands([](const CLI::App*) { return true; })) {
             all.push_back(c->get_name());
@@ -1169,6 +1236,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                 return driftless::migrate_schema(db, desired, o, source);
             });
             if (o.dry_run && r.refused) out.code = exit_code::refused;
+            out.plan = true;
             out.fields = {{"applied", r.applied},
                           {"database_exists", !missing},
                           {"version", r.version},
@@ -1313,6 +1381,40 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.fields = {{"version", r.version}, {"action", r.action}, {"detail", r.detail}, {"who", r.who}, {"at", r.at}};
             out.text = "version " + std::to_string(r.version) + ": " + r.detail + " (recorded in _driftless_repairs as " + r.action +
                        " by " + r.who + " at " + r.at + ")\n";
+        } else if (schema_command->parsed()) {
+            const bool as_json_format = driftless::detail::same_name(format_name, "json");
+            const std::optional<schema_format> format = parse_schema_format(format_name);
+            if (!as_json_format && !format)
+                throw error(errc::usage, "driftless.cli.format", "--format " + format_name + " is not one of sql, json, mermaid, dot");
+            if (!dialect_name.empty() && dialect_name != "sqlite" && dialect_name != "postgresql" && dialect_name != "mysql")
+                throw error(errc::usage, "driftless.cli.dialect", "--dialect " + dialect_name + " is not one of sqlite, postgresql, mysql");
+            schema shown;
+            dialect d = dialect::sqlite;
+            if (live || generic) {
+                const std::string scheme = parse_url(s.url).scheme;
+                if (!dialect_name.empty() && dialect_name != scheme)
+                    throw error(errc::usage, "driftless.cli.dialect",
+                                "--dialect " + dialect_name + " does not match the database URL (" + scheme + ")");
+                d = detail::dialect_of(scheme);
+                shown = detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) { return read_schema(db); });
+            } else {
+                std::string source;
+                shown = detail::chosen(*models, model_names, source);
+                d = !dialect_name.empty() ? detail::dialect_of(dialect_name)
+                    : !s.url.empty()      ? detail::dialect_of(parse_url(s.url).scheme)
+                                          : dialect::sqlite;
+            }
+            out.fields = {{"format", as_json_format ? std::string("json") : std::string(to_string(*format))},
+                          {"dialect", std::string(to_string(d))},
+                          {"source", std::string(live || generic ? "database" : "models")}};
+            if (as_json_format) {
+                json tables = detail::schema_json(shown, d);
+                out.text = json(json::object{{"dialect", std::string(to_string(d))}, {"tables", tables}}).dump() + "\n";
+                out.fields.emplace_back("tables", std::move(tables));
+            } else {
+                out.text = schema_text(shown, *format, d);
+                out.fields.emplace_back("text", out.text);
+            }
         } else if (baseline->parsed()) {
             detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) {
                 detail::baseline(db, baseline_version, description.empty() ? "baseline" : description);
@@ -1333,7 +1435,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
         std::cout << json(std::move(all)).dump() << "\n";
     } else {
         const std::string text = printable(out.text);
-        std::cout << (detail::use_colour(stdout) ? detail::coloured(text) : text);
+        std::cout << (out.plan && detail::use_colour(stdout) ? detail::coloured(text) : text);
     }
     return static_cast<int>(out.code);
 }

@@ -4,6 +4,7 @@
 
 #include <driftless/checksum.hpp>
 #include <driftless/config.hpp>
+#include <driftless/diagram.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/error.hpp>
 #include <driftless/files.hpp>

@@ -35,6 +35,7 @@
 #include <driftless/history.hpp>
 #include <driftless/migrate.hpp>
 #include <driftless/plan.hpp>
+#include <driftless/render.hpp>
 #include <driftless/repair.hpp>
 #include <driftless/schema.hpp>
 #include <driftless/statement_list.hpp>
@@ -235,6 +236,16 @@ template <database_connection Connection>
 verify_report verify_files(const Connection& db, const std::filesystem::path& dir) {
     auto e = make_engine(db);
     return runner::verify(*e, dir, nullptr);
+}
+
+/// The live database's tables as driftless reads them from the catalog (its own _driftless_
+/// tables left out): for schema_text(), or to compare by hand. Reads only.
+template <database_connection Connection>
+schema read_schema(const Connection& db) {
+    auto e = make_engine(db);
+    schema s = e->read_catalog();
+    std::erase_if(s.tables, [](const table_info& t) { return detail::starts_with_ci(t.name, "_driftless_"); });
+    return s;
 }
 
 /// The history rows that need a person: runs that stopped part-way (engines without transactional

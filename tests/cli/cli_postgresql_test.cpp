@@ -85,6 +85,16 @@ TEST_CASE("cli on PostgreSQL: migrate, status, generate --apply, verify, rollbac
     REQUIRE(r.code == 0);
     CHECK(r.json()["applied"] == nlohmann::json::array({"0002_user.sql"}));
 
+    // The live schema, as PostgreSQL's catalog has it, without driftless's own tables.
+    r = run(dir, v1, with({"schema", "--live", "--format", "mermaid"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.out == "erDiagram\n    users {\n        bigint id PK\n        text email\n        integer karma\n    }\n");  // the catalog's spelling
+    r = run(dir, tool, with({"schema", "--format", "json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["dialect"] == "postgresql");
+    CHECK(r.json()["tables"].size() == 1);
+    CHECK(r.json()["tables"][0]["indexes"][0]["name"] == "users_by_email");
+
     // A database that does not exist is a database error.
     r = run(dir, tool, {"status", "--json", "--database", "postgresql:///no_such_database_driftless" + url.substr(url.find('?'))});
     CHECK(r.code == 4);

@@ -359,6 +359,53 @@ TEST_CASE("cli: plan judges each step on the data: a blocked step, a lossy one a
     CHECK(run(dir, v1, with({"plan"})).code == 0);
 }
 
+TEST_CASE("cli: schema prints the models' schema without a database, or the database's, as sql, json, mermaid or dot") {
+    const fs::path dir = scratch("schema");
+    // The models, offline: no database configured, no file made.
+    auto r = run(dir, v1, {"schema"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out == "CREATE TABLE \"users\" (\n  \"id\" INTEGER NOT NULL PRIMARY KEY,\n  \"email\" TEXT NOT NULL\n);\n");
+    for (const auto& entry : fs::directory_iterator(dir)) CHECK(entry.path().filename().string().rfind(".std", 0) == 0);
+    r = run(dir, v1, {"schema", "--dialect", "mysql"});
+    CHECK(r.out.find("`id` BIGINT NOT NULL") != std::string::npos);
+    r = run(dir, v2, {"schema", "--format", "mermaid", "--dialect", "postgresql"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out == "erDiagram\n    users {\n        BIGINT id PK\n        TEXT email\n        INTEGER karma\n    }\n");
+    r = run(dir, v2, {"schema", "--format", "json", "--dialect", "postgresql"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["dialect"] == "postgresql");
+    CHECK(r.json()["tables"][0]["name"] == "users");
+    CHECK(r.json()["tables"][0]["columns"][2] == nlohmann::json({{"name", "karma"}, {"type", "INTEGER"}, {"nullable", false}, {"default", "0"}}));
+    CHECK(r.json()["tables"][0]["indexes"][0]["name"] == "users_by_email");
+    CHECK(run(dir, v1, {"schema", "--format", "png"}).code == 2);
+    CHECK(run(dir, v1, {"schema", "--dialect", "oracle"}).code == 2);
+    // The dialect of the configured database when none is named.
+    r = run(dir, v1, {"schema", "--database", "mysql://app@db/app"});
+    CHECK(r.out.find("`users`") != std::string::npos);
+
+    // A database's schema, as its catalog has it: the generic tool, or --live.
+    std::ofstream(dir / "0001_shop.sql") << "CREATE TABLE owners (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);\n"
+                                            "CREATE TABLE shops (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL REFERENCES owners (id),"
+                                            " \"opened on\" TEXT);\n";
+    REQUIRE(run(dir, tool, {"apply", "0001_shop.sql", "--database", "sqlite:shop.db"}).code == 0);
+    r = run(dir, tool, {"schema", "--format", "mermaid", "--database", "sqlite:shop.db"});
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("    owners {\n        INTEGER id PK\n        TEXT name UK\n    }\n") != std::string::npos);
+    CHECK(r.out.find("        TEXT opened_on \"null, opened on\"\n") != std::string::npos);
+    CHECK(r.out.find("    owners ||--o{ shops : \"owner_id\"\n") != std::string::npos);
+    CHECK(r.out.find("_driftless") == std::string::npos);  // driftless's own tables are not the application's
+    r = run(dir, tool, {"schema", "--format", "dot", "--database", "sqlite:shop.db"});
+    CHECK(r.out.find("    \"shops\" -> \"owners\" [label=\"owner_id\"];\n") != std::string::npos);
+    r = run(dir, v1, {"schema", "--live", "--database", "sqlite:shop.db", "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["source"] == "database");
+    CHECK(r.json()["text"].get<std::string>().find("CREATE TABLE \"shops\"") != std::string::npos);
+    r = run(dir, tool, {"schema", "--database", "sqlite:typo.db"});
+    CHECK(r.code == 2);
+    CHECK_FALSE(fs::exists(dir / "typo.db"));
+    CHECK(run(dir, tool, {"schema", "--database", "sqlite:shop.db", "--dialect", "mysql"}).code == 2);
+}
+
 TEST_CASE("cli: baseline, out of order, apply one file") {
     const fs::path dir = scratch("baseline");
     const std::vector<std::string> db = {"--database", "sqlite:app.db"};
