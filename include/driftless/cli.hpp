@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -19,10 +20,12 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -733,10 +736,12 @@ auto with_database(const settings& s, open_mode mode, bool* missing, F&& f) {
 
 // The command bodies are written once: the library's templates take any backend's connection.
 template <class Db>
-std::int64_t rollback_table(const Db& db, const std::string& table, bool allow_data_loss, bool whole_migration) {
+std::int64_t rollback_table(const Db& db, const std::string& table, bool allow_data_loss, bool whole_migration,
+                            statement_observer observer) {
     rollback_options o;
     o.allow_data_loss = allow_data_loss;
     o.whole_migration = whole_migration;
+    o.observer = std::move(observer);
     return driftless::rollback_table(db, table, o);
 }
 
@@ -795,69 +800,179 @@ inline schema chosen(const model_set& m, const std::vector<std::string>& names, 
 }
 
 
-/// Shows on stderr, when it is a terminal, that a long statement is still running: for a table
-/// rebuild, the rows copied so far (counted by SQLite's update hook as each row goes into the new
-/// table), otherwise the elapsed time; refreshed a few times a second once a second has passed.
-/// DRIFTLESS_PROGRESS=always shows it on any stderr, from the start (for logs and tests).
-class progress_line {
-public:
-    progress_line(const sqlite::connection& db, std::string what) : db_(db.handle()), what_(std::move(what)) {
-        const char* mode = std::getenv("DRIFTLESS_PROGRESS");
-        always_ = mode != nullptr && std::string_view(mode) == "always";
-        if (!always_ && isatty(STDERR_FILENO) == 0) return;
-        start_ = std::chrono::steady_clock::now();
-        last_ = start_;
-        sqlite3_progress_handler(db_, 100000, &progress_line::tick, this);
-        sqlite3_update_hook(db_, &progress_line::row, this);
-        active_ = true;
+/// Seconds as a person reads them: "12 ms", "4.9 s", "3 min 07 s".
+inline std::string duration_text(double seconds) {
+    char buffer[64];
+    if (seconds < 1) {
+        std::snprintf(buffer, sizeof buffer, "%d ms", static_cast<int>(seconds * 1000 + 0.5));
+    } else if (seconds < 60) {
+        std::snprintf(buffer, sizeof buffer, "%.1f s", seconds);
+    } else {
+        const auto whole = static_cast<long>(seconds + 0.5);
+        std::snprintf(buffer, sizeof buffer, "%ld min %02ld s", whole / 60, whole % 60);
     }
-    progress_line(const progress_line&) = delete;
-    progress_line& operator=(const progress_line&) = delete;
-    ~progress_line() {
-        if (!active_) return;
-        sqlite3_progress_handler(db_, 0, nullptr, nullptr);
-        sqlite3_update_hook(db_, nullptr, nullptr);
-        if (shown_) std::fputs(always_ ? "\n" : "\r\033[K", stderr);
+    return buffer;
+}
+
+/// A statement on one line: whitespace runs made one space, cut to `width` characters with "...".
+inline std::string one_line(std::string_view sql, std::size_t width) {
+    std::string out;
+    for (const char c : sql) {
+        const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        out += space ? ' ' : c;
+        if (out.size() > width) break;
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    if (out.size() > width) out = out.substr(0, width - 3) + "...";
+    return printable(out);
+}
+
+/// The progress of the statements a command runs, on stderr, through the runner's statement
+/// observer (so on every engine):
+/// - on a terminal, a statement that has run for a second gets a live line, redrawn four times a
+///   second: rows written / expected, percentage, rate and ETA where the engine reports rows
+///   (SQLite: a rebuild knows its row count up front), else the time so far; when it ends the
+///   line stays with its duration;
+/// - otherwise (a CI log), a line when each statement starts and one when it ends with its
+///   duration, and inside a long statement a progress line every DRIFTLESS_PROGRESS_INTERVAL
+///   seconds (default 5; a shorter one also brings the terminal's live line sooner than a second).
+/// DRIFTLESS_PROGRESS=off shows nothing, =log writes log lines also on a terminal.
+class progress_display {
+public:
+    explicit progress_display(std::string what) : what_(std::move(what)) {
+        const char* mode = std::getenv("DRIFTLESS_PROGRESS");
+        const std::string_view m = mode == nullptr ? "" : mode;
+        if (m == "off" || m == "never" || m == "0") return;
+        terminal_ = m != "log" && m != "always" && isatty(STDERR_FILENO) != 0;
+        if (const char* every = std::getenv("DRIFTLESS_PROGRESS_INTERVAL")) {
+            char* end = nullptr;
+            const double v = std::strtod(every, &end);
+            if (end != every && *end == '\0' && v > 0 && v < 86400) interval_ = v;
+        }
+        on_ = true;
+        ticker_ = std::thread([this] { tick(); });
+    }
+    progress_display(const progress_display&) = delete;
+    progress_display& operator=(const progress_display&) = delete;
+    ~progress_display() {
+        if (!on_) return;
+        {
+            const std::lock_guard<std::mutex> hold(mutex_);
+            stop_ = true;
+            if (shown_) std::fputs("\r\033[K", stderr);
+        }
+        wake_.notify_all();
+        ticker_.join();
+    }
+
+    /// The observer to put into the command's options (empty when progress is off).
+    statement_observer observer() {
+        if (!on_) return {};
+        return [this](const statement_event& e) { seen(e); };
     }
 
 private:
-    static int tick(void* self) {
-        static_cast<progress_line*>(self)->show(false);
-        return 0;
-    }
-    static void row(void* self, int op, const char*, const char* table, sqlite3_int64) {
-        auto* p = static_cast<progress_line*>(self);
-        if (op != SQLITE_INSERT || table == nullptr) return;
-        constexpr std::string_view prefix = "_driftless_new_";
-        const std::string_view name(table);
-        if (name.substr(0, prefix.size()) != prefix) return;
-        if (p->table_ != name.substr(prefix.size())) {
-            p->table_ = std::string(name.substr(prefix.size()));
-            p->rows_ = 0;
+    using clock = std::chrono::steady_clock;
+
+    void seen(const statement_event& e) {
+        const std::lock_guard<std::mutex> hold(mutex_);
+        const std::string step = what_ + " [" + std::to_string(e.index + 1) + "/" + std::to_string(e.count) + "]";
+        switch (e.at) {
+            case statement_event::phase::started:
+                running_ = true;
+                step_ = step;
+                summary_ = one_line(e.sql, terminal_ ? 44 : 160);
+                rows_ = -1;
+                total_ = e.total;
+                started_ = clock::now();
+                last_log_ = started_;
+                if (!terminal_) {
+                    std::string line = step + " started: " + summary_;
+                    if (e.total >= 0) line += " (" + driftless::detail::thousands(e.total) + " rows to read)";
+                    std::fprintf(stderr, "%s\n", line.c_str());
+                }
+                break;
+            case statement_event::phase::progress:
+                rows_ = e.rows;
+                break;
+            case statement_event::phase::finished:
+            case statement_event::phase::failed: {
+                running_ = false;
+                const double seconds = std::chrono::duration<double>(e.elapsed).count();
+                const bool failed = e.at == statement_event::phase::failed;
+                std::string end = failed ? " failed after " + duration_text(seconds) : " done in " + duration_text(seconds);
+                if (!failed && e.rows > 0) end += " (" + driftless::detail::thousands(e.rows) + (e.rows == 1 ? " row)" : " rows)");
+                if (!terminal_) {
+                    std::fprintf(stderr, "%s%s\n", step.c_str(), end.c_str());
+                } else if (shown_) {  // a long step keeps its line, with how long it took
+                    std::fprintf(stderr, "\r\033[K%s %s:%s\n", step.c_str(), summary_.c_str(), end.c_str());
+                    shown_ = false;
+                }
+                break;
+            }
         }
-        if (++p->rows_ % 4096 == 0) p->show(true);
-    }
-    void show(bool copying) {
-        const auto now = std::chrono::steady_clock::now();
-        if (!(always_ && copying) && now - last_ < std::chrono::milliseconds(250)) return;
-        if (!always_ && now - start_ < std::chrono::seconds(1)) return;
-        last_ = now;
-        shown_ = true;
-        const double seconds = std::chrono::duration<double>(now - start_).count();
-        const std::string rows = copying ? "copying rows into " + table_ + ": " + driftless::detail::thousands(rows_) + " rows, " : "";
-        std::fprintf(stderr, always_ ? "%s: %s%.1f s\n" : "\r\033[K%s: %s%.1f s", what_.c_str(), rows.c_str(), seconds);
         std::fflush(stderr);
     }
 
-    sqlite3* db_;
+    /// "1,234 / 5,000 rows (24%), 410,000 rows/s, ETA 9 s" or "1,234 rows" or "".
+    [[nodiscard]] std::string rows_text(double seconds) const {
+        using driftless::detail::thousands;
+        if (rows_ < 0) return {};
+        std::string out = thousands(rows_);
+        if (total_ > 0) {
+            const std::int64_t shown_total = std::max(total_, rows_);
+            out += " / " + thousands(shown_total) + " rows (" + std::to_string(rows_ * 100 / shown_total) + "%)";
+        } else {
+            out += " rows";
+        }
+        if (seconds > 0.05 && rows_ > 0) {
+            const double rate = static_cast<double>(rows_) / seconds;
+            out += ", " + thousands(static_cast<std::int64_t>(rate)) + " rows/s";
+            if (total_ > rows_) out += ", ETA " + duration_text(static_cast<double>(total_ - rows_) / rate);
+        }
+        return out;
+    }
+
+    void tick() {
+        std::unique_lock<std::mutex> hold(mutex_);
+        while (!stop_) {
+            wake_.wait_for(hold, std::chrono::duration<double>(std::min(0.25, interval_ / 4)));
+            if (stop_ || !running_) continue;
+            const auto now = clock::now();
+            const double seconds = std::chrono::duration<double>(now - started_).count();
+            const std::string rows = rows_text(seconds);
+            if (terminal_) {
+                if (seconds < std::min(1.0, interval_)) continue;
+                std::fprintf(stderr, "\r\033[K%s %s: %s%s", step_.c_str(), summary_.c_str(), rows.empty() ? "" : (rows + ", ").c_str(),
+                             duration_text(seconds).c_str());
+                shown_ = true;
+            } else {
+                if (std::chrono::duration<double>(now - last_log_).count() < interval_) continue;
+                last_log_ = now;
+                std::fprintf(stderr, "%s %s%s so far\n", step_.c_str(), rows.empty() ? "" : (rows + ", ").c_str(),
+                             duration_text(seconds).c_str());
+            }
+            std::fflush(stderr);
+        }
+    }
+
     std::string what_;
-    std::string table_{};
-    std::int64_t rows_ = 0;
-    std::chrono::steady_clock::time_point start_{};
-    std::chrono::steady_clock::time_point last_{};
-    bool always_ = false;
-    bool active_ = false;
+    bool on_ = false;
+    bool terminal_ = false;
+    double interval_ = 5;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::thread ticker_;
+    bool stop_ = false;
+    bool running_ = false;
     bool shown_ = false;
+    std::string step_;
+    std::string summary_;
+    std::int64_t rows_ = -1;
+    std::int64_t total_ = -1;
+    clock::time_point started_{};
+    clock::time_point last_log_{};
 };
 
 // The file workflow, where the backend has it (the overloads above say where it has not).
@@ -873,17 +988,6 @@ template <class Db>
 void baseline(const Db& db, std::int64_t version, const std::string& description) {
     driftless::baseline(db, version, description);
 }
-
-/// The progress line of a SQLite run; PostgreSQL runs show none.
-inline std::unique_ptr<progress_line> progress_for(const sqlite::connection& db, std::string what) {
-    return std::make_unique<progress_line>(db, std::move(what));
-}
-#if DRIFTLESS_CLI_POSTGRESQL
-inline std::unique_ptr<progress_line> progress_for(const postgresql::connection&, const std::string&) { return nullptr; }
-#endif
-#if DRIFTLESS_CLI_MYSQL
-inline std::unique_ptr<progress_line> progress_for(const mysql::connection&, const std::string&) { return nullptr; }
-#endif
 
 inline output need_models(const model_set* m, std::string_view command) {
     if (m == nullptr || m->models.empty())
@@ -1231,8 +1335,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                     const std::string text = printable(describe(p));
                     std::cout << (detail::use_colour(stdout) ? detail::coloured(text) : text) << std::flush;
                 };
+            detail::progress_display progress("migrate");
+            o.observer = progress.observer();
             const migrate_result r = detail::with_database(s, mode, &missing, [&](const auto& db) {
-                const auto progress = detail::progress_for(db, "migrate");
                 return driftless::migrate_schema(db, desired, o, source);
             });
             if (o.dry_run && r.refused) out.code = exit_code::refused;
@@ -1288,8 +1393,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.out_of_order = out_of_order;
             o.dry_run = dry_run;
             o.ignore_missing = ignore_missing;
+            detail::progress_display progress(upgrade->parsed() ? "upgrade" : "apply");
+            o.observer = progress.observer();
             apply_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
-                const auto progress = detail::progress_for(db, upgrade->parsed() ? "upgrade" : "apply");
                 return upgrade->parsed() ? detail::apply_migrations(db, s.migrations, o) : detail::apply_migration_file(db, file, o);
             });
             out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}};
@@ -1309,8 +1415,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                     table = one.tables.empty() ? rollback_model : one.tables.front().name;
                 }
             }
+            detail::progress_display progress("rollback");
             const std::int64_t version = detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) {
-                return detail::rollback_table(db, table, allow_data_loss, whole_migration);
+                return detail::rollback_table(db, table, allow_data_loss, whole_migration, progress.observer());
             });
             out.fields = {{"rolled_back", version != 0}, {"version", version}};
             out.text = version != 0 ? "rolled back version " + std::to_string(version) + "\n" : "nothing to roll back\n";

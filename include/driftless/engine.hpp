@@ -130,6 +130,13 @@ public:
     // -- the executor's primitives
     /// Run exactly one statement; the rows it changed, or -1 when the engine does not say.
     virtual std::int64_t execute_one(std::string_view sql) = 0;
+    /// For progress: the rows statement `sql` is expected to process, -1 when unknown (the
+    /// default). Asked only when an observer is set, before the statement runs.
+    virtual std::int64_t expected_rows(std::string_view /*sql*/) { return -1; }
+    /// For progress: while the following execute_one calls run, call `tick` now and then (on the
+    /// executing thread) with the rows written so far; an empty function stops it. An exception
+    /// `tick` throws interrupts the statement and is thrown by execute_one. Default: never called.
+    virtual void watch(std::function<void(std::int64_t)> /*tick*/) {}
     /// Run one statement with text parameters (placeholders as history_placeholder() writes them;
     /// nullopt is NULL). Each value is a whole std::string's text (history_statement::views()), so
     /// a NUL follows it and an engine may use it without a copy while the call lasts.

@@ -27,21 +27,27 @@ struct lock_options {
 };
 
 /// One statement of a migration as the statement executor reports it: before it runs (started),
-/// after it ran (finished, with the rows it changed where the engine says so, otherwise -1), or
-/// when it failed.
+/// while it runs (progress, where the engine can tell: SQLite), after it ran (finished, with the
+/// rows it changed where the engine says so, otherwise -1), or when it failed.
 struct statement_event {
-    enum class phase { started, finished, failed };
+    enum class phase { started, finished, failed, progress };
     phase at = phase::started;
     std::string_view sql{};
     std::size_t index = 0;  ///< 0-based, among the statements of this run (a plan, a file, a down section)
     std::size_t count = 0;  ///< how many statements the run has
+    /// finished: the rows the statement changed (-1 unknown); progress: the rows it has written so
+    /// far (SQLite counts each row inserted, updated or deleted in a rowid table).
     std::int64_t rows = -1;
-    std::chrono::nanoseconds elapsed{};
+    std::chrono::nanoseconds elapsed{};  ///< since the statement started (finished, failed, progress)
+    /// The rows the statement is expected to process, -1 when unknown: on SQLite, the rows of the
+    /// table an INSERT ... SELECT, UPDATE or DELETE reads (a rebuild's copy knows its count up front).
+    std::int64_t total = -1;
 };
 
 /// Called for every statement of a migration, a file or a rollback (not for driftless's own
 /// bookkeeping): for progress, logs and tests. An exception it throws at `started` stops the run
-/// before that statement, as if the process had stopped there.
+/// before that statement, as if the process had stopped there; one thrown at `progress`
+/// interrupts the statement (SQLite), which fails as if the database had refused it.
 using statement_observer = std::function<void(const statement_event&)>;
 
 /// Options of migrate().

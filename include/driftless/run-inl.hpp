@@ -86,11 +86,33 @@ auto with_lock(engine& e, const lock_options& lock, std::string_view what, opera
 /// The statement executor: the only loop that sends a migration's statements, one per call
 /// (engine::execute_one), NUL bytes refused before anything is sent, each reported to the observer.
 DRIFTLESS_RUNTIME_INLINE void execute_statements(engine& e, statement_list statements, const statement_run& run) {
+    // Progress from the engine while a statement runs, reported as the observer's progress events.
+    statement_event event{};
+    clock::time_point started{};
+    if (run.observer) {
+        e.watch([&](std::int64_t rows) {
+            statement_event p = event;
+            p.at = statement_event::phase::progress;
+            p.rows = rows;
+            p.elapsed = clock::now() - started;
+            run.observer(p);
+        });
+    }
+    struct unwatch {
+        engine& e;
+        bool on;
+        ~unwatch() {
+            if (on) e.watch({});
+        }
+    } const stop_watching{e, static_cast<bool>(run.observer)};
     for (std::size_t i = run.from; i < statements.size(); ++i) {
         const std::string_view sql = statements[i];
-        statement_event event{statement_event::phase::started, sql, i, statements.size(), -1, {}};
-        if (run.observer) run.observer(event);
-        const auto started = clock::now();
+        event = statement_event{statement_event::phase::started, sql, i, statements.size(), -1, {}, -1};
+        if (run.observer) {
+            event.total = e.expected_rows(sql);
+            run.observer(event);
+        }
+        started = clock::now();
         for (int attempt = 1;; ++attempt) {
             e.check_lock();  // a lock lost (a lease taken over) stops the run here: no statement, no record
             try {

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <regex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -98,6 +100,32 @@ TEST_CASE("cli on PostgreSQL: migrate, status, generate --apply, verify, rollbac
     // A database that does not exist is a database error.
     r = run(dir, tool, {"status", "--json", "--database", "postgresql:///no_such_database_driftless" + url.substr(url.find('?'))});
     CHECK(r.code == 4);
+}
+
+TEST_CASE("cli on PostgreSQL: progress of a long statement, as log lines from a pipe and as a live line on a terminal") {
+    pg_test::scratch_database scratch;
+    const fs::path dir = cli_test::scratch("pg_progress");
+    const std::string url = scratch.uri();
+    fs::create_directories(dir / "migrations");
+    std::ofstream(dir / "migrations" / "0001_slow.sql") << "-- driftless:up\nCREATE TABLE t (id BIGINT PRIMARY KEY);\n"
+                                                          "SELECT pg_sleep(0.6);\n-- driftless:down\nDROP TABLE t;\n";
+    auto r = run(dir, tool, {"upgrade", "--database", url}, {"DRIFTLESS_PROGRESS_INTERVAL=0.2"});
+    REQUIRE(r.code == 0);
+    CHECK(r.err.find("upgrade [1/2] started: CREATE TABLE t (id BIGINT PRIMARY KEY)\nupgrade [1/2] done in ") == 0);
+    CHECK(r.err.find("\nupgrade [2/2] started: SELECT pg_sleep(0.6)\nupgrade [2/2] ") != std::string::npos);
+    const std::regex elapsed(R"(\nupgrade \[2/2\] [0-9]+ ms so far\n)");
+    CHECK(std::regex_search(r.err, elapsed));  // PostgreSQL reports no rows: the time so far
+    CHECK(std::regex_search(r.err, std::regex(R"(\nupgrade \[2/2\] done in [0-9]+ ms \(1 row\)\n$)")));
+    // On a terminal: a live line once the statement has run a second, then its duration.
+    r = run(dir, tool, {"rollback", "--database", url}, {"DRIFTLESS_PROGRESS=off"});
+    REQUIRE(r.code == 0);
+    CHECK(r.err.empty());
+    std::ofstream(dir / "migrations" / "0001_slow.sql") << "-- driftless:up\nCREATE TABLE t (id BIGINT PRIMARY KEY);\n"
+                                                          "SELECT pg_sleep(1.4);\n-- driftless:down\nDROP TABLE t;\n";
+    r = cli_test::run_on_terminal(dir, tool, {"apply", "migrations/0001_slow.sql", "--database", url, "--out-of-order"});
+    CHECK(std::regex_search(r.out, std::regex(R"(\r\x1b\[Kapply \[2/2\] SELECT pg_sleep\(1\.4\): 1\.[0-9] s)")));
+    CHECK(std::regex_search(r.out, std::regex(R"(\r\x1b\[Kapply \[2/2\] SELECT pg_sleep\(1\.4\): done in 1\.[0-9] s \(1 row\)\r\n)")));
+    CHECK(r.out.find("[1/2]") == std::string::npos);  // a short statement shows nothing
 }
 
 TEST_CASE("cli on PostgreSQL: 10 processes running upgrade or rollback at once, 5 rounds: the history never has a hole") {

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -433,25 +435,48 @@ TEST_CASE("cli: baseline, out of order, apply one file") {
     CHECK(r.json()["migrations"][0]["kind"] == "baseline");
 }
 
-TEST_CASE("cli: the progress line counts the rows a rebuild copies") {
+TEST_CASE("cli: progress of a rebuild: a log line per statement from a pipe, a live line with rows, % and ETA on a terminal") {
     const fs::path dir = scratch("progress");
     REQUIRE(run(dir, v2, {"migrate", "--database", "sqlite:app.db"}).code == 0);
     {
         auto db = driftless::sqlite::open((dir / "app.db").string());
-        db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+        db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600000) "
                    "INSERT INTO users (id, email) SELECT i, CAST(i * 7 AS TEXT) FROM n");
     }
-    // v3 turns email into an integer: numeric text converts, so nothing is lost; a rebuild.
-    const auto r = run(dir, v3, {"migrate", "--database", "sqlite:app.db"}, {"DRIFTLESS_PROGRESS=always"});
+    fs::copy_file(dir / "app.db", dir / "fresh.db");
+    // Not a terminal (a CI log): each statement when it starts and when it ends, with its duration;
+    // inside a long one a progress line every DRIFTLESS_PROGRESS_INTERVAL seconds (5 by default).
+    auto r = run(dir, v3, {"migrate", "--database", "sqlite:app.db"}, {"DRIFTLESS_PROGRESS_INTERVAL=0.01"});
     REQUIRE(r.code == 0);
-    CHECK(r.err.find("migrate: copying rows into users: 4,096 rows, ") != std::string::npos);
-    CHECK(r.err.find("migrate: copying rows into users: 20,480 rows") == std::string::npos);
-    CHECK(r.err.find("migrate: copying rows into users: 16,384 rows, ") != std::string::npos);
-    // Not a terminal, not asked: no progress line.
-    REQUIRE(run(dir, tool, {"rollback", "--database", "sqlite:app.db"}).code == 0);
-    const auto quiet = run(dir, v3, {"migrate", "--database", "sqlite:app.db"});
-    CHECK(quiet.code == 0);
-    CHECK(quiet.err.empty());
+    CHECK(r.out.find("lossy change type users.email: TEXT -> INTEGER\napplied version 2 (5 statements)\n") == 0);
+    CHECK(r.err.find("migrate [1/5] started: CREATE TABLE \"_driftless_new_users\" ( \"id\" INTEGER NOT NULL PRIMARY KEY,") == 0);
+    CHECK(r.err.find("\nmigrate [2/5] started: INSERT INTO \"_driftless_new_users\" SELECT * FROM \"users\" (600,000 rows to read)\n") !=
+          std::string::npos);
+    CHECK(r.err.find("\nmigrate [2/5] done in ") != std::string::npos);
+    CHECK(r.err.find(" (600,000 rows)\nmigrate [3/5] started: DROP TABLE \"users\"\n") != std::string::npos);
+    CHECK(r.err.find("\nmigrate [5/5] started: CREATE INDEX \"users_by_email\" ON \"users\" (\"email\")\n") != std::string::npos);
+    CHECK(r.err.find("\nmigrate [5/5] done in ") != std::string::npos);
+    // At least one progress line inside the copy, with rows read of the total, %, rate and ETA.
+    static const std::regex progress_line(R"(\nmigrate \[2/5\] [0-9,]+ / 600,000 rows \([0-9]+%\), [0-9,]+ rows/s, ETA [0-9.]+ m?s, [0-9.]+ m?s so far\n)");
+    CHECK(std::regex_search(r.err, progress_line));
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') > 10);
+    // The default interval: a copy shorter than 5 s has no progress line.
+    REQUIRE(run(dir, tool, {"rollback", "--database", "sqlite:app.db", "--allow-data-loss"}).code == 0);
+    r = run(dir, v3, {"migrate", "--database", "sqlite:app.db"});
+    REQUIRE(r.code == 0);
+    CHECK(r.err.find(" so far") == std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 10);  // two per statement, not one per batch of rows
+    CHECK(run(dir, tool, {"rollback", "--database", "sqlite:app.db", "--allow-data-loss"}, {"DRIFTLESS_PROGRESS=off"}).err.empty());
+
+    // A terminal: nothing for short statements; the long copy gets a live line, redrawn in place,
+    // that stays with its duration.
+    r = run_on_terminal(dir, v3, {"migrate", "--database", "sqlite:fresh.db"}, {"DRIFTLESS_PROGRESS_INTERVAL=0.01"});
+    REQUIRE(r.code == 0);
+    static const std::regex live(R"(\r\x1b\[Kmigrate \[2/5\] INSERT INTO "_driftless_new_users" SELECT\.\.\.: [0-9,]+ / 600,000 rows \([0-9]+%\), [0-9,]+ rows/s, ETA [0-9.]+ m?s, [0-9.]+ m?s)");
+    CHECK(std::regex_search(r.out, live));
+    CHECK(r.out.find("\r\x1b[Kmigrate [2/5] INSERT INTO \"_driftless_new_users\" SELECT...: done in ") != std::string::npos);
+    CHECK(r.out.find(" started: ") == std::string::npos);
+    CHECK(r.out.find("applied version 2 (5 statements)") != std::string::npos);
 }
 
 TEST_CASE("cli: 16 processes running upgrade at the same instant apply each file exactly once") {

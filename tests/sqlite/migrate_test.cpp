@@ -2,11 +2,13 @@
 // every row, failures that leave nothing behind, plan() and migration_status().
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
-#include <optional>
 #include <fstream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -235,6 +237,61 @@ TEST_CASE("migrate: NOT NULL over NULLs is blocked with the count, whatever the 
                                                    }})
               .applied);
     CHECK(seen == fixed.statements);
+}
+
+TEST_CASE("migrate: the observer sees a rebuild's copy progress with its total; one that throws interrupts it, nothing changed") {
+    auto db = driftless::sqlite::open(":memory:");
+    driftless::migrate<mig::UserV1>(db);
+    db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) "
+               "INSERT INTO users (id, email, age, nick) SELECT i, 'u' || i, i % 90, 'n' || i FROM n");
+    const std::string before = schema_sql(db);
+    struct seen_event {
+        driftless::statement_event::phase at;
+        std::string sql;
+        std::int64_t rows, total;
+    };
+    std::vector<seen_event> seen;
+    const auto record = [&](const driftless::statement_event& e) { seen.push_back({e.at, std::string(e.sql), e.rows, e.total}); };
+    struct stop {};
+    // An observer that throws at the first progress event: the copy is interrupted, rolled back.
+    CHECK_THROWS_AS((driftless::migrate<mig::UserStrict>(db, {.observer = [&](const driftless::statement_event& e) {
+                         record(e);
+                         if (e.at == driftless::statement_event::phase::progress) throw stop{};
+                     }})),
+                    stop);
+    CHECK(schema_sql(db) == before);
+    CHECK(one(db, "SELECT count(*) FROM users") == "1000000");
+    CHECK(driftless::migration_status(db).size() == 1);
+    REQUIRE_FALSE(seen.empty());
+    CHECK(seen.back().at == driftless::statement_event::phase::progress);
+
+    seen.clear();
+    const auto r = driftless::migrate<mig::UserStrict>(db, {.observer = record});
+    CHECK(r.applied);
+    const auto copy = std::find_if(seen.begin(), seen.end(), [](const seen_event& e) {
+        return e.at == driftless::statement_event::phase::started && e.sql.rfind("INSERT INTO", 0) == 0;
+    });
+    REQUIRE(copy != seen.end());
+    CHECK(copy->total == 1000000);  // the rows of the table it reads, counted before it runs
+    std::int64_t last = 0;
+    std::size_t progress = 0;
+    for (auto it = copy + 1; it != seen.end() && it->at == driftless::statement_event::phase::progress; ++it) {
+        CHECK(it->sql == copy->sql);
+        CHECK(it->total == 1000000);
+        CHECK(it->rows >= last);
+        CHECK(it->rows <= 1000000);
+        last = it->rows;
+        ++progress;
+    }
+    CHECK(progress >= 1);
+    const auto finished = copy + static_cast<std::ptrdiff_t>(progress) + 1;
+    REQUIRE(finished != seen.end());
+    CHECK(finished->at == driftless::statement_event::phase::finished);
+    CHECK(finished->rows == 1000000);
+    // Statements that read no table row by row have no total.
+    for (const auto& e : seen) {
+        if (e.at == driftless::statement_event::phase::started && e.sql.rfind("INSERT INTO", 0) != 0) CHECK(e.total == -1);
+    }
 }
 
 TEST_CASE("migrate: a statement that fails leaves the old schema and no history row") {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -332,6 +333,37 @@ inline std::string canonical_expression(std::string_view sql, const std::map<std
         out += value;
     }
     return out;
+}
+
+/// The table statement `sql` reads row by row, for progress: the table after the first FROM of an
+/// INSERT ... SELECT (outside parentheses), or the table of an UPDATE or a DELETE; nullopt for
+/// anything else or when it cannot tell (a subquery after FROM). A schema before the name is
+/// left out.
+inline std::optional<std::string> table_read(std::string_view sql) {
+    const std::vector<token> t = tokenize(sql);
+    const auto name_at = [&](std::size_t i) -> std::optional<std::string> {
+        const auto is_name = [&](std::size_t k) { return k < t.size() && (t[k].kind == token::identifier || t[k].kind == token::word); };
+        if (!is_name(i)) return std::nullopt;
+        if (i + 2 < t.size() && is_symbol(t[i + 1], '.') && is_name(i + 2)) return t[i + 2].value;
+        return t[i].value;
+    };
+    if (t.empty()) return std::nullopt;
+    if (is_keyword(t[0], "UPDATE")) {
+        const std::size_t i = t.size() > 2 && is_keyword(t[1], "OR") ? 3 : 1;  // UPDATE OR REPLACE t
+        return name_at(i);
+    }
+    if (is_keyword(t[0], "DELETE")) return t.size() > 1 && is_keyword(t[1], "FROM") ? name_at(2) : std::nullopt;
+    if (!is_keyword(t[0], "INSERT") && !is_keyword(t[0], "REPLACE")) return std::nullopt;
+    int depth = 0;
+    bool selecting = false;
+    for (std::size_t i = 1; i < t.size(); ++i) {
+        if (is_symbol(t[i], '(')) ++depth;
+        if (is_symbol(t[i], ')')) --depth;
+        if (depth != 0) continue;
+        if (is_keyword(t[i], "SELECT")) selecting = true;
+        if (selecting && is_keyword(t[i], "FROM")) return name_at(i + 1);
+    }
+    return std::nullopt;
 }
 
 }  // namespace driftless::detail

@@ -6,15 +6,20 @@
 #define DRIFTLESS_SQLITE_ENGINE_INL_HPP
 
 #include <algorithm>
+#include <chrono>
+#include <exception>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <driftless/checksum.hpp>
 #include <driftless/detail/losses.hpp>
+#include <driftless/detail/sql_tokens.hpp>
 #include <driftless/detail/sql_split.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/engine.hpp>
@@ -38,6 +43,57 @@ inline std::int64_t count(const connection& db, const std::string& sql) {
     auto st = db.prepare(sql);
     return st.step() ? st.integer(0) : 0;
 }
+
+/// Progress of the statements run while it lives: SQLite's update hook counts each row written
+/// to a rowid table, and its progress handler passes the count to `tick` every 50 ms at most. The
+/// hooks are the connection's own: they are removed when the watch ends. An exception from `tick`
+/// interrupts the statement; rethrow() throws it after the statement returned.
+class progress_watch {
+public:
+    progress_watch(sqlite3* db, std::function<void(std::int64_t)> tick) : db_(db), tick_(std::move(tick)) {
+        sqlite3_update_hook(db_, &progress_watch::row, this);
+        sqlite3_progress_handler(db_, 10000, &progress_watch::handler, this);
+    }
+    progress_watch(const progress_watch&) = delete;
+    progress_watch& operator=(const progress_watch&) = delete;
+    ~progress_watch() {
+        sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+        sqlite3_update_hook(db_, nullptr, nullptr);
+    }
+    /// Before a statement: nothing written yet.
+    void start() {
+        rows_ = 0;
+        last_ = std::chrono::steady_clock::now();
+        pending_ = nullptr;
+    }
+    /// After it: the exception `tick` threw, if it did.
+    void rethrow() {
+        if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
+    }
+
+private:
+    static void row(void* self, int, const char*, const char*, sqlite3_int64) { ++static_cast<progress_watch*>(self)->rows_; }
+    static int handler(void* self) {
+        auto* w = static_cast<progress_watch*>(self);
+        if (w->pending_) return 1;
+        const auto now = std::chrono::steady_clock::now();
+        if (now - w->last_ < std::chrono::milliseconds(50)) return 0;
+        w->last_ = now;
+        try {
+            w->tick_(w->rows_);
+        } catch (...) {  // never through SQLite's C frames: interrupt, and throw it after the statement
+            w->pending_ = std::current_exception();
+            return 1;
+        }
+        return 0;
+    }
+
+    sqlite3* db_;
+    std::function<void(std::int64_t)> tick_;
+    std::int64_t rows_ = 0;
+    std::chrono::steady_clock::time_point last_{};
+    std::exception_ptr pending_{};
+};
 
 inline bool has_table(const connection& db, std::string_view name) {
     auto st = db.prepare("SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1");
@@ -191,7 +247,32 @@ public:
 
     [[nodiscard]] std::string history_name() const override { return std::string(history_table); }
 
-    std::int64_t execute_one(std::string_view sql) override { return db_.execute_one(sql); }
+    std::int64_t execute_one(std::string_view sql) override {
+        if (!watch_) return db_.execute_one(sql);
+        watch_->start();
+        std::int64_t changed = 0;
+        try {
+            changed = db_.execute_one(sql);
+        } catch (const driftless::error&) {
+            watch_->rethrow();  // an interruption by the observer is the observer's exception
+            throw;
+        }
+        watch_->rethrow();
+        return changed;
+    }
+    std::int64_t expected_rows(std::string_view sql) override {
+        const std::optional<std::string> table = driftless::detail::table_read(sql);
+        if (!table) return -1;
+        try {
+            return detail::count(db_, "SELECT count(*) FROM main." + quote_identifier(*table, dialect::sqlite));
+        } catch (const driftless::error&) {
+            return -1;  // not a table of main (a view, a temporary table): no total
+        }
+    }
+    void watch(std::function<void(std::int64_t)> tick) override {
+        watch_.reset();
+        if (tick) watch_ = std::make_unique<detail::progress_watch>(db_.handle(), std::move(tick));
+    }
     void execute_with(std::string_view sql, const std::vector<std::optional<std::string_view>>& params) override {
         auto st = db_.prepare(sql);
         for (std::size_t i = 0; i < params.size(); ++i) {
@@ -333,6 +414,7 @@ public:
 
 private:
     const connection& db_;
+    std::unique_ptr<detail::progress_watch> watch_{};
     bool fk_turned_off_ = false;
     std::optional<bool> caller_transaction_;  ///< seen when the lock was taken
 };
