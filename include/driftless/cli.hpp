@@ -1097,6 +1097,11 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     migrate->add_option("--description", description, "stored with the migration");
     migrate->add_flag("--allow-data-loss", allow_data_loss, "run steps that discard data");
     migrate->add_flag("--dry-run", dry_run, "plan only");
+    bool no_backup = false;
+    const char* no_backup_help =
+        "SQLite: do not copy the database file before steps that rebuild a table or may discard data (the copy is made by "
+        "default, next to the file)";
+    migrate->add_flag("--no-backup", no_backup, no_backup_help);
     migrate->add_flag("--status", show_status, "show the recorded migrations instead (same as 'status')");
     migrate->add_flag("--verify", verify_all, "read the catalog even when nothing changed since the last run");
     migrate->add_option("--model", model_names, "only these models (type or table names)");
@@ -1124,6 +1129,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     upgrade->add_flag("--out-of-order", out_of_order, "apply pending files older than the newest applied migration");
     upgrade->add_flag("--allow-data-loss", allow_data_loss, "run files that drop data");
     upgrade->add_flag("--dry-run", dry_run, "list what would run");
+    upgrade->add_flag("--no-backup", no_backup, no_backup_help);
     bool ignore_missing = false;
     upgrade->add_flag("--ignore-missing", ignore_missing,
                       "go on although an applied file is no longer in the directory, or a pending file repeats an applied one");
@@ -1133,6 +1139,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     apply->add_option("FILE", file, "the .sql file")->required();
     apply->add_flag("--allow-data-loss", allow_data_loss, "run it even if it drops data");
     apply->add_flag("--out-of-order", out_of_order, "apply it even if a newer migration is applied");
+    apply->add_flag("--no-backup", no_backup, no_backup_help);
 
     std::string rollback_model;
     CLI::App* rollback = sub("rollback", "undo the most recent migration (of one model's table with --model)");
@@ -1300,10 +1307,12 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                                                {"execution_ms", r.execution_ms},
                                                {"rolled_back", r.rolled_back()},
                                                {"rolled_back_at", r.rolled_back_at ? json(*r.rolled_back_at) : json()},
-                                               {"state", r.state}});
+                                               {"state", r.state},
+                                               {"backup", r.backup.empty() ? json() : json(r.backup)}});
                 text += version_text(r.version) + "  " + r.applied_at + "  " + r.kind + "  " +
                         (r.description.empty() ? r.source : r.description) +
                         (r.rolled_back() ? "  (rolled back " + *r.rolled_back_at + ")" : "") + "\n";
+                if (!r.backup.empty()) text += "      backup before it: " + r.backup + "\n";
             }
             if (records.empty()) text += missing ? "no migrations recorded (the database file does not exist yet)\n" : "no migrations recorded\n";
             for (const auto& p : report.pending) text += "pending  " + p + "\n";
@@ -1327,6 +1336,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.prune_unmanaged = prune_unmanaged;
             o.exact_types = exact_types;
             o.verify = true;
+            o.backup = !no_backup;
             (void)verify_all;  // the CLI always verifies: it runs once, the fast path is for start-up
             const auto mode = plan->parsed() || dry_run ? detail::open_mode::plan : detail::open_mode::create;
             const std::string scheme = parse_url(s.url).scheme;
@@ -1358,9 +1368,10 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                 out.text = (missing ? "(the database file does not exist yet: planned against an empty database)\n" : "") +
                            detail::verdict_text(r, allow_data_loss, scheme) + "\n" + detail::sql_text(r.statements);
             } else {
-                out.text = "applied version " + std::to_string(r.version) + " (" +
-                           detail::plural(r.statements.size(), "statement", "statements") + ")\n";
+                out.text = (r.backup.empty() ? "" : "backed up the database to " + r.backup + "\n") + "applied version " +
+                           std::to_string(r.version) + " (" + detail::plural(r.statements.size(), "statement", "statements") + ")\n";
             }
+            out.fields.emplace_back("backup", r.backup.empty() ? json() : json(r.backup));
         } else if (generate->parsed() || create->parsed()) {
             detail::need_models(models, generate->parsed() ? "generate" : "create");
             std::string source, types;
@@ -1393,14 +1404,16 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             o.out_of_order = out_of_order;
             o.dry_run = dry_run;
             o.ignore_missing = ignore_missing;
+            o.backup = !no_backup;
             detail::progress_display progress(upgrade->parsed() ? "upgrade" : "apply");
             o.observer = progress.observer();
             apply_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
                 return upgrade->parsed() ? detail::apply_migrations(db, s.migrations, o) : detail::apply_migration_file(db, file, o);
             });
-            out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}};
+            out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}, {"backups", r.backups}};
             out.fields.emplace_back("statements", json(std::move(r.statements)));
             std::string text;
+            for (const auto& b : r.backups) text += "backed up the database to " + b + "\n";
             for (const auto& f : r.applied) text += (dry_run ? "would apply " : "applied ") + f + "\n";
             if (r.applied.empty()) text += apply->parsed() ? file + " is already applied; nothing to do\n" : "no pending migrations\n";
             out.text = text;

@@ -130,6 +130,13 @@ public:
     // -- the executor's primitives
     /// Run exactly one statement; the rows it changed, or -1 when the engine does not say.
     virtual std::int64_t execute_one(std::string_view sql) = 0;
+    /// Under the lock, before the first statement of a migration that may discard data: copy the
+    /// database so that it can be restored, and return where the copy is ("" when the engine makes
+    /// none: PostgreSQL, MySQL, an in-memory SQLite database). `version` names the copy. Throws
+    /// when the copy cannot be made (no room: errc::usage), before anything ran.
+    virtual std::string backup(std::int64_t /*version*/) { return {}; }
+    /// After the history row of `version` was written: note in it where its backup is.
+    virtual void record_backup(std::int64_t /*version*/, const std::string& /*path*/) {}
     /// For progress: the rows statement `sql` is expected to process, -1 when unknown (the
     /// default). Asked only when an observer is set, before the statement runs.
     virtual std::int64_t expected_rows(std::string_view /*sql*/) { return -1; }

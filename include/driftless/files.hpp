@@ -418,6 +418,9 @@ struct apply_options {
     std::chrono::milliseconds lock_timeout{5000};  ///< as migrate_options::lock_timeout
     int lock_retries = 2;                          ///< as migrate_options::lock_retries
     statement_observer observer{};                 ///< sees every statement the files run
+    /// SQLite: before a file that may discard data (it drops, deletes, updates, alters or
+    /// replaces), copy the database file next to it, as migrate_options::backup does.
+    bool backup = false;
 };
 
 /// What apply_migration_file() or apply_migrations() did.
@@ -425,6 +428,7 @@ struct apply_result {
     std::vector<std::string> applied{};  ///< file names applied, in order
     std::vector<std::string> skipped{};  ///< already applied, unchanged (or covered by a baseline)
     std::vector<std::string> statements{};  ///< what ran (or would run), in order
+    std::vector<std::string> backups{};     ///< copies of the database made before files ran (apply_options::backup)
 };
 
 /// Where the migration files and the database's history disagree; see verify().

@@ -34,6 +34,7 @@ struct migration_record {
     std::string state{};               ///< "applied"; "started" while a non-transactional run is under way
     std::int64_t statements_done = 0;  ///< for engines without transactional DDL
     std::string models_checksum{};     ///< MySQL: SHA-256 of the models a model migration was planned for
+    std::string backup{};              ///< SQLite: the copy of the database made before it ran, if any
 
     [[nodiscard]] bool rolled_back() const { return rolled_back_at.has_value(); }
     friend bool operator==(const migration_record&, const migration_record&) = default;

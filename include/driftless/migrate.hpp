@@ -71,6 +71,11 @@ struct migrate_options {
     /// create; by default they are kept (see diff_options::prune_unmanaged).
     bool prune_unmanaged = false;
     statement_observer observer{};  ///< sees every statement the migration runs
+    /// SQLite: before a plan that rebuilds a table or may discard data runs, copy the database file
+    /// next to it ("app.db.0003-20261207T041500Z.backup"), recorded in the history row; refused
+    /// up front when the disk lacks room. Off by default (a start-up must not silently double its
+    /// disk use); the command line turns it on. Other engines make no copy.
+    bool backup = false;
     /// Called once the plan is made, under the lock, before it is checked against the data and
     /// before its first statement runs (not on a dry run, nor when nothing differs): the steps and
     /// the statements of the migration. The command line prints the plan here. An exception it
@@ -122,6 +127,8 @@ struct migrate_result {
     std::vector<std::string> statements{};  ///< what ran (or would run), in order
     std::vector<std::string> down_statements{};
     std::string checksum{};
+    /// Where the database was copied before the plan ran (migrate_options::backup), else "".
+    std::string backup{};
     /// A dry run: one verdict per step of `plan`, in its order (empty otherwise).
     std::vector<step_verdict> verdicts{};
     /// A dry run: whether migrate with the same options would refuse the plan (a blocked step, or a

@@ -21,6 +21,7 @@
 #include <driftless/checksum.hpp>
 #include <driftless/detail/losses.hpp>
 #include <driftless/detail/sql_split.hpp>
+#include <driftless/detail/sql_tokens.hpp>
 #include <driftless/diff.hpp>
 #include <driftless/engine.hpp>
 #include <driftless/error.hpp>
@@ -47,6 +48,37 @@ inline std::int64_t ms_since(clock::time_point started) {
 
 /// The message of `e` without its id.
 inline std::string message_of(const error& e) { return std::string(e.what()).substr(e.id().size() + 2); }
+
+/// Whether a script may discard data, judged by each statement's words: DROP, DELETE, UPDATE,
+/// REPLACE, TRUNCATE or INSERT OR REPLACE first, or an ALTER that drops, modifies, changes or
+/// retypes something (ALTER ... ADD and RENAME keep every value). For backups: a guess that errs
+/// on the side of a copy.
+inline bool may_discard(statement_list statements) {
+    for (const std::string_view sql : statements) {
+        const std::vector<detail::token> t = detail::tokenize(sql.substr(0, std::min<std::size_t>(sql.size(), 4096)));
+        if (t.empty()) continue;
+        for (const char* word : {"DROP", "DELETE", "UPDATE", "REPLACE", "TRUNCATE"}) {
+            if (detail::is_keyword(t[0], word)) return true;
+        }
+        if (detail::is_keyword(t[0], "ALTER")) {
+            for (const detail::token& w : t) {
+                for (const char* word : {"DROP", "MODIFY", "CHANGE", "TYPE"}) {
+                    if (detail::is_keyword(w, word)) return true;
+                }
+            }
+        }
+        if (detail::is_keyword(t[0], "INSERT") && t.size() > 2 && detail::is_keyword(t[1], "OR") && detail::is_keyword(t[2], "REPLACE"))
+            return true;
+    }
+    return false;
+}
+
+/// `err` with where the database was backed up before it happened, so that whoever reads the
+/// error knows the copy is there.
+inline error with_backup(const error& err, const std::string& backup) {
+    return error(err.code(), err.id(), message_of(err) + " (the database was backed up to " + backup + " before it ran)", err.statement(),
+                 err.native_code(), err.sqlstate());
+}
 
 inline std::string joined(const std::vector<std::string>& list) {
     std::string out;
@@ -476,16 +508,23 @@ inline migrate_result migrate_transactional(engine& e, const model_set& m, const
                     }
                     if (o.on_plan) o.on_plan(r.plan, r.statements);
                     enforce_policy(e, r.plan, o);
-                    execute_statements(e, p.statements, {.observer = o.observer});
-                    e.check_after(operation::migrate, "rebuilding", p.rebuild);
+                    r.version = next_version(e.read_history());
+                    if (o.backup && r.plan.worst() >= safety::rebuild) r.backup = e.backup(r.version);
+                    try {
+                        execute_statements(e, p.statements, {.observer = o.observer});
+                        e.check_after(operation::migrate, "rebuilding", p.rebuild);
+                    } catch (const error& err) {
+                        if (r.backup.empty()) throw;
+                        throw with_backup(err, r.backup);
+                    }
                     e.remember(m, r.plan);
                     r.down_statements = down_for(e, r.plan, m.desired, true);
                     r.checksum = migration_checksum(join_statements(r.statements));
-                    r.version = next_version(e.read_history());
                     migration_record record = model_record(m, r, o);
                     record.execution_ms = ms_since(started);
                     record.statements_done = static_cast<std::int64_t>(r.statements.size());
                     write(e, history_insert(record, e.sql_dialect(), e.history_name()));
+                    if (!r.backup.empty()) e.record_backup(r.version, r.backup);
                     e.note_verified(m, true, held);
                     held.commit();
                     r.applied = true;
@@ -777,20 +816,28 @@ inline std::string locate(const checked_file& c, std::size_t i) {
 
 /// Run checked file `c` in the transaction `held` holds: losses measured inside it, the history
 /// row written, committed.
-inline void apply_transactional(engine& e, const checked_file& c, const apply_options& o, engine_lock& held) {
+inline std::string apply_transactional(engine& e, const checked_file& c, const apply_options& o, engine_lock& held) {
     const migration_file& f = *c.file;
     const dialect d = e.sql_dialect();
     const auto started = clock::now();
     const auto count = [&](const std::string& sql, std::size_t n) { return e.count_row(sql, n); };
     const detail::data_counts counted = detail::measure(e.read_catalog(), c.statements, d, count);
+    const std::string backup = o.backup && may_discard(c.statements) ? e.backup(f.version) : std::string();
     statement_run run;
     run.observer = o.observer;
     run.failed = [&](std::size_t i, const error& err, int) {
         if (e.retryable(err)) return;  // the whole attempt is tried again
-        throw error(err.code(), err.id(), locate(c, i) + message_of(err), err.statement(), err.native_code(), err.sqlstate());
+        throw error(err.code(), err.id(), locate(c, i) + message_of(err) +
+                        (backup.empty() ? std::string() : " (the database was backed up to " + backup + " before it ran)"),
+                    err.statement(), err.native_code(), err.sqlstate());
     };
     execute_statements(e, c.statements, run);
-    detail::refuse_file_losses(f, detail::losses(counted, e.read_catalog(), c.statements, d, count), o);
+    try {
+        detail::refuse_file_losses(f, detail::losses(counted, e.read_catalog(), c.statements, d, count), o);
+    } catch (const error& err) {
+        if (backup.empty()) throw;
+        throw with_backup(err, backup);
+    }
     e.check_after(operation::apply_file, "'" + f.file_name + "'", false);
     e.remember_objects(c.statements);
     migration_record record = detail::file_record(f, false);
@@ -799,12 +846,14 @@ inline void apply_transactional(engine& e, const checked_file& c, const apply_op
         write(e, history_delete(d, e.history_name(), f.version, true));
         record.execution_ms = ms_since(started);
         write(e, history_insert(record, d, e.history_name(), &f.up, &f.down));
+        if (!backup.empty()) e.record_backup(f.version, backup);
         held.commit();
     } catch (const error& err) {
         throw error(err.code(), err.id(),
                     "in '" + f.file_name + "': recording and committing it failed, so nothing of it was kept: " + message_of(err),
                     err.statement(), err.native_code(), err.sqlstate());
     }
+    return backup;
 }
 
 /// Run checked file `c` from statement `from` under the lock, recorded statement by statement.
@@ -890,7 +939,8 @@ DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<m
                     return true;  // decide again under a fresh lock
                 }
                 if (e.transactional_ddl()) {
-                    apply_transactional(e, c, o, held);
+                    if (std::string backup = apply_transactional(e, c, o, held); !backup.empty())
+                        result.backups.push_back(std::move(backup));
                 } else {
                     apply_recorded(e, c, from, resume != nullptr, o);
                 }

@@ -203,10 +203,11 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
     CHECK(r.code == 3);
     CHECK(r.out.find("[lossy]   lossy change type users.email") != std::string::npos);
     CHECK(r.out.find("\033[") == std::string::npos);
-    // migrate prints the plan before it runs it.
+    // migrate prints the plan before it runs it (and, on SQLite, copies the file first: a rebuild).
     r = run(dir, v3, with({"migrate", "--allow-data-loss"}));
     CHECK(r.code == 0);
-    CHECK(r.out.find("lossy change type users.email: TEXT -> INTEGER\napplied version ") == 0);
+    CHECK(r.out.find("lossy change type users.email: TEXT -> INTEGER\nbacked up the database to ") == 0);
+    CHECK(r.out.find(".backup\napplied version ") != std::string::npos);
 
     CHECK(run(dir, tool, with({"nonsense"})).code == 2);
     CHECK(run(dir, tool, {"status", "--database", "ftp://x"}).code == 2);
@@ -408,6 +409,73 @@ TEST_CASE("cli: schema prints the models' schema without a database, or the data
     CHECK(run(dir, tool, {"schema", "--database", "sqlite:shop.db", "--dialect", "mysql"}).code == 2);
 }
 
+TEST_CASE("cli: SQLite backups: a copy before a rebuild or a file that may discard data, recorded, restorable; --no-backup") {
+    const fs::path dir = scratch("backups");
+    const std::vector<std::string> db = {"--database", "sqlite:app.db"};
+    const auto with = [&](std::vector<std::string> args) {
+        args.insert(args.end(), db.begin(), db.end());
+        return args;
+    };
+    const auto backups = [&] {
+        std::vector<fs::path> found;
+        for (const auto& entry : fs::directory_iterator(dir)) {
+            if (entry.path().extension() == ".backup") found.push_back(entry.path());
+        }
+        return found;
+    };
+    // Creating a table and adding a column with a default discard nothing: no copy.
+    REQUIRE(run(dir, v1, with({"migrate"})).code == 0);
+    std::ofstream(dir / "0100_rows.sql") << "INSERT INTO users (id, email) VALUES (1, '12'), (2, '34');\n";
+    auto r = run(dir, tool, with({"apply", "0100_rows.sql", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["backups"].empty());
+    REQUIRE(run(dir, v2, with({"migrate"})).code == 0);
+    CHECK(backups().empty());
+    // A rebuild (email to an integer): the file is copied first, named with the version, and
+    // recorded with the history row.
+    r = run(dir, v3, with({"migrate", "--json"}));
+    REQUIRE(r.code == 0);
+    REQUIRE(backups().size() == 1);
+    const fs::path copy = backups().front();
+    CHECK(std::regex_match(copy.filename().string(), std::regex(R"(app\.db\.0102-[0-9]{8}T[0-9]{6}Z\.backup)")));
+    CHECK(fs::path(r.json()["backup"].get<std::string>()) == copy);
+    r = run(dir, tool, with({"status", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["migrations"].back()["version"] == 102);
+    CHECK(fs::path(r.json()["migrations"].back()["backup"].get<std::string>()) == copy);
+    CHECK(r.json()["migrations"][0]["backup"].is_null());
+    CHECK(run(dir, tool, with({"status"})).out.find("      backup before it: " + copy.string() + "\n") != std::string::npos);
+    // The copy is the database as it was: email still text, both rows, version 102 not in it.
+    {
+        auto before = driftless::sqlite::open(copy.string());
+        auto st = before.prepare("SELECT type FROM pragma_table_info('users') WHERE name = 'email'");
+        REQUIRE(st.step());
+        CHECK(st.text(0) == "TEXT");
+        auto rows = before.prepare("SELECT count(*) FROM users");
+        REQUIRE(rows.step());
+        CHECK(rows.integer(0) == 2);
+        CHECK(driftless::migration_status(before).size() == 3);
+    }
+    // Restoring is copying it back.
+    fs::copy_file(copy, dir / "restored.db");
+    CHECK(run(dir, v2, {"migrate", "--database", "sqlite:restored.db"}).out == "the database matches the models; nothing to do\n");
+    // --no-backup: no copy; a file that drops data is copied before it runs.
+    REQUIRE(run(dir, tool, with({"rollback", "--allow-data-loss"})).code == 0);
+    r = run(dir, v3, with({"migrate", "--no-backup", "--json"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["backup"].is_null());
+    CHECK(backups().size() == 1);
+    std::ofstream(dir / "0200_drop.sql") << "DROP INDEX users_by_email;\n";
+    r = run(dir, tool, with({"apply", "0200_drop.sql"}));
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("backed up the database to ") == 0);
+    CHECK(backups().size() == 2);
+    // In memory there is no file to copy.
+    r = run(dir, v3, {"migrate", "--database", "sqlite::memory:", "--json"});
+    CHECK(r.code == 0);
+    CHECK(r.json()["backup"].is_null());
+}
+
 TEST_CASE("cli: baseline, out of order, apply one file") {
     const fs::path dir = scratch("baseline");
     const std::vector<std::string> db = {"--database", "sqlite:app.db"};
@@ -448,7 +516,8 @@ TEST_CASE("cli: progress of a rebuild: a log line per statement from a pipe, a l
     // inside a long one a progress line every DRIFTLESS_PROGRESS_INTERVAL seconds (5 by default).
     auto r = run(dir, v3, {"migrate", "--database", "sqlite:app.db"}, {"DRIFTLESS_PROGRESS_INTERVAL=0.01"});
     REQUIRE(r.code == 0);
-    CHECK(r.out.find("lossy change type users.email: TEXT -> INTEGER\napplied version 2 (5 statements)\n") == 0);
+    CHECK(r.out.find("lossy change type users.email: TEXT -> INTEGER\nbacked up the database to ") == 0);
+    CHECK(r.out.find(".backup\napplied version 2 (5 statements)\n") != std::string::npos);
     CHECK(r.err.find("migrate [1/5] started: CREATE TABLE \"_driftless_new_users\" ( \"id\" INTEGER NOT NULL PRIMARY KEY,") == 0);
     CHECK(r.err.find("\nmigrate [2/5] started: INSERT INTO \"_driftless_new_users\" SELECT * FROM \"users\" (600,000 rows to read)\n") !=
           std::string::npos);

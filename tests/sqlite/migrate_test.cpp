@@ -294,6 +294,45 @@ TEST_CASE("migrate: the observer sees a rebuild's copy progress with its total; 
     }
 }
 
+TEST_CASE("migrate: backup is opt-in in the library; a copy that does not fit is refused with the sizes") {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("driftless_backup_" + std::to_string(getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const auto count_backups = [&] {
+        std::size_t n = 0;
+        for (const auto& entry : std::filesystem::directory_iterator(dir)) n += entry.path().extension() == ".backup" ? 1 : 0;
+        return n;
+    };
+    {
+        auto db = driftless::sqlite::open((dir / "app.db").string());
+        driftless::migrate<mig::UserV1>(db);
+        seed(db);
+        // Refused (NULL ages) before any copy is made.
+        CHECK_THROWS_AS((driftless::migrate<mig::UserStrict>(db, {.allow_data_loss = true, .backup = true})), driftless::error);
+    }
+    CHECK(count_backups() == 0);
+    {
+        auto db = driftless::sqlite::open((dir / "app.db").string());
+        db.execute("UPDATE users SET age = 0 WHERE age IS NULL");
+        const auto r = driftless::migrate<mig::UserStrict>(db);  // a rebuild, without backup
+        CHECK(r.applied);
+        CHECK(r.backup.empty());
+        CHECK(count_backups() == 0);
+        const auto again = driftless::migrate<mig::UserV1>(db, {.backup = true});
+        CHECK(again.applied);
+        CHECK(count_backups() == 1);
+        CHECK(std::filesystem::exists(again.backup));
+        CHECK(driftless::migration_status(db).back().backup == again.backup);
+    }
+    std::filesystem::remove_all(dir);
+    // The room check: the copy and 1% (at least 1 MiB) must fit.
+    using driftless::sqlite::detail::backup_room_problem;
+    CHECK(backup_room_problem("app.db", 100u << 20, 200u << 20).empty());
+    CHECK(backup_room_problem("app.db", 100u << 20, 100u << 20) ==
+          "backing up app.db needs 101 MiB of free space and its directory has 100 MiB; nothing was run. Free some space, or "
+          "skip the backup (--no-backup) if you have another");
+}
+
 TEST_CASE("migrate: a statement that fails leaves the old schema and no history row") {
     auto db = driftless::sqlite::open(":memory:");
     db.execute("PRAGMA foreign_keys = ON");

@@ -394,3 +394,22 @@ TEST_CASE("history writer: one INSERT for every engine, values as parameters") {
     CHECK(my.sql.find("statements_done, models_checksum) VALUES (?, ?,") != std::string::npos);
     CHECK(my.params.size() == 14);
 }
+
+TEST_CASE("may_discard: what a backup is made before") {
+    using driftless::runner::may_discard;
+    const auto one = [](std::string s) { return std::vector<std::string>{std::move(s)}; };
+    CHECK_FALSE(may_discard(one("CREATE TABLE t (id INTEGER)")));
+    CHECK_FALSE(may_discard(one("ALTER TABLE t ADD COLUMN c TEXT")));
+    CHECK_FALSE(may_discard(one("ALTER TABLE t RENAME TO u")));
+    CHECK_FALSE(may_discard(one("INSERT INTO t VALUES (1)")));
+    CHECK_FALSE(may_discard(one("CREATE INDEX i ON t (c)")));
+    CHECK(may_discard(one("drop index i")));
+    CHECK(may_discard(one("DELETE FROM t")));
+    CHECK(may_discard(one("update t set c = 1")));
+    CHECK(may_discard(one("ALTER TABLE t DROP COLUMN c")));
+    CHECK(may_discard(one("ALTER TABLE t ALTER COLUMN c TYPE INTEGER")));
+    CHECK(may_discard(one("ALTER TABLE t MODIFY COLUMN c INT")));
+    CHECK(may_discard(one("INSERT OR REPLACE INTO t VALUES (1)")));
+    CHECK(may_discard(one("REPLACE INTO t VALUES (1)")));
+    CHECK(may_discard(std::vector<std::string>{"CREATE TABLE t (id INTEGER)", "TRUNCATE t"}));
+}

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <cstdint>
 #include <memory>
@@ -94,6 +96,55 @@ private:
     std::chrono::steady_clock::time_point last_{};
     std::exception_ptr pending_{};
 };
+
+/// Why a backup of `bytes` cannot be written where `available` bytes are free ("" when it can):
+/// the copy must fit with 1% of the database's size (at least 1 MiB) to spare.
+inline std::string backup_room_problem(const std::string& database, std::uintmax_t bytes, std::uintmax_t available) {
+    const std::uintmax_t spare = std::max<std::uintmax_t>(bytes / 100, std::uintmax_t{1} << 20);
+    if (available >= bytes + spare) return {};
+    const auto mib = [](std::uintmax_t n) { return driftless::detail::thousands(static_cast<std::int64_t>((n + (1 << 20) - 1) >> 20)) + " MiB"; };
+    return "backing up " + database + " needs " + mib(bytes + spare) + " of free space and its directory has " + mib(available) +
+           "; nothing was run. Free some space, or skip the backup (--no-backup) if you have another";
+}
+
+/// Copy the committed state of SQLite database `source` into a new file `target`, page by page
+/// (sqlite3_backup), through a connection of its own: the migration's connection holds its
+/// write transaction open meanwhile, and readers may share the file.
+inline void copy_database(const std::filesystem::path& source, const std::filesystem::path& target) {
+    if (std::filesystem::exists(target))
+        throw error(errc::usage, "driftless.sqlite.backup", "backup file '" + target.string() + "' exists already; nothing was run");
+    sqlite3* from = nullptr;
+    sqlite3* to = nullptr;
+    std::string problem;
+    if (sqlite3_open_v2(source.c_str(), &from, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        problem = "cannot open it to read: " + std::string(from != nullptr ? sqlite3_errmsg(from) : "out of memory");
+    } else if (sqlite3_busy_timeout(from, 5000); sqlite3_open_v2(target.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        problem = "cannot create '" + target.string() + "': " + std::string(to != nullptr ? sqlite3_errmsg(to) : "out of memory");
+    } else if (sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main"); b == nullptr) {
+        problem = sqlite3_errmsg(to);
+    } else {
+        const int rc = sqlite3_backup_step(b, -1);
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE) problem = sqlite3_errstr(rc);
+        else if (sqlite3_errcode(to) != SQLITE_OK && sqlite3_errcode(to) != SQLITE_DONE) problem = sqlite3_errmsg(to);
+    }
+    sqlite3_close(to);
+    sqlite3_close(from);
+    if (problem.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove(target, ignored);
+    throw error(errc::engine, "driftless.sqlite.backup", "backing up '" + source.string() + "' failed, so nothing was run: " + problem);
+}
+
+inline bool has_column(const connection& db, std::string_view table, std::string_view column) {
+    auto st = db.prepare("SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
+    st.bind(1, table);
+    st.bind(2, column);
+    const bool found = st.step();
+    while (found && st.step()) {
+    }
+    return found;
+}
 
 inline bool has_table(const connection& db, std::string_view name) {
     auto st = db.prepare("SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1");
@@ -260,6 +311,32 @@ public:
         watch_->rethrow();
         return changed;
     }
+    std::string backup(std::int64_t version) override {
+        const char* file = sqlite3_db_filename(db_.handle(), "main");
+        if (file == nullptr || *file == '\0') return {};  // in memory, or a temporary database: no file to copy
+        const std::filesystem::path source(file);
+        std::string stamp = driftless::detail::utc_now();  // 2026-12-07T04:15:00Z -> 20261207T041500Z
+        std::erase_if(stamp, [](char c) { return c == '-' || c == ':'; });
+        char number[32];
+        std::snprintf(number, sizeof number, "%04lld", static_cast<long long>(version));
+        const std::filesystem::path target = source.parent_path() / (source.filename().string() + "." + number + "-" + stamp + ".backup");
+        const auto bytes = static_cast<std::uintmax_t>(detail::count(db_, "PRAGMA main.page_count") *
+                                                       detail::count(db_, "PRAGMA main.page_size"));
+        std::error_code ec;
+        const std::filesystem::space_info room = std::filesystem::space(source.parent_path(), ec);
+        if (!ec) {
+            if (const std::string why = detail::backup_room_problem(source.filename().string(), bytes, room.available); !why.empty())
+                throw error(errc::usage, "driftless.sqlite.backup_space", why);
+        }
+        detail::copy_database(source, target);
+        return target.string();
+    }
+    void record_backup(std::int64_t version, const std::string& path) override {
+        if (!detail::has_column(db_, history_table, "backup")) db_.execute("ALTER TABLE _driftless_migrations ADD COLUMN backup TEXT");
+        auto st = db_.prepare("UPDATE _driftless_migrations SET backup = ?1 WHERE version = " + std::to_string(version));
+        st.bind(1, path);
+        st.step();
+    }
     std::int64_t expected_rows(std::string_view sql) override {
         const std::optional<std::string> table = driftless::detail::table_read(sql);
         if (!table) return -1;
@@ -330,12 +407,15 @@ public:
     schema read_catalog() override { return introspect(db_); }
     std::vector<migration_record> read_history(bool with_sql = true) override {
         if (!detail::has_table(db_, history_table)) return {};
-        auto st = db_.prepare("SELECT " + driftless::detail::history_select(with_sql) +
+        // The backup column is added the first time a backup is recorded.
+        const bool backups = detail::has_column(db_, history_table, "backup");
+        auto st = db_.prepare("SELECT " + driftless::detail::history_select(with_sql) + (backups ? ", backup" : "") +
                               " FROM _driftless_migrations ORDER BY version");
         std::vector<migration_record> out;
         while (st.step()) {
             out.push_back(driftless::detail::read_history_row([&](int i) { return st.text(i); }, [&](int i) { return st.integer(i); },
                                                               [&](int i) { return st.is_null(i); }));
+            if (backups && !st.is_null(13)) out.back().backup = st.text(13);
         }
         return out;
     }
