@@ -30,6 +30,7 @@
 #include <variant>
 #include <vector>
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -571,7 +572,8 @@ inline std::filesystem::path find_config() {
     while (!ec && !dir.empty()) {
         const std::filesystem::path candidate = dir / default_config_name;
         if (std::filesystem::exists(candidate, ec)) return candidate;
-        if (dir == dir.parent_path()) break;
+        // Not above a repository's root: another project's configuration is not this one's.
+        if (std::filesystem::exists(dir / ".git", ec) || dir == dir.parent_path()) break;
         dir = dir.parent_path();
     }
     return default_config_name;
@@ -824,7 +826,11 @@ inline std::string one_line(std::string_view sql, std::size_t width) {
         if (out.size() > width) break;
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
-    if (out.size() > width) out = out.substr(0, width - 3) + "...";
+    if (out.size() > width) {
+        std::size_t cut = width - 3;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+        out = out.substr(0, cut) + "...";
+    }
     return printable(out);
 }
 
@@ -882,7 +888,7 @@ private:
             case statement_event::phase::started:
                 running_ = true;
                 step_ = step;
-                summary_ = one_line(e.sql, terminal_ ? 44 : 160);
+                summary_ = one_line(e.sql, terminal_ ? 60 : 160);
                 rows_ = -1;
                 total_ = e.total;
                 started_ = clock::now();
@@ -906,13 +912,29 @@ private:
                 if (!terminal_) {
                     std::fprintf(stderr, "%s%s\n", step.c_str(), end.c_str());
                 } else if (shown_) {  // a long step keeps its line, with how long it took
-                    std::fprintf(stderr, "\r\033[K%s %s:%s\n", step.c_str(), summary_.c_str(), end.c_str());
+                    std::fprintf(stderr, "\r\033[K%s\n", fitted(step, summary_, ":" + end).c_str());
                     shown_ = false;
                 }
                 break;
             }
         }
         std::fflush(stderr);
+    }
+
+    /// "<step> <statement>: <figures>" within the terminal's width less one column (a line that
+    /// wraps cannot be redrawn in place): the statement is shortened first, then the figures' end.
+    static std::string fitted(const std::string& step, const std::string& statement, const std::string& figures) {
+        struct winsize size {};
+        const std::size_t width = ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 1 ? size.ws_col - 1U : 79U;
+        const std::size_t fixed = step.size() + 1 + figures.size();
+        std::string line = step + " ";
+        if (fixed < width) line += statement.size() <= width - fixed ? statement : one_line(statement, std::max<std::size_t>(width - fixed, 4));
+        line += figures;
+        if (line.size() <= width) return line;
+        std::size_t cut = width;
+        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+        line.resize(cut);
+        return line;
     }
 
     /// "1,234 / 5,000 rows (24%), 410,000 rows/s, ETA 9 s" or "1,234 rows" or "".
@@ -944,8 +966,8 @@ private:
             const std::string rows = rows_text(seconds);
             if (terminal_) {
                 if (seconds < std::min(1.0, interval_)) continue;
-                std::fprintf(stderr, "\r\033[K%s %s: %s%s", step_.c_str(), summary_.c_str(), rows.empty() ? "" : (rows + ", ").c_str(),
-                             duration_text(seconds).c_str());
+                const std::string line = fitted(step_, summary_, ": " + (rows.empty() ? "" : rows + ", ") + duration_text(seconds));
+                std::fprintf(stderr, "\r\033[K%s", line.c_str());
                 shown_ = true;
             } else {
                 if (std::chrono::duration<double>(now - last_log_).count() < interval_) continue;
@@ -1224,7 +1246,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             }
             std::string listed;
             for (const auto& n : names) listed += (listed.empty() ? "" : ", ") + n;
-            throw CLI::ExtrasError(message + ". Commands: " + listed + " (--help for each)", CLI::ExitCodes::ExtrasError);
+            throw CLI::ExtrasError(message + (message.back() == '?' ? " Commands: " : ". Commands: ") + listed + " (--help for each)",
+                                   CLI::ExitCodes::ExtrasError);
         }
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -1340,9 +1363,12 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             (void)verify_all;  // the CLI always verifies: it runs once, the fast path is for start-up
             const auto mode = plan->parsed() || dry_run ? detail::open_mode::plan : detail::open_mode::create;
             const std::string scheme = parse_url(s.url).scheme;
+            std::string printed_plan;  // a lock-wait retry plans again: the same plan is not printed twice
             if (!as_json)
-                o.on_plan = [](const migration_plan& p, const std::vector<std::string>&) {
+                o.on_plan = [&printed_plan](const migration_plan& p, const std::vector<std::string>&) {
                     const std::string text = printable(describe(p));
+                    if (text == printed_plan) return;
+                    printed_plan = text;
                     std::cout << (detail::use_colour(stdout) ? detail::coloured(text) : text) << std::flush;
                 };
             detail::progress_display progress("migrate");

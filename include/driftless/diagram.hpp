@@ -149,10 +149,12 @@ inline std::string joined_columns(const std::vector<std::string>& columns) {
     return out;
 }
 
-/// A DOT record label's text: the characters a record gives a meaning to escaped.
+/// A DOT record label's text: the characters a record gives a meaning to escaped (the label's
+/// quotes are escaped when it is written), control characters made spaces.
 inline std::string record_text(std::string_view text) {
     std::string out;
-    for (const char c : quoted_label(text)) {
+    for (char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
         if (c == '{' || c == '}' || c == '|' || c == '<' || c == '>' || c == '\\') out += '\\';
         out += c;
     }
@@ -200,11 +202,12 @@ inline std::string schema_mermaid(const schema& s, dialect d) {
 /// in dialect `d` and its keys) and an edge per foreign key, from the referencing table to the
 /// referenced one, labelled with the key's columns.
 inline std::string schema_dot(const schema& s, dialect d) {
+    // A DOT string: '"' and '\\' escaped, control characters made spaces; distinct names stay distinct.
     const auto id = [](std::string_view name) {
         std::string out = "\"";
-        for (const char c : detail::quoted_label(name)) {
-            if (c == '\\') out += '\\';
-            out += c;
+        for (const char c : name) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
         }
         return out + "\"";
     };
@@ -225,6 +228,14 @@ inline std::string schema_dot(const schema& s, dialect d) {
             escaped += c;
         }
         out += "    " + id(t.name) + " [label=\"" + escaped + "\"];\n";
+    }
+    // A referenced table outside `s` (a model not selected): a plain node, its name escaped.
+    std::set<std::string> outside;
+    for (const table_info& t : s.tables) {
+        for (const foreign_key_info& fk : t.foreign_keys) {
+            if (detail::table_index(s, fk.ref_table) == s.tables.size() && outside.insert(fk.ref_table).second)
+                out += "    " + id(fk.ref_table) + " [shape=box, style=dashed, label=" + id(fk.ref_table) + "];\n";
+        }
     }
     for (const table_info& t : s.tables) {
         for (const foreign_key_info& fk : t.foreign_keys)

@@ -140,9 +140,10 @@ public:
     /// For progress: the rows statement `sql` is expected to process, -1 when unknown (the
     /// default). Asked only when an observer is set, before the statement runs.
     virtual std::int64_t expected_rows(std::string_view /*sql*/) { return -1; }
-    /// For progress: while the following execute_one calls run, call `tick` now and then (on the
-    /// executing thread) with the rows written so far; an empty function stops it. An exception
-    /// `tick` throws interrupts the statement and is thrown by execute_one. Default: never called.
+    /// For progress: while each following execute_one runs, call `tick` now and then (on the
+    /// executing thread, from inside the engine's client: it must not use the connection) with the
+    /// rows written so far; an empty function stops it. An exception `tick` throws is thrown by
+    /// execute_one once the statement returned. Default: never called.
     virtual void watch(std::function<void(std::int64_t)> /*tick*/) {}
     /// Run one statement with text parameters (placeholders as history_placeholder() writes them;
     /// nullopt is NULL). Each value is a whole std::string's text (history_statement::views()), so

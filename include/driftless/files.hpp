@@ -502,7 +502,8 @@ inline std::vector<const migration_file*> pending_files(const std::vector<migrat
         if (row != history.end()) {
             if (row->kind == "file" && row->checksum != f.checksum)
                 throw error(errc::checksum_mismatch, "driftless.files.checksum",
-                            changed_message(f, *row) + "; restore the file, or put the change in a new migration file");
+                            changed_message(f, *row) + "; restore the file, or put the change in a new migration file (if the database "
+                            "already is as the file says now: driftless repair --accept-checksum " + std::to_string(f.version) + ")");
             if (row->kind != "file" && row->kind != "baseline")
                 throw error(errc::usage, "driftless.files.version_taken",
                             "version " + std::to_string(f.version) + " of migration file '" + f.file_name +

@@ -46,8 +46,10 @@ struct statement_event {
 
 /// Called for every statement of a migration, a file or a rollback (not for driftless's own
 /// bookkeeping): for progress, logs and tests. An exception it throws at `started` stops the run
-/// before that statement, as if the process had stopped there; one thrown at `progress`
-/// interrupts the statement (SQLite), which fails as if the database had refused it.
+/// before that statement, as if the process had stopped there; one thrown at `progress` is thrown
+/// once the statement returned (SQLite cannot stop a write halfway without rolling back a
+/// transaction the caller may have opened), so the run stops after it. A progress observer must
+/// not use the database connection: it is called from inside SQLite.
 using statement_observer = std::function<void(const statement_event&)>;
 
 /// Options of migrate().

@@ -50,9 +50,9 @@ inline std::int64_t ms_since(clock::time_point started) {
 inline std::string message_of(const error& e) { return std::string(e.what()).substr(e.id().size() + 2); }
 
 /// Whether a script may discard data, judged by each statement's words: DROP, DELETE, UPDATE,
-/// REPLACE, TRUNCATE or INSERT OR REPLACE first, or an ALTER that drops, modifies, changes or
-/// retypes something (ALTER ... ADD and RENAME keep every value). For backups: a guess that errs
-/// on the side of a copy.
+/// REPLACE, TRUNCATE or INSERT OR REPLACE first, an upsert, a WITH before DELETE / UPDATE /
+/// REPLACE, or an ALTER that drops, modifies, changes or retypes something (ALTER ... ADD and
+/// RENAME keep every value). For backups: a guess that errs on the side of a copy.
 inline bool may_discard(statement_list statements) {
     for (const std::string_view sql : statements) {
         const std::vector<detail::token> t = detail::tokenize(sql.substr(0, std::min<std::size_t>(sql.size(), 4096)));
@@ -69,6 +69,18 @@ inline bool may_discard(statement_list statements) {
         }
         if (detail::is_keyword(t[0], "INSERT") && t.size() > 2 && detail::is_keyword(t[1], "OR") && detail::is_keyword(t[2], "REPLACE"))
             return true;
+        // An upsert (ON CONFLICT ... DO UPDATE, ON DUPLICATE KEY UPDATE), or a WITH before a
+        // DELETE, UPDATE or REPLACE: any such word outside parentheses.
+        int depth = 0;
+        for (std::size_t i = 1; i < t.size(); ++i) {
+            depth += detail::is_symbol(t[i], '(') ? 1 : detail::is_symbol(t[i], ')') ? -1 : 0;
+            if (depth != 0) continue;
+            if (detail::is_keyword(t[i], "DUPLICATE") || (detail::is_keyword(t[i], "DO") && i + 1 < t.size() && detail::is_keyword(t[i + 1], "UPDATE")))
+                return true;
+            if (detail::is_keyword(t[0], "WITH") &&
+                (detail::is_keyword(t[i], "DELETE") || detail::is_keyword(t[i], "UPDATE") || detail::is_keyword(t[i], "REPLACE")))
+                return true;
+        }
     }
     return false;
 }
@@ -816,13 +828,15 @@ inline std::string locate(const checked_file& c, std::size_t i) {
 
 /// Run checked file `c` in the transaction `held` holds: losses measured inside it, the history
 /// row written, committed.
-inline std::string apply_transactional(engine& e, const checked_file& c, const apply_options& o, engine_lock& held) {
+inline std::string apply_transactional(engine& e, const checked_file& c, const apply_options& o, engine_lock& held,
+                                       bool backed_up) {
     const migration_file& f = *c.file;
     const dialect d = e.sql_dialect();
     const auto started = clock::now();
     const auto count = [&](const std::string& sql, std::size_t n) { return e.count_row(sql, n); };
     const detail::data_counts counted = detail::measure(e.read_catalog(), c.statements, d, count);
-    const std::string backup = o.backup && may_discard(c.statements) ? e.backup(f.version) : std::string();
+    // One copy per run, before the first file that may discard data: the state the run started from.
+    const std::string backup = o.backup && !backed_up && may_discard(c.statements) ? e.backup(f.version) : std::string();
     statement_run run;
     run.observer = o.observer;
     run.failed = [&](std::size_t i, const error& err, int) {
@@ -939,7 +953,7 @@ DRIFTLESS_RUNTIME_INLINE apply_result apply_files(engine& e, const std::vector<m
                     return true;  // decide again under a fresh lock
                 }
                 if (e.transactional_ddl()) {
-                    if (std::string backup = apply_transactional(e, c, o, held); !backup.empty())
+                    if (std::string backup = apply_transactional(e, c, o, held, !result.backups.empty()); !backup.empty())
                         result.backups.push_back(std::move(backup));
                 } else {
                     apply_recorded(e, c, from, resume != nullptr, o);

@@ -75,15 +75,15 @@ inline run_result run(const fs::path& dir, const std::string& program, const std
 }
 
 /// Run `program args...` in `dir` as run() does, but on a pseudo-terminal: stdout and stderr are
-/// both the terminal, and `out` is all it showed (with "\r\n" line ends).
+/// both the terminal (`columns` wide), and `out` is all it showed (with "\r\n" line ends).
 inline run_result run_on_terminal(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
-                                  const std::vector<std::string>& env = {}) {
+                                  const std::vector<std::string>& env = {}, unsigned short columns = 200) {
     std::fflush(stdout);
     std::fflush(stderr);
     int terminal = -1;
     struct winsize size {};
     size.ws_row = 24;
-    size.ws_col = 100;
+    size.ws_col = columns;
     const pid_t pid = forkpty(&terminal, nullptr, nullptr, &size);
     REQUIRE(pid >= 0);
     if (pid == 0) {

@@ -541,11 +541,24 @@ TEST_CASE("cli: progress of a rebuild: a log line per statement from a pipe, a l
     // that stays with its duration.
     r = run_on_terminal(dir, v3, {"migrate", "--database", "sqlite:fresh.db"}, {"DRIFTLESS_PROGRESS_INTERVAL=0.01"});
     REQUIRE(r.code == 0);
-    static const std::regex live(R"(\r\x1b\[Kmigrate \[2/5\] INSERT INTO "_driftless_new_users" SELECT\.\.\.: [0-9,]+ / 600,000 rows \([0-9]+%\), [0-9,]+ rows/s, ETA [0-9.]+ m?s, [0-9.]+ m?s)");
+    static const std::regex live(R"(\r\x1b\[Kmigrate \[2/5\] INSERT INTO "_driftless_new_users" SELECT \* FROM "users": [0-9,]+ / 600,000 rows \([0-9]+%\), [0-9,]+ rows/s, ETA [0-9.]+ m?s, [0-9.]+ m?s)");
     CHECK(std::regex_search(r.out, live));
-    CHECK(r.out.find("\r\x1b[Kmigrate [2/5] INSERT INTO \"_driftless_new_users\" SELECT...: done in ") != std::string::npos);
+    CHECK(r.out.find("\r\x1b[Kmigrate [2/5] INSERT INTO \"_driftless_new_users\" SELECT * FROM \"users\": done in ") != std::string::npos);
     CHECK(r.out.find(" started: ") == std::string::npos);
     CHECK(r.out.find("applied version 2 (5 statements)") != std::string::npos);
+    // A narrow terminal: the statement is shortened so that the line never wraps.
+    REQUIRE(run(dir, tool, {"rollback", "--database", "sqlite:fresh.db", "--allow-data-loss"}, {"DRIFTLESS_PROGRESS=off"}).code == 0);
+    r = run_on_terminal(dir, v3, {"migrate", "--database", "sqlite:fresh.db"}, {"DRIFTLESS_PROGRESS_INTERVAL=0.01"}, 60);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("\r\x1b[Kmigrate [2/5] INSERT") != std::string::npos);
+    std::size_t widest = 0;
+    for (std::size_t at = 0, next = 0; at < r.out.size(); at = next + 1) {
+        next = std::min(r.out.find_first_of("\r\n", at), r.out.size());
+        std::string piece = r.out.substr(at, next - at);
+        if (piece.rfind("\x1b[K", 0) == 0) piece = piece.substr(3);
+        if (piece.rfind("migrate [", 0) == 0) widest = std::max(widest, piece.size());
+    }
+    CHECK(widest <= 59);
 }
 
 TEST_CASE("cli: 16 processes running upgrade at the same instant apply each file exactly once") {
@@ -757,7 +770,7 @@ TEST_CASE("cli: --version, misspelt commands, the generic tool's commands, and g
     CHECK(run(dir, v1, {"--version"}).out == r.out);
     r = run(dir, tool, {"--database", "sqlite:x.db", "statsu"});
     CHECK(r.code == 2);
-    CHECK(r.err.find("unknown command 'statsu'; did you mean 'status'?") != std::string::npos);
+    CHECK(r.err.find("unknown command 'statsu'; did you mean 'status'? Commands: init, status,") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "x.db"));
     r = run(dir, tool, {"migrat"});
     CHECK(r.code == 2);
@@ -832,6 +845,11 @@ TEST_CASE("cli: DATABASE_URL and .env, sqlite: URL parameters, driftless.toml fo
     CHECK(r.code == 0);
     CHECK(fs::exists(dir / "app.db"));
     CHECK(run(dir / "src" / "deep", tool, {"status", "--json"}).json()["migrations"].size() == 1);
+    // Not above a repository's root: a nested repository without its own file finds none.
+    fs::create_directories(dir / "vendor" / "lib" / ".git");
+    r = run(dir / "vendor" / "lib", tool, {"status"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("no database") != std::string::npos);
     // driftless's own file comes before DATABASE_URL (an application's, perhaps another environment's).
     CHECK(run(dir, tool, {"upgrade"}, {"DATABASE_URL=sqlite:elsewhere.db"}).code == 0);
     CHECK_FALSE(fs::exists(dir / "elsewhere.db"));

@@ -238,7 +238,8 @@ TEST_CASE("apply_migrations: order, checksums, duplicates, out of order, lossy f
         CHECK_THROWS_WITH_AS(driftless::apply_migrations(db, dir),
                              ("driftless.files.checksum: migration file '0001_a.sql' changed after it was applied as version 1 "
                               "(recorded sha256 " + old_sum + ", file now " + new_sum +
-                              "); restore the file, or put the change in a new migration file").c_str(),
+                              "); restore the file, or put the change in a new migration file (if the database already is "
+                              "as the file says now: driftless repair --accept-checksum 1)").c_str(),
                              driftless::error);
         const auto report = driftless::verify(db, dir);
         CHECK(report.drift());

@@ -239,7 +239,7 @@ TEST_CASE("migrate: NOT NULL over NULLs is blocked with the count, whatever the 
     CHECK(seen == fixed.statements);
 }
 
-TEST_CASE("migrate: the observer sees a rebuild's copy progress with its total; one that throws interrupts it, nothing changed") {
+TEST_CASE("migrate: the observer sees a rebuild's copy progress with its total; one that throws stops the run after that statement, nothing changed") {
     auto db = driftless::sqlite::open(":memory:");
     driftless::migrate<mig::UserV1>(db);
     db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) "
@@ -253,7 +253,8 @@ TEST_CASE("migrate: the observer sees a rebuild's copy progress with its total; 
     std::vector<seen_event> seen;
     const auto record = [&](const driftless::statement_event& e) { seen.push_back({e.at, std::string(e.sql), e.rows, e.total}); };
     struct stop {};
-    // An observer that throws at the first progress event: the copy is interrupted, rolled back.
+    // An observer that throws at the first progress event: thrown once the copy returned, and the
+    // whole migration rolled back.
     CHECK_THROWS_AS((driftless::migrate<mig::UserStrict>(db, {.observer = [&](const driftless::statement_event& e) {
                          record(e);
                          if (e.at == driftless::statement_event::phase::progress) throw stop{};

@@ -205,7 +205,15 @@ TEST_CASE("schema_dot: a record per table and an edge per foreign key; quotes an
     t.columns.push_back({.name = "x|{y}", .type = {.kind = driftless::type_kind::text}});
     odd.tables = {t};
     const std::string text = driftless::schema_dot(odd, dialect::sqlite);
-    CHECK(text.find("    \"a'b\" [label=\"{a'b|x\\|\\{y\\} : TEXT\\l}\"];\n") != std::string::npos);
+    CHECK(text.find("    \"a\\\"b\" [label=\"{a\\\"b|x\\|\\{y\\} : TEXT\\l}\"];\n") != std::string::npos);
+    // a"b and a'b stay two nodes; a table outside the set that a key references is a node of its own.
+    t.name = "a'b";
+    t.foreign_keys.push_back({"to_other", {"x|{y}"}, "other {table}", {"id"}});
+    odd.tables.push_back(t);
+    const std::string two = driftless::schema_dot(odd, dialect::sqlite);
+    CHECK(two.find("    \"a'b\" [label=") != std::string::npos);
+    CHECK(two.find("    \"other {table}\" [shape=box, style=dashed, label=\"other {table}\"];\n") != std::string::npos);
+    CHECK(two.find("    \"a'b\" -> \"other {table}\" [label=\"x|{y}\"];\n") != std::string::npos);
 }
 
 TEST_CASE("schema_statements: tables in foreign-key order, a cycle closed by ALTER TABLE after every CREATE") {

@@ -413,3 +413,28 @@ TEST_CASE("may_discard: what a backup is made before") {
     CHECK(may_discard(one("REPLACE INTO t VALUES (1)")));
     CHECK(may_discard(std::vector<std::string>{"CREATE TABLE t (id INTEGER)", "TRUNCATE t"}));
 }
+
+TEST_CASE("table_read: the table a statement reads whole, for progress totals") {
+    using driftless::detail::table_read;
+    CHECK(table_read("INSERT INTO \"_driftless_new_users\" (\"id\") SELECT \"id\" FROM \"users\"") == "users");
+    CHECK(table_read("INSERT INTO n SELECT * FROM main.\"t\";") == "t");
+    CHECK(table_read("UPDATE t SET a = 1") == "t");
+    CHECK(table_read("DELETE FROM t") == "t");
+    CHECK_FALSE(table_read("UPDATE t SET a = 1 WHERE id = 3").has_value());
+    CHECK_FALSE(table_read("DELETE FROM t WHERE id = 3").has_value());
+    CHECK_FALSE(table_read("INSERT INTO n SELECT * FROM t WHERE a > 1").has_value());
+    CHECK_FALSE(table_read("INSERT INTO n SELECT * FROM t JOIN u ON t.id = u.id").has_value());
+    CHECK_FALSE(table_read("INSERT INTO n SELECT * FROM (SELECT 1)").has_value());
+    CHECK_FALSE(table_read("INSERT INTO n VALUES (1)").has_value());
+    CHECK_FALSE(table_read("CREATE TABLE t (id INTEGER)").has_value());
+}
+
+TEST_CASE("may_discard: upserts and WITH before a write") {
+    using driftless::runner::may_discard;
+    const auto one = [](std::string s) { return std::vector<std::string>{std::move(s)}; };
+    CHECK(may_discard(one("INSERT INTO t VALUES (1) ON CONFLICT (id) DO UPDATE SET a = 2")));
+    CHECK(may_discard(one("INSERT INTO t VALUES (1) ON DUPLICATE KEY UPDATE a = 2")));
+    CHECK(may_discard(one("WITH old AS (SELECT id FROM t) DELETE FROM t WHERE id IN (SELECT id FROM old)")));
+    CHECK_FALSE(may_discard(one("WITH n AS (SELECT 1) INSERT INTO t SELECT * FROM n")));
+    CHECK_FALSE(may_discard(one("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING")));
+}

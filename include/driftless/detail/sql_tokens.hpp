@@ -335,24 +335,42 @@ inline std::string canonical_expression(std::string_view sql, const std::map<std
     return out;
 }
 
-/// The table statement `sql` reads row by row, for progress: the table after the first FROM of an
-/// INSERT ... SELECT (outside parentheses), or the table of an UPDATE or a DELETE; nullopt for
-/// anything else or when it cannot tell (a subquery after FROM). A schema before the name is
-/// left out.
+/// The table statement `sql` reads whole, row by row, for progress: the table of an
+/// INSERT ... SELECT ... FROM t that ends there (a rebuild's copy), or of an UPDATE or DELETE
+/// without a WHERE; nullopt for anything else or when it cannot tell (a subquery, a join, a
+/// condition: the table's row count would overstate the work). A schema before the name is left
+/// out.
 inline std::optional<std::string> table_read(std::string_view sql) {
     const std::vector<token> t = tokenize(sql);
-    const auto name_at = [&](std::size_t i) -> std::optional<std::string> {
-        const auto is_name = [&](std::size_t k) { return k < t.size() && (t[k].kind == token::identifier || t[k].kind == token::word); };
+    const auto is_name = [&](std::size_t k) { return k < t.size() && (t[k].kind == token::identifier || t[k].kind == token::word); };
+    // The table named at t[i], when the statement ends with it (or, with rest_allowed, goes on).
+    const auto last_name_at = [&](std::size_t i, bool rest_allowed) -> std::optional<std::string> {
         if (!is_name(i)) return std::nullopt;
-        if (i + 2 < t.size() && is_symbol(t[i + 1], '.') && is_name(i + 2)) return t[i + 2].value;
-        return t[i].value;
+        std::size_t end = i + 1;
+        std::string name = t[i].value;
+        if (i + 2 < t.size() && is_symbol(t[i + 1], '.') && is_name(i + 2)) {
+            name = t[i + 2].value;
+            end = i + 3;
+        }
+        if (end < t.size() && is_symbol(t[end], ';')) ++end;
+        if (!rest_allowed && end != t.size()) return std::nullopt;
+        return name;
+    };
+    const auto has_where = [&] {
+        int depth = 0;
+        for (const token& w : t) {
+            depth += is_symbol(w, '(') ? 1 : is_symbol(w, ')') ? -1 : 0;
+            if (depth == 0 && is_keyword(w, "WHERE")) return true;
+        }
+        return false;
     };
     if (t.empty()) return std::nullopt;
     if (is_keyword(t[0], "UPDATE")) {
+        if (has_where()) return std::nullopt;
         const std::size_t i = t.size() > 2 && is_keyword(t[1], "OR") ? 3 : 1;  // UPDATE OR REPLACE t
-        return name_at(i);
+        return last_name_at(i, true);
     }
-    if (is_keyword(t[0], "DELETE")) return t.size() > 1 && is_keyword(t[1], "FROM") ? name_at(2) : std::nullopt;
+    if (is_keyword(t[0], "DELETE")) return t.size() > 1 && is_keyword(t[1], "FROM") ? last_name_at(2, false) : std::nullopt;
     if (!is_keyword(t[0], "INSERT") && !is_keyword(t[0], "REPLACE")) return std::nullopt;
     int depth = 0;
     bool selecting = false;
@@ -361,7 +379,7 @@ inline std::optional<std::string> table_read(std::string_view sql) {
         if (is_symbol(t[i], ')')) --depth;
         if (depth != 0) continue;
         if (is_keyword(t[i], "SELECT")) selecting = true;
-        if (selecting && is_keyword(t[i], "FROM")) return name_at(i + 1);
+        if (selecting && is_keyword(t[i], "FROM")) return last_name_at(i + 1, false);
     }
     return std::nullopt;
 }

@@ -6,18 +6,24 @@
 #define DRIFTLESS_SQLITE_ENGINE_INL_HPP
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <functional>
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <driftless/checksum.hpp>
 #include <driftless/detail/losses.hpp>
@@ -46,13 +52,16 @@ inline std::int64_t count(const connection& db, const std::string& sql) {
     return st.step() ? st.integer(0) : 0;
 }
 
-/// Progress of the statements run while it lives: SQLite's update hook counts each row written
-/// to a rowid table, and its progress handler passes the count to `tick` every 50 ms at most. The
-/// hooks are the connection's own: they are removed when the watch ends. An exception from `tick`
-/// interrupts the statement; rethrow() throws it after the statement returned.
+/// Progress of one statement while it lives: SQLite's update hook counts each row written to a
+/// rowid table, and its progress handler passes the count to `tick` every 50 ms at most. The
+/// hooks are the connection's own, removed when the watch ends. `tick` runs inside SQLite, so it
+/// must not use the connection. An exception from it is kept, never sent through SQLite's C
+/// frames, and not acted on inside the statement (interrupting a write would roll back a
+/// transaction the caller may have opened); rethrow() throws it once the statement returned.
 class progress_watch {
 public:
-    progress_watch(sqlite3* db, std::function<void(std::int64_t)> tick) : db_(db), tick_(std::move(tick)) {
+    progress_watch(sqlite3* db, const std::function<void(std::int64_t)>& tick)
+        : db_(db), tick_(tick), last_(std::chrono::steady_clock::now()) {
         sqlite3_update_hook(db_, &progress_watch::row, this);
         sqlite3_progress_handler(db_, 10000, &progress_watch::handler, this);
     }
@@ -62,13 +71,7 @@ public:
         sqlite3_progress_handler(db_, 0, nullptr, nullptr);
         sqlite3_update_hook(db_, nullptr, nullptr);
     }
-    /// Before a statement: nothing written yet.
-    void start() {
-        rows_ = 0;
-        last_ = std::chrono::steady_clock::now();
-        pending_ = nullptr;
-    }
-    /// After it: the exception `tick` threw, if it did.
+    /// After the statement: the exception `tick` threw, if it did.
     void rethrow() {
         if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
     }
@@ -77,23 +80,22 @@ private:
     static void row(void* self, int, const char*, const char*, sqlite3_int64) { ++static_cast<progress_watch*>(self)->rows_; }
     static int handler(void* self) {
         auto* w = static_cast<progress_watch*>(self);
-        if (w->pending_) return 1;
+        if (w->pending_) return 0;
         const auto now = std::chrono::steady_clock::now();
         if (now - w->last_ < std::chrono::milliseconds(50)) return 0;
         w->last_ = now;
         try {
             w->tick_(w->rows_);
-        } catch (...) {  // never through SQLite's C frames: interrupt, and throw it after the statement
+        } catch (...) {
             w->pending_ = std::current_exception();
-            return 1;
         }
         return 0;
     }
 
     sqlite3* db_;
-    std::function<void(std::int64_t)> tick_;
+    const std::function<void(std::int64_t)>& tick_;
     std::int64_t rows_ = 0;
-    std::chrono::steady_clock::time_point last_{};
+    std::chrono::steady_clock::time_point last_;
     std::exception_ptr pending_{};
 };
 
@@ -107,19 +109,39 @@ inline std::string backup_room_problem(const std::string& database, std::uintmax
            "; nothing was run. Free some space, or skip the backup (--no-backup) if you have another";
 }
 
-/// Copy the committed state of SQLite database `source` into a new file `target`, page by page
-/// (sqlite3_backup), through a connection of its own: the migration's connection holds its
-/// write transaction open meanwhile, and readers may share the file.
+/// Create backup file `target` for `source`, empty and readable only as the database is (the
+/// source's permission bits): never overwriting, so a name taken already gets "-2", "-3", ...
+/// before ".backup". Returns the name used.
+inline std::filesystem::path create_backup_file(const std::filesystem::path& source, std::filesystem::path target) {
+    struct stat info {};
+    const mode_t mode = ::stat(source.c_str(), &info) == 0 ? (info.st_mode & 0666) : 0600;
+    const std::string stem = target.string().substr(0, target.string().size() - std::string_view(".backup").size());
+    for (int n = 2;; ++n) {
+        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+        if (fd >= 0) {
+            ::fchmod(fd, mode);  // whatever the umask: no wider than the database, no narrower either
+            ::close(fd);
+            return target;
+        }
+        if (errno != EEXIST || n > 100)
+            throw error(errc::engine, "driftless.sqlite.backup",
+                        "cannot create backup file '" + target.string() + "': " + std::strerror(errno) +
+                            "; nothing was run. Make the directory writable, or skip the backup (--no-backup) if you have another");
+        target = stem + "-" + std::to_string(n) + ".backup";
+    }
+}
+
+/// Copy the committed state of SQLite database `source` into the new, empty file `target`, page
+/// by page (sqlite3_backup), through a connection of its own: the migration's connection holds
+/// its write transaction open meanwhile, and readers may share the file.
 inline void copy_database(const std::filesystem::path& source, const std::filesystem::path& target) {
-    if (std::filesystem::exists(target))
-        throw error(errc::usage, "driftless.sqlite.backup", "backup file '" + target.string() + "' exists already; nothing was run");
     sqlite3* from = nullptr;
     sqlite3* to = nullptr;
     std::string problem;
     if (sqlite3_open_v2(source.c_str(), &from, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
         problem = "cannot open it to read: " + std::string(from != nullptr ? sqlite3_errmsg(from) : "out of memory");
-    } else if (sqlite3_busy_timeout(from, 5000); sqlite3_open_v2(target.c_str(), &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
-        problem = "cannot create '" + target.string() + "': " + std::string(to != nullptr ? sqlite3_errmsg(to) : "out of memory");
+    } else if (sqlite3_busy_timeout(from, 5000); sqlite3_open_v2(target.c_str(), &to, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        problem = "cannot open '" + target.string() + "': " + std::string(to != nullptr ? sqlite3_errmsg(to) : "out of memory");
     } else if (sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main"); b == nullptr) {
         problem = sqlite3_errmsg(to);
     } else {
@@ -133,7 +155,9 @@ inline void copy_database(const std::filesystem::path& source, const std::filesy
     if (problem.empty()) return;
     std::error_code ignored;
     std::filesystem::remove(target, ignored);
-    throw error(errc::engine, "driftless.sqlite.backup", "backing up '" + source.string() + "' failed, so nothing was run: " + problem);
+    throw error(errc::engine, "driftless.sqlite.backup",
+                "backing up '" + source.string() + "' failed, so nothing was run: " + problem +
+                    ". Skip the backup (--no-backup) if you have another");
 }
 
 inline bool has_column(const connection& db, std::string_view table, std::string_view column) {
@@ -299,16 +323,10 @@ public:
     [[nodiscard]] std::string history_name() const override { return std::string(history_table); }
 
     std::int64_t execute_one(std::string_view sql) override {
-        if (!watch_) return db_.execute_one(sql);
-        watch_->start();
-        std::int64_t changed = 0;
-        try {
-            changed = db_.execute_one(sql);
-        } catch (const driftless::error&) {
-            watch_->rethrow();  // an interruption by the observer is the observer's exception
-            throw;
-        }
-        watch_->rethrow();
+        if (!tick_) return db_.execute_one(sql);
+        detail::progress_watch watch(db_.handle(), tick_);  // armed for this statement only
+        const std::int64_t changed = db_.execute_one(sql);
+        watch.rethrow();
         return changed;
     }
     std::string backup(std::int64_t version) override {
@@ -328,8 +346,9 @@ public:
             if (const std::string why = detail::backup_room_problem(source.filename().string(), bytes, room.available); !why.empty())
                 throw error(errc::usage, "driftless.sqlite.backup_space", why);
         }
-        detail::copy_database(source, target);
-        return target.string();
+        const std::filesystem::path made = detail::create_backup_file(source, target);
+        detail::copy_database(source, made);
+        return made.string();
     }
     void record_backup(std::int64_t version, const std::string& path) override {
         if (!detail::has_column(db_, history_table, "backup")) db_.execute("ALTER TABLE _driftless_migrations ADD COLUMN backup TEXT");
@@ -347,8 +366,7 @@ public:
         }
     }
     void watch(std::function<void(std::int64_t)> tick) override {
-        watch_.reset();
-        if (tick) watch_ = std::make_unique<detail::progress_watch>(db_.handle(), std::move(tick));
+        tick_ = std::move(tick);
     }
     void execute_with(std::string_view sql, const std::vector<std::optional<std::string_view>>& params) override {
         auto st = db_.prepare(sql);
@@ -494,7 +512,7 @@ public:
 
 private:
     const connection& db_;
-    std::unique_ptr<detail::progress_watch> watch_{};
+    std::function<void(std::int64_t)> tick_{};  ///< progress of execute_one's statements (engine::watch)
     bool fk_turned_off_ = false;
     std::optional<bool> caller_transaction_;  ///< seen when the lock was taken
 };
