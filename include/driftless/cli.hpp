@@ -940,7 +940,7 @@ private:
     /// "1,234 / 5,000 rows (24%), 410,000 rows/s, ETA 9 s" or "1,234 rows" or "".
     [[nodiscard]] std::string rows_text(double seconds) const {
         using driftless::detail::thousands;
-        if (rows_ < 0) return {};
+        if (rows_ < 0 || (rows_ == 0 && total_ < 0)) return {};  // no rows to tell of (an index build): the time alone
         std::string out = thousands(rows_);
         if (total_ > 0) {
             const std::int64_t shown_total = std::max(total_, rows_);
@@ -1394,8 +1394,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                 out.text = (missing ? "(the database file does not exist yet: planned against an empty database)\n" : "") +
                            detail::verdict_text(r, allow_data_loss, scheme) + "\n" + detail::sql_text(r.statements);
             } else {
-                out.text = (r.backup.empty() ? "" : "backed up the database to " + r.backup + "\n") + "applied version " +
-                           std::to_string(r.version) + " (" + detail::plural(r.statements.size(), "statement", "statements") + ")\n";
+                out.text = "applied version " + std::to_string(r.version) + " (" +
+                           detail::plural(r.statements.size(), "statement", "statements") + ")\n" +
+                           (r.backup.empty() ? "" : "the database as it was before: " + r.backup + "\n");
             }
             out.fields.emplace_back("backup", r.backup.empty() ? json() : json(r.backup));
         } else if (generate->parsed() || create->parsed()) {
@@ -1439,7 +1440,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}, {"backups", r.backups}};
             out.fields.emplace_back("statements", json(std::move(r.statements)));
             std::string text;
-            for (const auto& b : r.backups) text += "backed up the database to " + b + "\n";
+            for (const auto& b : r.backups) text += "the database as it was before: " + b + "\n";
             for (const auto& f : r.applied) text += (dry_run ? "would apply " : "applied ") + f + "\n";
             if (r.applied.empty()) text += apply->parsed() ? file + " is already applied; nothing to do\n" : "no pending migrations\n";
             out.text = text;

@@ -64,6 +64,14 @@ public:
         auto admin = driftless::mysql::connect(node_url(1));
         admin.execute("DROP DATABASE IF EXISTS " + name_);
         admin.execute("CREATE DATABASE " + name_ + " CHARACTER SET utf8mb4");
+        // The other nodes apply the DDL a moment later: a connection to the new database through
+        // them could find none. A read with wsrep_sync_wait waits until each has applied it.
+        for (int n = 2; n <= 3; ++n) {
+            auto node = driftless::mysql::connect(node_url(n));
+            node.execute("SET SESSION wsrep_sync_wait = 15");
+            const auto found = node.execute("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + name_ + "'");
+            REQUIRE_MESSAGE(found.rows() == 1, "database ", name_, " not on node ", n);
+        }
     }
     cluster_database(const cluster_database&) = delete;
     cluster_database& operator=(const cluster_database&) = delete;
