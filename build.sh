@@ -21,7 +21,7 @@ set -euo pipefail
 # mariadb-server for the server its tests start (the tests start their own on a Unix socket, never
 # the system service, which Debian's package enables where systemd runs); galera-4 and rsync for
 # the 3-node Galera cluster its cluster tests start (rsync moves a joining node's state).
-PACKAGES="cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libsqlite3-dev
+PACKAGES="cmake ninja-build g++ clang libclang-rt-14-dev libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsqlite3-dev
 doctest-dev libcli11-dev libtomlplusplus-dev libbenchmark-dev nlohmann-json3-dev time
 libpq-dev postgresql libmariadb-dev mariadb-server galera-4 rsync"
 

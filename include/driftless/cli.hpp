@@ -34,6 +34,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <boost/url.hpp>
 #include <toml++/toml.h>
 
 #include <driftless/diagram.hpp>
@@ -93,21 +95,34 @@ struct database_url {
     std::string target{};  ///< for sqlite, the file path or ":memory:"; for postgresql, the URL for libpq
 };
 
-/// `url` fit to print: a password in it ("scheme://user:secret@host", "password=secret") shown as ***.
+/// `url` fit to print: a password in it ("scheme://user:secret@host", "?password=secret", or a
+/// libpq "password=secret" keyword) shown as ***.
 inline std::string redacted(std::string_view url) {
+    namespace urls = boost::urls;
     std::string out(url);
-    const auto scheme_end = out.find("://");
-    if (scheme_end != std::string::npos) {
-        // The user information ends at the last '@' before the query: a password may hold a raw
-        // '/' or '@' that a parser would refuse, and it is hidden all the same.
-        const std::size_t begin = scheme_end + 3;
-        const std::size_t end = std::min(out.find_first_of("?#", begin), out.size());
-        const auto at = end > begin ? out.rfind('@', end - 1) : std::string::npos;
-        if (at != std::string::npos && at >= begin) {
-            const auto colon = out.find(':', begin);
-            if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    const auto parsed = urls::parse_uri(urls::string_view(url.data(), url.size()));
+    // An '@' after the authority means a user name or password with a raw '/', '?' or '#' that
+    // ended the authority early; such a URL, and one that does not parse, is hidden from the
+    // first ':' after "//" to the last '@', whatever the parts would be.
+    const bool well_formed = parsed && parsed->encoded_path().find('@') == urls::string_view::npos &&
+                             parsed->encoded_query().find('@') == urls::string_view::npos &&
+                             parsed->encoded_fragment().find('@') == urls::string_view::npos;
+    if (well_formed) {
+        urls::url u(*parsed);
+        if (u.has_password()) u.set_password("***");
+        urls::params_ref params = u.params();
+        for (auto it = params.begin(); it != params.end(); ++it) {
+            if ((*it).key == "password") it = params.set(it, "***");
         }
+        return std::string(u.buffer());
     }
+    if (const auto slashes = out.find("://"); slashes != std::string::npos) {
+        const std::size_t begin = slashes + 3;
+        const auto at = out.rfind('@');
+        const auto colon = out.find(':', begin);
+        if (at != std::string::npos && at > begin && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+    // Not a URL (a libpq "key=value" string, mistyped): each password= value hidden.
     for (std::size_t at = out.find("password="); at != std::string::npos; at = out.find("password=", at + 1)) {
         const std::size_t begin = at + 9;
         std::size_t end = out.find_first_of("& ", begin);
@@ -161,38 +176,24 @@ inline database_url parse_url(std::string_view url) {
         out.target = std::string(rest);
         // sqlx's spelling, sqlite:app.db?mode=rwc: the path and its parameters as a SQLite URI.
         if (const auto q = out.target.find('?'); q != std::string::npos && out.target.rfind("file:", 0) != 0) {
-            const std::string path = out.target.substr(0, q);
-            std::string_view query = std::string_view(out.target).substr(q + 1);
-            std::string uri = "file:";
-            for (const char c : path) {  // what a URI's path cannot hold as it is
-                if (c == '%' || c == '?' || c == '#') {
-                    constexpr char hex[] = "0123456789ABCDEF";
-                    uri += '%';
-                    uri += hex[static_cast<unsigned char>(c) >> 4];
-                    uri += hex[static_cast<unsigned char>(c) & 0xF];
-                } else {
-                    uri += c;
-                }
-            }
-            std::string params;
-            while (!query.empty()) {
-                const auto amp = query.find('&');
-                const std::string_view pair = query.substr(0, amp);
-                query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-                const auto eq = pair.find('=');
-                const std::string_view key = pair.substr(0, eq), value = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
-                if (key != "mode")
+            const boost::urls::string_view query_text = boost::urls::string_view(out.target).substr(q + 1);
+            if (!boost::urls::parse_query(query_text))
+                throw error(errc::usage, "driftless.cli.url", "the query in '" + std::string(url) + "' is not valid; percent-encode it");
+            boost::urls::url uri;
+            uri.set_scheme("file");
+            uri.set_path(boost::urls::string_view(out.target.data(), q));  // encoded where a URI needs it ('%', '?', '#')
+            for (const boost::urls::param& p : boost::urls::params_view(query_text, boost::urls::encoding_opts{})) {
+                if (p.key != "mode")
                     throw error(errc::usage, "driftless.cli.url",
-                                "unknown parameter '" + std::string(key) + "' in '" + std::string(url) +
+                                "unknown parameter '" + p.key + "' in '" + std::string(url) +
                                     "'; a sqlite: URL takes mode=ro|rw|rwc|memory (or write a SQLite URI: sqlite:file:PATH?...)");
-                if (value != "ro" && value != "rw" && value != "rwc" && value != "memory")
+                if (p.value != "ro" && p.value != "rw" && p.value != "rwc" && p.value != "memory")
                     throw error(errc::usage, "driftless.cli.url",
-                                "mode=" + std::string(value) + " in '" + std::string(url) + "' is not one of ro, rw, rwc, memory");
-                if (!params.empty())
-                    throw error(errc::usage, "driftless.cli.url", "mode= is given twice in '" + std::string(url) + "'");
-                params += "?" + std::string(pair);
+                                "mode=" + p.value + " in '" + std::string(url) + "' is not one of ro, rw, rwc, memory");
+                if (uri.has_query()) throw error(errc::usage, "driftless.cli.url", "mode= is given twice in '" + std::string(url) + "'");
+                uri.params().append({"mode", p.value});
             }
-            out.target = uri + params;
+            out.target = std::string(uri.buffer());
         }
         return out;
     }
@@ -214,120 +215,92 @@ inline database_url parse_url(std::string_view url) {
 
 namespace detail {
 
-/// A small JSON value, enough for the CLI's output.
-class json {
-public:
-    using array = std::vector<json>;
-    using object = std::vector<std::pair<std::string, json>>;
+namespace json = boost::json;
 
-    json() = default;
-    json(std::nullptr_t) {}
-    json(bool b) : v_(b) {}
-    json(std::int64_t n) : v_(n) {}
-    json(int n) : v_(static_cast<std::int64_t>(n)) {}
-    json(std::size_t n) : v_(static_cast<std::int64_t>(n)) {}
-    json(std::string s) : v_(std::move(s)) {}
-    json(const char* s) : v_(std::string(s)) {}
-    json(array a) : v_(std::move(a)) {}
-    json(object o) : v_(std::move(o)) {}
-    json(const std::vector<std::string>& strings) : v_(array(strings.begin(), strings.end())) {}
-    json(std::vector<std::string>&& strings) {  // moved in: a large file's statements are not copied
-        array a;
-        a.reserve(strings.size());
-        for (std::string& s : strings) a.emplace_back(std::move(s));
-        v_ = std::move(a);
+/// Length of the valid UTF-8 sequence at s[i], 0 when there is none (overlong forms, surrogates
+/// and code points above U+10FFFF are not valid).
+inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const unsigned char c = b(i);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) n = 3;
+    else if (c >= 0xF0 && c <= 0xF4) n = 4;
+    if (n == 0 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((b(i + k) & 0xC0) != 0x80) return 0;
     }
+    if ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) > 0x9F) || (c == 0xF0 && b(i + 1) < 0x90) ||
+        (c == 0xF4 && b(i + 1) > 0x8F))
+        return 0;
+    return n;
+}
 
-    [[nodiscard]] std::string dump() const {
-        std::string out;
-        write(out);
-        return out;
-    }
-
-private:
-    /// Length of the valid UTF-8 sequence at s[i], 0 when there is none.
-    static std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-        const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-        const unsigned char c = b(i);
-        std::size_t n = 0;
-        if (c >= 0xC2 && c <= 0xDF) n = 2;
-        else if (c >= 0xE0 && c <= 0xEF) n = 3;
-        else if (c >= 0xF0 && c <= 0xF4) n = 4;
-        if (n == 0 || i + n > s.size()) return 0;
-        for (std::size_t k = 1; k < n; ++k) {
-            if ((b(i + k) & 0xC0) != 0x80) return 0;
-        }
-        // Overlong forms, surrogates and code points above U+10FFFF.
-        if ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) > 0x9F) || (c == 0xF0 && b(i + 1) < 0x90) ||
-            (c == 0xF4 && b(i + 1) > 0x8F))
-            return 0;
-        return n;
-    }
-    static void quote(std::string& out, std::string_view s) {
-        out += '"';
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            const auto c = static_cast<unsigned char>(s[i]);
-            switch (c) {
-                case '"': out += "\\\""; break;
-                case '\\': out += "\\\\"; break;
-                case '\n': out += "\\n"; break;
-                case '\r': out += "\\r"; break;
-                case '\t': out += "\\t"; break;
-                default:
-                    if (c < 0x20 || c == 0x7F) {
-                        constexpr char hex[] = "0123456789abcdef";
-                        out += "\\u00";
-                        out += hex[c >> 4];
-                        out += hex[c & 0xF];
-                    } else if (c < 0x80) {
-                        out += static_cast<char>(c);
-                    } else if (const std::size_t n = utf8_sequence(s, i); n != 0) {
-                        out.append(s.substr(i, n));
-                        i += n - 1;
-                    } else {
-                        out += "\\ufffd";  // not UTF-8: JSON text must be
-                    }
+/// Every string in `v` made valid UTF-8, each byte that begins no valid sequence replaced by
+/// U+FFFD: JSON text must be UTF-8, and Boost.JSON's serializer copies a string's bytes as they
+/// are (a file name or a statement read from disk may be in any encoding). Keys are the CLI's own
+/// ASCII names.
+inline void make_utf8(json::value& v) {
+    if (json::string* s = v.if_string()) {
+        const std::string_view text(s->data(), s->size());
+        std::size_t i = 0, n = 0;
+        while (i < text.size() && (n = utf8_sequence(text, i)) != 0) i += n;
+        if (i == text.size()) return;
+        std::string fixed(text.substr(0, i));
+        while (i < text.size()) {
+            if ((n = utf8_sequence(text, i)) != 0) {
+                fixed.append(text.substr(i, n));
+                i += n;
+            } else {
+                fixed += "\xEF\xBF\xBD";
+                ++i;
             }
         }
-        out += '"';
+        *s = fixed;
+    } else if (json::array* a = v.if_array()) {
+        for (json::value& e : *a) make_utf8(e);
+    } else if (json::object* o = v.if_object()) {
+        for (auto& member : *o) make_utf8(member.value());
     }
-    void write(std::string& out) const {
-        if (std::holds_alternative<std::monostate>(v_)) {
-            out += "null";
-        } else if (const bool* b = std::get_if<bool>(&v_)) {
-            out += *b ? "true" : "false";
-        } else if (const std::int64_t* n = std::get_if<std::int64_t>(&v_)) {
-            out += std::to_string(*n);
-        } else if (const std::string* s = std::get_if<std::string>(&v_)) {
-            quote(out, *s);
-        } else if (const array* a = std::get_if<array>(&v_)) {
-            out += '[';
-            for (std::size_t i = 0; i < a->size(); ++i) {
-                if (i != 0) out += ',';
-                (*a)[i].write(out);
-            }
-            out += ']';
-        } else if (const object* o = std::get_if<object>(&v_)) {
-            out += '{';
-            for (std::size_t i = 0; i < o->size(); ++i) {
-                if (i != 0) out += ',';
-                quote(out, (*o)[i].first);
-                out += ':';
-                (*o)[i].second.write(out);
-            }
-            out += '}';
-        }
-    }
+}
 
-    std::variant<std::monostate, bool, std::int64_t, std::string, array, object> v_;
-};
+/// `v` as one line of JSON text.
+inline std::string dump(json::value v) {
+    make_utf8(v);
+    return json::serialize(v);
+}
+
+/// `strings` as a JSON array.
+inline json::array string_array(const std::vector<std::string>& strings) {
+    json::array out;
+    out.reserve(strings.size());
+    for (const std::string& s : strings) out.emplace_back(s);
+    return out;
+}
+
+/// A library error's message as the command line says it: the options it names are the
+/// command's ("pass allow_data_loss" -> "pass --allow-data-loss").
+inline std::string in_command_terms(std::string message) {
+    static constexpr std::pair<std::string_view, std::string_view> names[] = {
+        {"pass allow_data_loss", "pass --allow-data-loss"},
+        {"(open_options::busy_timeout_ms)", "(5 s on the command line)"},
+        {"Set copy_options::existing to truncate", "Pass --truncate"},
+        {"or to append", "or --append"},
+    };
+    for (const auto& [library, command] : names) {
+        for (std::size_t at = message.find(library); at != std::string::npos; at = message.find(library, at + command.size()))
+            message.replace(at, library.size(), command);
+    }
+    return message;
+}
 
 inline std::string plural(std::size_t n, std::string_view one, std::string_view many) {
     return std::to_string(n) + " " + std::string(n == 1 ? one : many);
 }
 
 /// The steps of `p`; with the verdicts of a dry run, each step's verdict and its reasons.
-inline json steps_json(const migration_plan& p, const std::vector<step_verdict>& verdicts = {}) {
+inline json::array steps_json(const migration_plan& p, const std::vector<step_verdict>& verdicts = {}) {
     json::array steps;
     for (std::size_t i = 0; i < p.steps.size(); ++i) {
         const step& s = p.steps[i];
@@ -338,8 +311,8 @@ inline json steps_json(const migration_plan& p, const std::vector<step_verdict>&
                        {"from", s.from},
                        {"to", s.to}};
         if (i < verdicts.size()) {
-            o.emplace_back("verdict", std::string(to_string(verdicts[i].verdict)));
-            o.emplace_back("reasons", verdicts[i].reasons);
+            o.emplace("verdict", std::string(to_string(verdicts[i].verdict)));
+            o.emplace("reasons", string_array(verdicts[i].reasons));
         }
         steps.emplace_back(std::move(o));
     }
@@ -446,35 +419,35 @@ inline dialect dialect_of(std::string_view scheme) {
 }
 
 /// `s` as JSON: its tables with columns (type in dialect `d`), keys, indexes, foreign keys and checks.
-inline json schema_json(const schema& s, dialect d) {
+inline json::array schema_json(const schema& s, dialect d) {
     json::array tables;
     for (const table_info& t : s.tables) {
         json::array columns, uniques, indexes, foreign_keys, checks;
         for (const column_info& c : t.columns) {
             json::object o{{"name", c.name}, {"type", render_type(c.type, d)}, {"nullable", c.nullable}};
-            if (c.auto_increment) o.emplace_back("auto_increment", true);
-            if (c.default_value.kind != default_kind::none) o.emplace_back("default", render_default(c.default_value, c.type, d));
-            if (!c.collation.empty()) o.emplace_back("collation", c.collation);
+            if (c.auto_increment) o.emplace("auto_increment", true);
+            if (c.default_value.kind != default_kind::none) o.emplace("default", render_default(c.default_value, c.type, d));
+            if (!c.collation.empty()) o.emplace("collation", c.collation);
             columns.emplace_back(std::move(o));
         }
-        for (const unique_info& u : t.uniques) uniques.emplace_back(json::object{{"name", u.name}, {"columns", u.columns}});
+        for (const unique_info& u : t.uniques) uniques.emplace_back(json::object{{"name", u.name}, {"columns", string_array(u.columns)}});
         for (const index_info& x : t.indexes) {
-            json::object o{{"name", x.name}, {"columns", x.columns}, {"unique", x.unique}};
-            if (!x.where.empty()) o.emplace_back("where", x.where);
-            if (!x.definition.empty()) o.emplace_back("definition", x.definition);
+            json::object o{{"name", x.name}, {"columns", string_array(x.columns)}, {"unique", x.unique}};
+            if (!x.where.empty()) o.emplace("where", x.where);
+            if (!x.definition.empty()) o.emplace("definition", x.definition);
             indexes.emplace_back(std::move(o));
         }
         for (const foreign_key_info& fk : t.foreign_keys)
             foreign_keys.emplace_back(json::object{{"name", fk.name},
-                                                   {"columns", fk.columns},
+                                                   {"columns", string_array(fk.columns)},
                                                    {"references", fk.ref_table},
-                                                   {"ref_columns", fk.ref_columns},
+                                                   {"ref_columns", string_array(fk.ref_columns)},
                                                    {"on_delete", std::string(driftless::detail::action_sql(fk.on_delete))},
                                                    {"on_update", std::string(driftless::detail::action_sql(fk.on_update))}});
         for (const check_info& c : t.checks) checks.emplace_back(json::object{{"name", c.name}, {"expression", c.expression}});
         tables.emplace_back(json::object{{"name", t.name},
                                          {"columns", std::move(columns)},
-                                         {"primary_key", t.primary_key},
+                                         {"primary_key", string_array(t.primary_key)},
                                          {"uniques", std::move(uniques)},
                                          {"indexes", std::move(indexes)},
                                          {"foreign_keys", std::move(foreign_keys)},
@@ -675,29 +648,17 @@ enum class open_mode { create, existing, plan };
 inline std::optional<std::string> sqlite_file_of(const std::string& name) {
     if (name == ":memory:") return std::nullopt;
     if (name.rfind("file:", 0) != 0) return name;
-    std::string_view rest = std::string_view(name).substr(5);
-    const std::size_t end = rest.find_first_of("?#");
-    const std::string_view query = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-    rest = rest.substr(0, end);
-    if (rest.substr(0, 2) == "//") {  // an authority (empty or "localhost"), then the absolute path
-        const std::size_t slash = rest.find('/', 2);
-        rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
+    const auto parsed = boost::urls::parse_uri(name);
+    if (!parsed)
+        throw error(errc::usage, "driftless.cli.url",
+                    "'" + name + "' is not a valid file: URI; percent-encode a space (%20), '%' (%25), '?' (%3F) or '#' (%23) in the path");
+    const boost::urls::url_view u = *parsed;
+    if (u.has_authority() && !u.encoded_host().empty() && u.host() != "localhost")
+        throw error(errc::usage, "driftless.cli.url", "'" + name + "' names a host; a file: URI takes none or localhost: file:///PATH");
+    for (const boost::urls::param& p : u.params(boost::urls::encoding_opts{})) {
+        if (p.key == "mode" && p.value == "memory") return std::nullopt;
     }
-    for (std::size_t at = query.find("mode=memory"); at != std::string_view::npos; at = query.find("mode=memory", at + 1)) {
-        if (query[at - 1] == '?' || query[at - 1] == '&') return std::nullopt;
-    }
-    std::string path;
-    for (std::size_t i = 0; i < rest.size(); ++i) {
-        const auto hex = [](char c) {
-            return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        };
-        if (rest[i] == '%' && i + 2 < rest.size() && hex(rest[i + 1]) >= 0 && hex(rest[i + 2]) >= 0) {
-            path += static_cast<char>(hex(rest[i + 1]) * 16 + hex(rest[i + 2]));
-            i += 2;
-        } else {
-            path += rest[i];
-        }
-    }
+    std::string path = u.path();
     if (path.empty() || path == ":memory:") return std::nullopt;
     return path;
 }
@@ -754,6 +715,7 @@ inline constexpr std::string_view usage_ids[] = {
     "driftless.files.duplicate_version", "driftless.files.version_limit", "driftless.generate.write",
     "driftless.mysql.url",           "driftless.postgresql.url", "driftless.sql.nul",
     "driftless.repair.no_row",       "driftless.repair.no_file", "driftless.repair.directory",
+    "driftless.copy.table",          "driftless.copy.same",    "driftless.copy.options", "driftless.copy.route",
 };
 
 inline exit_code code_of(const error& e) {
@@ -1054,7 +1016,7 @@ inline std::string sql_text(const std::vector<std::string>& statements) {
 
 /// Run the command line with the given models (nullptr: none). Returns the process exit code.
 inline int run(int argc, const char* const* argv, const model_set* models) {
-    using detail::json;
+    namespace json = boost::json;
     CLI::App app{"driftless: keep the database schema in step with the C++ models, and run versioned migration files",
                  argc > 0 && argv[0] != nullptr ? std::filesystem::path(argv[0]).filename().string() : "driftless"};
     app.require_subcommand(1);
@@ -1221,6 +1183,23 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
         schema_command->add_flag("--live", live, "the database's schema instead of the models'");
     }
 
+    std::string copy_from, copy_to;
+    std::vector<std::string> copy_tables;
+    std::size_t batch_rows = copy_options{}.batch_rows;
+    bool truncate_first = false, append_rows = false, no_verify = false;
+    CLI::App* copy_command = sub("copy",
+                                 "copy tables and their rows from another database (--from URL) into the database, creating the "
+                                 "tables; each table is read back and its count and digest compared");
+    copy_command->add_option("--from", copy_from, "the database to copy from (a URL: sqlite:, postgresql://)")->required();
+    copy_command->add_option("--to", copy_to, "the database to copy into (default: the database, found as for every command)");
+    copy_command->add_option("--table", copy_tables, "only these tables (default: every table of the source)");
+    copy_command->add_option("--batch-rows", batch_rows, "rows per batch; each batch is one transaction")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    CLI::Option* truncate_option = copy_command->add_flag("--truncate", truncate_first, "empty the target tables that have rows first");
+    copy_command->add_flag("--append", append_rows, "add to the rows the target tables already have")->excludes(truncate_option);
+    copy_command->add_flag("--no-verify", no_verify, "do not read the tables back to compare counts and digests");
+
     std::int64_t baseline_version = 0;
     CLI::App* baseline = sub("baseline", "mark an existing database as being at VERSION without running anything");
     baseline->add_option("VERSION", baseline_version, "the version")->required()->check(CLI::PositiveNumber);
@@ -1256,10 +1235,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
         bool json_asked = false;
         for (int i = 1; i < argc; ++i) json_asked = json_asked || std::string_view(argv[i]) == "--json";
         if (json_asked)
-            std::cout << json(json::object{{"ok", false},
-                                           {"exit_code", static_cast<int>(exit_code::usage)},
-                                           {"error", json(json::object{{"id", "driftless.cli.usage"}, {"message", std::string(e.what())}})}})
-                             .dump()
+            std::cout << detail::dump(json::object{{"ok", false},
+                                                   {"exit_code", static_cast<int>(exit_code::usage)},
+                                                   {"error", json::object{{"id", "driftless.cli.usage"}, {"message", e.what()}}}})
                       << "\n";
         return static_cast<int>(exit_code::usage);
     }
@@ -1268,8 +1246,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     const auto fail = [as_json](exit_code code, std::string_view id, const std::string& message, const std::string& statement) {
         if (as_json) {
             json::object err{{"id", std::string(id)}, {"message", message}};
-            if (!statement.empty()) err.emplace_back("statement", statement);
-            std::cout << json(json::object{{"ok", false}, {"exit_code", static_cast<int>(code)}, {"error", json(std::move(err))}}).dump()
+            if (!statement.empty()) err.emplace("statement", statement);
+            std::cout << detail::dump(json::object{{"ok", false}, {"exit_code", static_cast<int>(code)}, {"error", std::move(err)}})
                       << "\n";
         } else {
             std::cerr << "driftless: " << printable(message) << "\n";
@@ -1329,9 +1307,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                                                {"applied_at", r.applied_at},
                                                {"execution_ms", r.execution_ms},
                                                {"rolled_back", r.rolled_back()},
-                                               {"rolled_back_at", r.rolled_back_at ? json(*r.rolled_back_at) : json()},
+                                               {"rolled_back_at", r.rolled_back_at ? json::value(*r.rolled_back_at) : json::value()},
                                                {"state", r.state},
-                                               {"backup", r.backup.empty() ? json() : json(r.backup)}});
+                                               {"backup", r.backup.empty() ? json::value() : json::value(r.backup)}});
                 text += version_text(r.version) + "  " + r.applied_at + "  " + r.kind + "  " +
                         (r.description.empty() ? r.source : r.description) +
                         (r.rolled_back() ? "  (rolled back " + *r.rolled_back_at + ")" : "") + "\n";
@@ -1341,8 +1319,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             for (const auto& p : report.pending) text += "pending  " + p + "\n";
             out.fields = {{"database", redacted(s.url)},
                           {"database_exists", !missing},
-                          {"migrations", json(std::move(rows))},
-                          {"pending", report.pending}};
+                          {"migrations", std::move(rows)},
+                          {"pending", detail::string_array(report.pending)}};
             out.text = text;
         } else if (plan->parsed() || migrate->parsed()) {
             detail::need_models(models, plan->parsed() ? "plan" : "migrate");
@@ -1383,10 +1361,10 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                           {"version", r.version},
                           {"refused", r.refused},
                           {"steps", detail::steps_json(r.plan, r.verdicts)},
-                          {"statements", r.statements},
-                          {"notes", r.plan.notes},
-                          {"kept", r.plan.kept},
-                          {"unmanaged_tables", r.plan.unmanaged_tables}};
+                          {"statements", detail::string_array(r.statements)},
+                          {"notes", detail::string_array(r.plan.notes)},
+                          {"kept", detail::string_array(r.plan.kept)},
+                          {"unmanaged_tables", detail::string_array(r.plan.unmanaged_tables)}};
             if (r.plan.empty()) {
                 out.text = "the database matches the models; nothing to do\n";
                 for (const auto& k : r.plan.kept) out.text += "note: " + k + " is not in any model; kept (not in the models)\n";
@@ -1398,7 +1376,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                            detail::plural(r.statements.size(), "statement", "statements") + ")\n" +
                            (r.backup.empty() ? "" : "the database as it was before: " + r.backup + "\n");
             }
-            out.fields.emplace_back("backup", r.backup.empty() ? json() : json(r.backup));
+            out.fields.emplace("backup", r.backup.empty() ? json::value() : json::value(r.backup));
         } else if (generate->parsed() || create->parsed()) {
             detail::need_models(models, generate->parsed() ? "generate" : "create");
             std::string source, types;
@@ -1419,9 +1397,9 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                           {"version", r.version},
                           {"applied", r.applied},
                           {"steps", detail::steps_json(r.plan)},
-                          {"kept", r.plan.kept},
-                          {"statements", r.statements},
-                          {"down_statements", r.down_statements}};
+                          {"kept", detail::string_array(r.plan.kept)},
+                          {"statements", detail::string_array(r.statements)},
+                          {"down_statements", detail::string_array(r.down_statements)}};
             out.text = r.written ? "wrote " + r.path.string() + " (" + detail::plural(r.statements.size(), "statement", "statements") +
                                        ")" + (r.applied ? ", applied" : "") + "\n"
                                  : "the database matches the models; no migration file written\n";
@@ -1437,8 +1415,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             apply_result r = detail::with_database(s, detail::open_mode::create, nullptr, [&](const auto& db) {
                 return upgrade->parsed() ? detail::apply_migrations(db, s.migrations, o) : detail::apply_migration_file(db, file, o);
             });
-            out.fields = {{"applied", r.applied}, {"skipped", r.skipped}, {"dry_run", dry_run}, {"backups", r.backups}};
-            out.fields.emplace_back("statements", json(std::move(r.statements)));
+            out.fields = {{"applied", detail::string_array(r.applied)}, {"skipped", detail::string_array(r.skipped)}, {"dry_run", dry_run}, {"backups", detail::string_array(r.backups)}};
+            out.fields.emplace("statements", detail::string_array(r.statements));
             std::string text;
             for (const auto& b : r.backups) text += "the database as it was before: " + b + "\n";
             for (const auto& f : r.applied) text += (dry_run ? "would apply " : "applied ") + f + "\n";
@@ -1475,10 +1453,10 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                 return v;
             });
             out.fields = {{"drift", report.drift()},
-                          {"changed", report.changed},
-                          {"missing", report.missing},
-                          {"pending", report.pending},
-                          {"schema", report.schema}};
+                          {"changed", detail::string_array(report.changed)},
+                          {"missing", detail::string_array(report.missing)},
+                          {"pending", detail::string_array(report.pending)},
+                          {"schema", detail::string_array(report.schema)}};
             std::string text;
             for (const auto& l : report.changed) text += "changed  " + l + "\n";
             for (const auto& l : report.missing) text += "missing  " + l + "\n";
@@ -1497,11 +1475,11 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             for (const stuck_migration& m : list) {
                 json::object row{{"version", m.row.version}, {"source", m.row.source},     {"kind", m.row.kind},
                                  {"problem", m.problem},     {"steps", m.steps},           {"steps_done", m.row.statements_done},
-                                 {"next_step", m.next_step}, {"catalog", m.catalog},       {"advice", m.advice}};
+                                 {"next_step", m.next_step}, {"catalog", detail::string_array(m.catalog)},       {"advice", m.advice}};
                 if (!m.file.empty()) {
-                    row.emplace_back("file", m.file);
-                    row.emplace_back("recorded_checksum", m.row.checksum);
-                    row.emplace_back("file_checksum", m.file_checksum);
+                    row.emplace("file", m.file);
+                    row.emplace("recorded_checksum", m.row.checksum);
+                    row.emplace("file_checksum", m.file_checksum);
                 }
                 rows.emplace_back(std::move(row));
                 text += "version " + std::to_string(m.row.version) + " (" + m.row.source + ", " + m.row.kind + "): " + m.problem;
@@ -1514,7 +1492,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                 }
                 text += "  resolve:    " + m.advice + "\n";
             }
-            out.fields = {{"stuck", json(std::move(rows))}};
+            out.fields = {{"stuck", json::value(std::move(rows))}};
             out.text = list.empty() ? "nothing to repair\n" : text;
             if (!list.empty()) out.code = exit_code::drift;
         } else if (repair->parsed()) {
@@ -1555,13 +1533,55 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
                           {"dialect", std::string(to_string(d))},
                           {"source", std::string(live || generic ? "database" : "models")}};
             if (as_json_format) {
-                json tables = detail::schema_json(shown, d);
-                out.text = json(json::object{{"dialect", std::string(to_string(d))}, {"tables", tables}}).dump() + "\n";
-                out.fields.emplace_back("tables", std::move(tables));
+                json::array tables = detail::schema_json(shown, d);
+                out.text = detail::dump(json::object{{"dialect", std::string(to_string(d))}, {"tables", tables}}) + "\n";
+                out.fields.emplace("tables", std::move(tables));
             } else {
                 out.text = schema_text(shown, *format, d);
-                out.fields.emplace_back("text", out.text);
+                out.fields.emplace("text", out.text);
             }
+        } else if (copy_command->parsed()) {
+            settings source = s, target = s;
+            source.url = copy_from;
+            // Refused before either side is opened: a new SQLite target file is not left behind.
+            if (const std::string scheme = cli::parse_url(copy_from).scheme; scheme != "sqlite")
+                throw error(errc::unsupported, "driftless.copy.route", "copying from " + scheme + " is not supported yet; the source must be SQLite");
+            if (!copy_to.empty()) target.url = copy_to;
+            if (target.url.empty())
+                throw error(errc::usage, "driftless.cli.database",
+                            "no database to copy into: pass --to URL or --database URL, or set DRIFTLESS_DATABASE_URL");
+            copy_options o;
+            o.tables = copy_tables;
+            o.batch_rows = batch_rows;
+            o.existing = truncate_first ? existing_rows::truncate : append_rows ? existing_rows::append : existing_rows::refuse;
+            o.verify = !no_verify;
+            o.description = "copy from " + redacted(copy_from);
+            const copy_result r = detail::with_database(source, detail::open_mode::existing, nullptr, [&](const auto& from) {
+                return detail::with_database(target, detail::open_mode::create, nullptr, [&](const auto& to) -> copy_result {
+                    if constexpr (requires { make_copy_endpoint(from); make_copy_endpoint(to); }) {
+                        return copy_database(from, to, o);
+                    } else {
+                        throw error(errc::unsupported, "driftless.cli.copy",
+                                    "copying to or from MySQL / MariaDB is not supported yet (SQLite and PostgreSQL are)");
+                    }
+                });
+            });
+            json::array tables;
+            std::string text;
+            std::int64_t rows = 0;
+            for (const copy_table_result& t : r.tables) {
+                tables.emplace_back(json::object{{"name", t.name}, {"rows", t.rows}, {"milliseconds", static_cast<std::int64_t>(t.seconds * 1000 + 0.5)}, {"verified", t.verified}, {"digest", t.digest}});
+                char line[160];
+                std::snprintf(line, sizeof line, "  %-24s %12lld rows %9.2f s %s\n", t.name.c_str(), static_cast<long long>(t.rows), t.seconds,
+                              t.verified ? "verified" : "not verified");
+                text += line;
+                rows += t.rows;
+            }
+            for (const std::string& n : r.notes) text += "note: " + n + "\n";
+            out.text = "copied " + detail::plural(r.tables.size(), "table", "tables") + " (" + detail::plural(static_cast<std::size_t>(rows), "row", "rows") +
+                       ") from " + redacted(copy_from) + " to " + redacted(target.url) + (no_verify ? "" : ", each verified") + "\n" + text;
+            out.fields = {{"from", redacted(copy_from)}, {"to", redacted(target.url)}, {"version", r.version}, {"tables", std::move(tables)},
+                          {"notes", detail::string_array(r.notes)}};
         } else if (baseline->parsed()) {
             detail::with_database(s, detail::open_mode::existing, nullptr, [&](const auto& db) {
                 detail::baseline(db, baseline_version, description.empty() ? "baseline" : description);
@@ -1570,7 +1590,7 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
             out.text = "marked the database as being at version " + std::to_string(baseline_version) + "\n";
         }
     } catch (const error& e) {
-        return fail(detail::code_of(e), e.id(), std::string(e.what()), e.statement());
+        return fail(detail::code_of(e), e.id(), detail::in_command_terms(e.what()), e.statement());
     } catch (const std::filesystem::filesystem_error& e) {
         return fail(exit_code::usage, "driftless.cli.file", "driftless.cli.file: " + std::string(e.what()), {});
     } catch (const std::exception& e) {
@@ -1578,8 +1598,8 @@ inline int run(int argc, const char* const* argv, const model_set* models) {
     }
     if (as_json) {
         json::object all{{"ok", true}, {"exit_code", static_cast<int>(out.code)}};
-        for (auto& f : out.fields) all.push_back(std::move(f));
-        std::cout << json(std::move(all)).dump() << "\n";
+        for (auto& f : out.fields) all.emplace(f.key(), std::move(f.value()));
+        std::cout << detail::dump(std::move(all)) << "\n";
     } else {
         const std::string text = printable(out.text);
         std::cout << (out.plan && detail::use_colour(stdout) ? detail::coloured(text) : text);

@@ -5,6 +5,7 @@
 
 #include <driftless/driftless.hpp>
 #include <driftless/postgresql/connection.hpp>
+#include <driftless/postgresql/copy.hpp>
 #include <driftless/postgresql/files.hpp>
 #include <driftless/postgresql/introspect.hpp>
 #include <driftless/postgresql/migrate.hpp>

@@ -190,6 +190,7 @@ inline std::string render_type(const column_type& t, dialect d) {
             if (d == dialect::postgresql) return t.bits == 32 ? "REAL" : "DOUBLE PRECISION";
             return t.bits == 32 ? "FLOAT" : "DOUBLE";
         case type_kind::decimal:
+            if (t.precision == 0) return d == dialect::mysql ? "DECIMAL(65,30)" : "NUMERIC";  // any precision (read from a catalog)
             return std::string(d == dialect::mysql ? "DECIMAL(" : "NUMERIC(") + num(t.precision) + "," + num(t.scale) + ")";
         case type_kind::text:
             if (t.length != 0) return "VARCHAR(" + num(t.length) + ")";

@@ -841,9 +841,9 @@ inline std::string apply_transactional(engine& e, const checked_file& c, const a
     run.observer = o.observer;
     run.failed = [&](std::size_t i, const error& err, int) {
         if (e.retryable(err)) return;  // the whole attempt is tried again
-        throw error(err.code(), err.id(), locate(c, i) + message_of(err) +
-                        (backup.empty() ? std::string() : " (the database was backed up to " + backup + " before it ran)"),
-                    err.statement(), err.native_code(), err.sqlstate());
+        const error located(err.code(), err.id(), locate(c, i) + message_of(err), err.statement(), err.native_code(), err.sqlstate());
+        if (backup.empty()) throw located;
+        throw with_backup(located, backup);
     };
     execute_statements(e, c.statements, run);
     try {

@@ -4,6 +4,7 @@
 
 #include <driftless/driftless.hpp>
 #include <driftless/sqlite/connection.hpp>
+#include <driftless/sqlite/copy.hpp>
 #include <driftless/sqlite/files.hpp>
 #include <driftless/sqlite/introspect.hpp>
 #include <driftless/sqlite/migrate.hpp>

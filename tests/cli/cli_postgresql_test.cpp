@@ -191,3 +191,54 @@ TEST_CASE("cli on PostgreSQL: init --url never prints the password and writes th
     CHECK(run(dir, tool, {"status", "--database", "postgresql://bob:S3CRET/pw@localhost:5/db"}).code == 2);
     CHECK(driftless::cli::redacted("postgresql://bob:S3CRET/pw@localhost:5/db") == "postgresql://bob:***@localhost:5/db");
 }
+
+TEST_CASE("cli on PostgreSQL: copy --from a SQLite file, verified; a target with rows refused (exit 3), --truncate, --table") {
+    pg_test::scratch_database scratch;
+    const fs::path dir = cli_test::scratch("pg_copy");
+    {
+        const auto lite = driftless::sqlite::open((dir / "old.db").string());
+        lite.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, karma REAL);"
+                     "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), body TEXT);"
+                     "INSERT INTO users VALUES (1, 'a@x', 1.5), (2, 'b@x', NULL);"
+                     "INSERT INTO posts VALUES (10, 1, 'hello'), (11, 2, 'caf\xC3\xA9\n\\tab'), (12, 2, NULL);");
+    }
+    const std::string to = scratch.uri();
+    auto r = run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--json", "--batch-rows", "2"});
+    REQUIRE(r.code == 0);
+    const auto j = r.json();
+    REQUIRE(j["tables"].size() == 2);
+    for (const auto& t : j["tables"]) CHECK(t["verified"] == true);
+    CHECK(j["tables"][0]["name"] == "posts");
+    CHECK(j["tables"][0]["rows"] == 3);
+    CHECK(j["from"] == "sqlite:old.db");
+    auto pg = scratch.connect();
+    CHECK(pg_test::one(pg, "SELECT string_agg(id || ':' || coalesce(body, 'NULL'), ',' ORDER BY id) FROM posts") ==
+          "10:hello,11:caf\xC3\xA9\n\\tab,12:NULL");
+    CHECK(pg_test::one(pg, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'") == "1");
+    // Text for people: what was copied, each table verified; status shows the history row.
+    r = run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to});
+    CHECK(r.code == 3);
+    CHECK(r.err.find("the target already has rows in posts (3 rows), users (2 rows); nothing was copied. Pass --truncate (empty them "
+                     "first) or --append") != std::string::npos);
+    r = run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--truncate", "--table", "users"});
+    CHECK(r.code == 4);  // posts refers to users: PostgreSQL will not empty users alone
+    CHECK(r.err.find("cannot truncate a table referenced in a foreign key constraint") != std::string::npos);
+    r = run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--truncate"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("copied 2 tables (5 rows) from sqlite:old.db to ") != std::string::npos);
+    CHECK(r.out.find(" verified\n") != std::string::npos);
+    r = run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--table", "nope"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("the source has no table 'nope'; it has: posts, users") != std::string::npos);
+    r = run(dir, tool, {"copy", "--from", "sqlite:missing.db", "--to", to});
+    CHECK(r.code == 2);
+    CHECK_FALSE(fs::exists(dir / "missing.db"));
+    // The target from --database when --to is not given; a MySQL side is not supported yet.
+    r = run(dir, tool, {"--database", "sqlite:new.db", "copy", "--from", to});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("copying from postgresql is not supported yet; the source must be SQLite") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "new.db"));  // refused before the target was opened
+    r = run(dir, tool, {"--database", "sqlite:copy.db", "copy", "--from", "sqlite:old.db"});
+    CHECK(r.code == 0);
+    CHECK(driftless::sqlite::open((dir / "copy.db").string()).execute_one("SELECT 1 FROM posts") >= 0);
+}

@@ -38,6 +38,24 @@ inline std::string slurp(const fs::path& p) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+/// In a forked child: DRIFTLESS_DATABASE_URL and DATABASE_URL removed, `env` entries ("K=V")
+/// set, then `program args...` in place of the child (exit 122 when it cannot run).
+[[noreturn]] inline void exec_child(const std::string& program, const std::vector<std::string>& args,
+                                    const std::vector<std::string>& env) {
+    unsetenv("DRIFTLESS_DATABASE_URL");
+    unsetenv("DATABASE_URL");
+    for (const auto& e : env) {
+        const auto eq = e.find('=');
+        setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
+    }
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(program.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(program.c_str(), argv.data());
+    _exit(122);
+}
+
 /// Run `program args...` in `dir` with stdout and stderr captured; `env` entries ("K=V") are
 /// added, DRIFTLESS_DATABASE_URL and DATABASE_URL are removed unless given.
 inline run_result run(const fs::path& dir, const std::string& program, const std::vector<std::string>& args,
@@ -50,18 +68,7 @@ inline run_result run(const fs::path& dir, const std::string& program, const std
     if (pid == 0) {
         if (chdir(dir.c_str()) != 0) _exit(120);
         if (!freopen(out.c_str(), "w", stdout) || !freopen(err.c_str(), "w", stderr)) _exit(121);
-        unsetenv("DRIFTLESS_DATABASE_URL");
-        unsetenv("DATABASE_URL");
-        for (const auto& e : env) {
-            const auto eq = e.find('=');
-            setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
-        }
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(program.c_str()));
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(122);
+        exec_child(program, args, env);
     }
     int status = 0;
     struct rusage usage {};
@@ -88,20 +95,9 @@ inline run_result run_on_terminal(const fs::path& dir, const std::string& progra
     REQUIRE(pid >= 0);
     if (pid == 0) {
         if (chdir(dir.c_str()) != 0) _exit(120);
-        unsetenv("DRIFTLESS_DATABASE_URL");
-        unsetenv("DATABASE_URL");
         unsetenv("NO_COLOR");
         setenv("TERM", "xterm", 1);
-        for (const auto& e : env) {
-            const auto eq = e.find('=');
-            setenv(e.substr(0, eq).c_str(), e.substr(eq + 1).c_str(), 1);
-        }
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(program.c_str()));
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(122);
+        exec_child(program, args, env);
     }
     run_result r;
     char buffer[4096];

@@ -174,6 +174,11 @@ TEST_CASE("cli: migrate, lossy steps and exit codes") {
     r = run(dir, v3, with({"migrate", "--json"}));
     CHECK(r.code == 3);
     CHECK(r.json()["error"]["id"] == "driftless.plan.lossy");
+    // The message names the command's option, not the library's.
+    r = run(dir, v3, with({"migrate"}));
+    CHECK(r.code == 3);
+    CHECK(r.err.find("; pass --allow-data-loss to proceed") != std::string::npos);
+    CHECK(r.err.find("pass allow_data_loss") == std::string::npos);
     // A dry run judges each step on the data as it is now, and exits 3 when migrate would refuse.
     r = run(dir, v3, with({"migrate", "--dry-run", "--json"}));
     CHECK(r.code == 3);
@@ -886,6 +891,84 @@ TEST_CASE("cli: DATABASE_URL and .env, sqlite: URL parameters, driftless.toml fo
         f << "[database]\nulr = 'sqlite:app.db'\n";
     }
     CHECK(run(dir, tool, {"status"}).err.find("did you mean 'database.url'?") != std::string::npos);
+}
+
+TEST_CASE("cli: a password holding '/', '%', '@' or ':' is never shown, raw or percent-encoded, in text or JSON") {
+    using driftless::cli::redacted;
+    // Percent-encoded, as a URL must spell them: the whole password is replaced, the rest kept.
+    CHECK(redacted("postgresql://bob:S3C%2FR3T@db:5432/app") == "postgresql://bob:***@db:5432/app");
+    CHECK(redacted("postgresql://bob:S3C%25R3T@db/app") == "postgresql://bob:***@db/app");
+    CHECK(redacted("postgresql://bob:S3C%40R3T@db/app?sslmode=require") == "postgresql://bob:***@db/app?sslmode=require");
+    CHECK(redacted("mysql://bob:S3C%3AR3T@[::1]:3306/app?socket=%2Frun%2Fmy.sock") == "mysql://bob:***@[::1]:3306/app?socket=%2Frun%2Fmy.sock");
+    CHECK(redacted("mariadb://bob:S3C:R3T@db/app") == "mariadb://bob:***@db/app");  // a raw ':' is the password's own
+    // Raw, as people paste them: a '/' or '?' ends the authority early, an '@' or a lone '%' makes
+    // the URL invalid; the text from the first ':' to the last '@' is hidden all the same.
+    CHECK(redacted("postgresql://bob:S3C/R3T@db/app") == "postgresql://bob:***@db/app");
+    CHECK(redacted("postgresql://bob:123/R3T@db/app") == "postgresql://bob:***@db/app");  // parses, with host "bob"
+    CHECK(redacted("postgresql://bob:S3C@R3T@db/app") == "postgresql://bob:***@db/app");
+    CHECK(redacted("postgresql://bob:S3C%R3T@db/app") == "postgresql://bob:***@db/app");
+    CHECK(redacted("mysql://bob:S3C?R3T@db/app") == "mysql://bob:***@db/app");
+    CHECK(redacted("mysql://bob:S3C#R3T@db/app") == "mysql://bob:***@db/app");
+    // Every password= in the query, and in a libpq keyword string that is not a URL.
+    CHECK(redacted("postgresql:///app?password=S3C%2FR3T&host=/run&password=x") == "postgresql:///app?password=***&host=/run&password=***");
+    CHECK(redacted("host=/run password=S3C@R3T dbname=app") == "host=/run password=*** dbname=app");
+    // Nothing to hide: unchanged, byte for byte.
+    CHECK(redacted("postgresql://bob@db/app%2Fx?sslmode=require") == "postgresql://bob@db/app%2Fx?sslmode=require");
+    CHECK(redacted("sqlite:data/app.db?mode=rwc") == "sqlite:data/app.db?mode=rwc");
+
+    // Through the tool: nothing listens there, or the URL is refused; no part of the password is
+    // printed, on stdout or stderr, as text or JSON.
+    const fs::path dir = cli_test::scratch("cli_secret_urls");
+    for (const char* password : {"S3C%2FR3T", "S3C%25R3T", "S3C%40R3T", "S3C%3AR3T", "S3C:R3T", "S3C/R3T", "S3C@R3T", "S3C%R3T", "S3C?R3T"}) {
+        for (const std::string scheme : {"postgresql", "mysql"}) {
+            const std::string url = scheme + "://bob:" + password + "@localhost:1/app?" +
+                                    (scheme == "mysql" ? "connect_timeout=1" : "connect_timeout=1&host=/nonexistent-driftless-socket-dir");
+            for (const bool as_json : {false, true}) {
+                CAPTURE(url);
+                CAPTURE(as_json);
+                std::vector<std::string> args{"status", "--database", url};
+                if (as_json) args.emplace_back("--json");
+                const auto r = run(dir, tool, args);
+                CHECK((r.code == 2 || r.code == 4));
+                for (const char* part : {"S3C", "R3T"}) {
+                    CHECK(r.out.find(part) == std::string::npos);
+                    CHECK(r.err.find(part) == std::string::npos);
+                }
+                if (as_json) CHECK(r.json()["ok"] == false);
+            }
+        }
+    }
+    // init --url writes the URL as given and prints it hidden.
+    const auto r = run(dir, tool, {"init", "--json", "--url", "postgresql://bob:S3C%2FR3T@db/app"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["database"] == "postgresql://bob:***@db/app");
+    CHECK(cli_test::slurp(dir / "driftless.toml").find("postgresql://bob:S3C%2FR3T@db/app") != std::string::npos);
+}
+
+TEST_CASE("cli: a sqlite: path with characters a URI must escape opens that very file, with ?mode= or without") {
+    const fs::path dir = cli_test::scratch("cli_sqlite_names");
+    fs::create_directories(dir / "migrations");
+    std::ofstream(dir / "migrations" / "0001_t.sql") << "CREATE TABLE t (id INTEGER PRIMARY KEY);\n";
+    for (const std::string name : {"50% off.db", "a#b.db", "semi;colon.db", "caf\xC3\xA9.db"}) {
+        CAPTURE(name);
+        REQUIRE(run(dir, tool, {"--database", "sqlite:" + name + "?mode=rwc", "upgrade"}).code == 0);
+        CHECK(fs::exists(dir / name));
+        const auto r = run(dir, tool, {"--database", "sqlite:" + name + "?mode=ro", "status", "--json"});
+        CHECK(r.code == 0);
+        CHECK(r.json()["migrations"].size() == 1);
+        CHECK(run(dir, tool, {"--database", "sqlite:" + name, "status"}).code == 0);
+    }
+    // A SQLite URI is read as one: escapes decoded, a host other than localhost refused.
+    CHECK(run(dir, tool, {"--database", "sqlite:file:50%25%20off.db?mode=ro", "status"}).code == 0);
+    auto r = run(dir, tool, {"--database", "sqlite:file://elsewhere/app.db", "status"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("names a host") != std::string::npos);
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        if (e.path().filename().string().front() != '.') names.push_back(e.path().filename().string());  // not the harness's .stdout
+    }
+    std::sort(names.begin(), names.end());
+    CHECK(names == std::vector<std::string>{"50% off.db", "a#b.db", "caf\xC3\xA9.db", "migrations", "semi;colon.db"});
 }
 
 TEST_CASE("cli: rollback --model refuses a migration that also created another model's table, unless --whole-migration") {

@@ -331,6 +331,45 @@ TEST_CASE("mysql migrate: a step that took effect but was not recorded (killed m
     }
 }
 
+TEST_CASE("mysql URL: user, password, host, database and socket percent-decoded; a raw '/', '@' or '%' refused unshown") {
+    using driftless::mysql::parse_url;
+    auto u = parse_url("MySQL://b%40b:S3C%2F%40%3A%25R3T@[::1]:3307/my%20db?socket=%2Frun%2Fmy%2Bd.sock&lock=lease");
+    CHECK(u.user == "b@b");
+    CHECK(u.password == "S3C/@:%R3T");
+    CHECK(u.host == "::1");
+    CHECK(u.port == 3307);
+    CHECK(u.database == "my db");
+    CHECK(u.socket == "/run/my+d.sock");
+    CHECK(u.lock == driftless::mysql::lock_method::lease);
+    u = parse_url("mariadb://bob:S3C:R3T@db.example/app");  // a raw ':' belongs to the password
+    CHECK(u.user == "bob");
+    CHECK(u.password == "S3C:R3T");
+    CHECK(u.host == "db.example");
+    CHECK(u.port == 0);
+    u = parse_url("mysql://root@/app?socket=/tmp/x.sock");
+    CHECK(u.host.empty());
+    CHECK(u.socket == "/tmp/x.sock");
+    CHECK(parse_url("mysql://root@localhost").database.empty());
+    for (const char* bad : {"mysql://bob:S3C/R3T@db/app", "mysql://bob:123/R3T@db/app", "mysql://bob:S3C@R3T@db/app",
+                            "mysql://bob:S3C%R3T@db/app", "mysql://bob:S3C?R3T@db/app", "mysql://bob:S3C#R3T@db/app"}) {
+        CAPTURE(bad);
+        try {
+            (void)parse_url(bad);
+            FAIL("taken");
+        } catch (const driftless::error& e) {
+            const std::string what = e.what();
+            CHECK(what.find("percent-encoded") != std::string::npos);
+            CHECK(what.find("S3C") == std::string::npos);
+            CHECK(what.find("R3T") == std::string::npos);
+        }
+    }
+    for (const char* bad : {"mysql://db:0/app", "mysql://db:65536/app", "mysql://db:/app", "mysql://db/app#x", "postgresql://db/app",
+                            "mysql://db/app?sslmode=require"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_AS((void)parse_url(bad), driftless::error);
+    }
+}
+
 TEST_CASE("mysql connection: timeouts from the URL; the one that passed is named") {
     using driftless::mysql::parse_url;
     const auto u = parse_url("mysql://u@h/db?connect_timeout=3&read_timeout=0&write_timeout=7");

@@ -3,6 +3,7 @@
 #ifndef DRIFTLESS_MYSQL_CONNECTION_HPP
 #define DRIFTLESS_MYSQL_CONNECTION_HPP
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -13,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
 #include <mysql.h>
 
 #include <driftless/error.hpp>
@@ -56,32 +59,8 @@ struct url_parts {
     std::optional<std::chrono::seconds> lease_duration{};
 };
 
-namespace detail {
-
-inline int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/// %XX decoded.
-inline std::string percent_decoded(std::string_view s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
-}  // namespace detail
-
-/// Parse a mysql:// or mariadb:// URL; throws driftless::error (driftless.mysql.url) when it is not one.
+/// Parse a mysql:// or mariadb:// URL (with Boost.URL: user, password, host, database and the
+/// query's values percent-decoded); throws driftless::error (driftless.mysql.url) when it is not one.
 inline url_parts parse_url(std::string_view url) {
     const auto bad = [&](std::string_view why) {  // never echoes credentials
         const std::string shown = url.find('@') == std::string_view::npos ? "'" + std::string(url) + "'" : "the URL";
@@ -90,53 +69,49 @@ inline url_parts parse_url(std::string_view url) {
                          "); write mysql://user:password@host:port/database?socket=/path&connect_timeout=10&"
                          "read_timeout=3600&write_timeout=60&lock=automatic&lease_duration=30");
     };
-    std::string_view rest = url;
-    if (rest.rfind("mysql://", 0) == 0) {
-        rest.remove_prefix(8);
-    } else if (rest.rfind("mariadb://", 0) == 0) {
-        rest.remove_prefix(10);
-    } else {
-        throw bad("it does not start with mysql://");
-    }
+    constexpr std::string_view must_encode =
+        "a user name or password holding '/', '?', '#', '@' or '%' must be percent-encoded (%2F, %3F, %23, %40, %25), "
+        "and so must a ':' in the user name (%3A)";
+    const auto lower_prefix = [&](std::string_view prefix) {
+        if (url.size() < prefix.size()) return false;
+        for (std::size_t i = 0; i < prefix.size(); ++i) {
+            const char c = url[i];
+            if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != prefix[i]) return false;
+        }
+        return true;
+    };
+    if (!lower_prefix("mysql://") && !lower_prefix("mariadb://")) throw bad("it does not start with mysql://");
+    const auto parsed = boost::urls::parse_uri(boost::urls::string_view(url.data(), url.size()));
+    if (!parsed) throw bad("it is not a valid URL; " + std::string(must_encode));
+    const boost::urls::url_view u = *parsed;
+    // An '@' after the host: a password or user name with a raw '/', '?' or '#' that ended the
+    // authority early (the host would be the user name).
+    if (u.encoded_path().find('@') != boost::urls::string_view::npos ||
+        u.encoded_query().find('@') != boost::urls::string_view::npos ||
+        u.encoded_fragment().find('@') != boost::urls::string_view::npos)
+        throw bad(must_encode);
+    if (u.has_fragment()) throw bad("it has a '#'; percent-encode it as %23");
     url_parts out;
-    std::string_view query;
-    if (const auto q = rest.find('?'); q != std::string_view::npos) {
-        query = rest.substr(q + 1);
-        rest = rest.substr(0, q);
-    }
-    std::string_view authority = rest;
-    if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
-        authority = rest.substr(0, slash);
-        out.database = detail::percent_decoded(rest.substr(slash + 1));
-    }
-    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-        const std::string_view credentials = authority.substr(0, at);
-        authority = authority.substr(at + 1);
-        const auto colon = credentials.find(':');
-        out.user = detail::percent_decoded(credentials.substr(0, colon));
-        if (colon != std::string_view::npos) out.password = detail::percent_decoded(credentials.substr(colon + 1));
-    }
-    if (const auto colon = authority.rfind(':'); colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-        const std::string port(authority.substr(colon + 1));
-        char* end = nullptr;
-        const unsigned long value = std::strtoul(port.c_str(), &end, 10);
-        if (port.empty() || *end != '\0' || value == 0 || value > 65535) throw bad("the port is not a number from 1 to 65535");
+    out.user = u.user();
+    out.password = u.password();
+    out.host = u.host_type() == boost::urls::host_type::ipv6 ? u.host_address() : u.host();
+    if (u.has_port()) {
+        const boost::urls::string_view port = u.port();  // digits only (the URL grammar)
+        unsigned long value = 0;
+        for (const char c : port) value = std::min(value * 10 + static_cast<unsigned long>(c - '0'), 65536UL);
+        if (port.empty() || value == 0 || value > 65535) throw bad("the port is not a number from 1 to 65535");
         out.port = static_cast<unsigned>(value);
-        authority = authority.substr(0, colon);
     }
-    out.host = detail::percent_decoded(authority);
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const std::string_view pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-        const auto eq = pair.find('=');
-        const std::string_view key = pair.substr(0, eq);
-        const std::string value = eq == std::string_view::npos ? std::string() : detail::percent_decoded(pair.substr(eq + 1));
+    out.database = u.path();
+    if (!out.database.empty() && out.database.front() == '/') out.database.erase(0, 1);
+    for (const boost::urls::param& p : u.params(boost::urls::encoding_opts{})) {
+        const std::string& key = p.key;
+        const std::string& value = p.value;
         const auto seconds = [&](unsigned& into, bool zero) {
             char* end = nullptr;
             const unsigned long long n = std::strtoull(value.c_str(), &end, 10);
             if (value.empty() || value[0] < '0' || value[0] > '9' || *end != '\0' || n > 31'536'000 || (n == 0 && !zero))
-                throw bad("'" + std::string(key) + "' must be a number of seconds from " + (zero ? "0" : "1") + " to 31536000");
+                throw bad("'" + key + "' must be a number of seconds from " + (zero ? "0" : "1") + " to 31536000");
             into = static_cast<unsigned>(n);
         };
         if (key == "socket") {
@@ -162,7 +137,7 @@ inline url_parts parse_url(std::string_view url) {
                 throw bad("'lock' must be automatic, get_lock or lease");
             }
         } else if (!key.empty()) {
-            throw bad("unknown parameter '" + std::string(key) + "'");
+            throw bad("unknown parameter '" + key + "'");
         }
     }
     return out;

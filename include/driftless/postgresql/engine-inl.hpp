@@ -235,6 +235,7 @@ public:
         const detail::tracking_tables found = detail::begin_locked(db_, lock.timeout, !lease_it, !reading);
         held->history_existed = found.history;
         memo_ = found.memo;
+        memo_known_ = true;
         return held;
     }
     [[nodiscard]] bool retryable(const error& e) const noexcept override {
@@ -249,7 +250,11 @@ public:
                      e.statement(), 0, e.sqlstate());
     }
 
-    schema read_catalog() override { return postgresql::read_catalog(db_, {}, memo_).tables; }
+    schema read_catalog() override {
+        // Without the lock (a read of the schema alone) nobody has looked for the memo table yet.
+        if (!memo_known_) return postgresql::introspect(db_);
+        return postgresql::read_catalog(db_, {}, memo_).tables;
+    }
     std::vector<migration_record> read_history(bool with_sql = true) override {
         const std::string table = detail::own_table(db_, history_table);
         const result exists = db_.execute("SELECT to_regclass(" + quote_text(table, dialect::postgresql) + ") IS NOT NULL");
@@ -300,6 +305,7 @@ private:
     std::optional<driftless::detail::lease> lease_;
     catalog before_{};
     bool memo_ = true;  ///< the expressions table exists (read with the catalog)
+    bool memo_known_ = false;  ///< memo_ was found under the lock (not yet: read_catalog looks)
 };
 
 /// The engine of a PostgreSQL connection (found by driftless's public templates through ADL).

@@ -1,0 +1,1029 @@
+// driftless — copy tables and their rows from one database to another, of the same engine or of
+// another: the target's tables made by the normal migrate path, rows converted by rule, batched,
+// and verified by an order-independent digest of canonical values read back from the target.
+#ifndef DRIFTLESS_COPY_HPP
+#define DRIFTLESS_COPY_HPP
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <driftless/detail/sql_tokens.hpp>
+#include <driftless/error.hpp>
+#include <driftless/migrate.hpp>
+#include <driftless/render.hpp>
+#include <driftless/run.hpp>
+#include <driftless/schema.hpp>
+
+namespace driftless {
+
+/// What copy does with a target table that already has rows.
+enum class existing_rows {
+    refuse,    ///< stop before anything is changed, naming the table and its row count (the default)
+    truncate,  ///< empty it first (in the target only)
+    append,    ///< add the source's rows to them
+};
+
+/// A table's progress, given to copy_options::observer after each batch and when the table ends.
+struct copy_event {
+    std::string table{};
+    std::int64_t rows = 0;    ///< rows written so far
+    std::int64_t total = -1;  ///< rows in the source table, counted before the copy
+    bool done = false;        ///< the table is copied (and verified, unless verify is off)
+};
+
+/// Options of copy_database().
+struct copy_options {
+    /// The tables to copy; empty: every table of the source except driftless's own. A foreign key
+    /// to a table outside the selection is left out of the target (said in copy_result::notes).
+    std::vector<std::string> tables{};
+    std::size_t batch_rows = 10'000;  ///< rows per batch; each batch is written in one transaction
+    existing_rows existing = existing_rows::refuse;
+    bool verify = true;  ///< read each table back from the target and compare counts and digests
+    /// Stored with the target's history row of the migration that creates the tables.
+    std::string description{};
+    std::function<void(const copy_event&)> observer{};
+};
+
+/// One table's copy.
+struct copy_table_result {
+    std::string name{};
+    std::int64_t rows = 0;      ///< rows written
+    double seconds = 0;         ///< reading, converting, writing and verifying
+    bool verified = false;      ///< count and digest read back from the target matched
+    std::string digest{};       ///< the digest of the rows copied (hex), as computed on both sides; empty without verify
+};
+
+/// What copy_database() did.
+struct copy_result {
+    std::vector<copy_table_result> tables{};
+    /// What the target's schema could not take as the source has it (a CHECK, an expression
+    /// default or a collation written in the source's SQL, a foreign key to a table not copied).
+    std::vector<std::string> notes{};
+    std::int64_t version = 0;  ///< the target's migration that created the tables (0: none needed)
+};
+
+namespace detail {
+
+/// One value of a row on its way between engines.
+enum class cell_kind : std::uint8_t { null, integer, real, text, blob };
+
+struct cell {
+    cell_kind kind = cell_kind::null;
+    std::int64_t integer = 0;
+    double real = 0;
+    std::uint32_t offset = 0;  ///< text and blob: where the bytes are in row_batch::bytes
+    std::uint32_t size = 0;
+};
+
+/// Rows of one table, column by column, the bytes of texts and blobs in one buffer.
+struct row_batch {
+    std::size_t columns = 0;
+    std::vector<cell> cells{};
+    std::string bytes{};
+
+    void clear() {
+        cells.clear();
+        bytes.clear();
+    }
+    [[nodiscard]] std::size_t rows() const { return columns == 0 ? 0 : cells.size() / columns; }
+    [[nodiscard]] const cell& at(std::size_t row, std::size_t column) const { return cells[row * columns + column]; }
+    [[nodiscard]] std::string_view view(const cell& c) const { return std::string_view(bytes).substr(c.offset, c.size); }
+    void add_null() { cells.push_back({}); }
+    void add_integer(std::int64_t v) { cells.push_back({cell_kind::integer, v, 0, 0, 0}); }
+    void add_real(double v) { cells.push_back({cell_kind::real, 0, v, 0, 0}); }
+    void add_bytes(cell_kind k, std::string_view v) {
+        if (bytes.size() + v.size() > 0xFFFF'FFFFu)
+            throw error(errc::unsupported, "driftless.copy.batch", "a batch holds more than 4 GiB; use a smaller batch_rows");
+        cells.push_back({k, 0, 0, static_cast<std::uint32_t>(bytes.size()), static_cast<std::uint32_t>(v.size())});
+        bytes.append(v);
+    }
+};
+
+/// A batch also ends once its texts and blobs hold this many bytes, whatever batch_rows says.
+inline constexpr std::size_t batch_bytes = 64u << 20;
+
+/// Reads a table's rows in batches, in primary-key order when there is one.
+class copy_reader {
+public:
+    virtual ~copy_reader() = default;
+    /// Up to `max_rows` rows (and about batch_bytes of text and blobs) put in `into` (cleared
+    /// first); false when there were none left.
+    virtual bool next(row_batch& into, std::size_t max_rows) = 0;
+};
+
+/// One side of a copy, on one engine. A table_info given to it has that engine's column types.
+class copy_endpoint {
+public:
+    virtual ~copy_endpoint() = default;
+    [[nodiscard]] virtual dialect sql_dialect() const = 0;
+    /// Says which database this is, so that a copy onto its own source is refused ("" unknown).
+    [[nodiscard]] virtual std::string identity() = 0;
+    virtual std::int64_t count_rows(const std::string& table) = 0;
+    /// The rows of `columns` of `t`, in primary-key order.
+    virtual std::unique_ptr<copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns) = 0;
+    /// Whether the target takes its foreign keys with the tables and checks them after the load
+    /// (SQLite, where adding one later rebuilds the table); otherwise they are added after it.
+    [[nodiscard]] virtual bool foreign_keys_with_tables() const { return false; }
+    virtual void begin_load() {}
+    /// The rows of `tables` removed, together (one statement where the engine has one).
+    virtual void truncate(const std::vector<const table_info*>& tables) = 0;
+    /// `rows` (of `columns` of `t`) written in one transaction.
+    virtual void write(const table_info& t, const std::vector<std::size_t>& columns, const row_batch& rows) = 0;
+    /// After every table is written: foreign keys checked (SQLite), identity sequences moved past
+    /// the largest key copied (PostgreSQL).
+    virtual void end_load(const std::vector<const table_info*>& /*tables*/) {}
+    /// The load stopped by an error: put back what begin_load changed (SQLite's foreign_keys).
+    virtual void abort_load() noexcept {}
+    /// Source: the last number a table's key counter gave (SQLite's AUTOINCREMENT counter, which
+    /// may be past the largest key left); nothing when it has none.
+    virtual std::optional<std::int64_t> key_counter(const std::string& /*table*/) { return std::nullopt; }
+    /// Target: the counter of `t`'s auto-increment column `c` moved to at least `at_least`, so
+    /// that no number the source gave is given again.
+    virtual void advance_key_counter(const table_info& /*t*/, const column_info& /*c*/, std::int64_t /*at_least*/) {}
+};
+
+// ---------------------------------------------------------------------------------------------
+// The target's schema: the source's, in the target's types.
+// ---------------------------------------------------------------------------------------------
+
+inline std::string upper_ascii(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    return out;
+}
+
+/// The numbers in parentheses after a type name ("VARCHAR(40)" -> {40}, "DECIMAL(10, 2)" -> {10, 2}).
+inline std::vector<std::uint32_t> type_arguments(std::string_view spelling) {
+    std::vector<std::uint32_t> out;
+    const auto open = spelling.find('(');
+    if (open == std::string_view::npos) return out;
+    std::uint64_t n = 0;
+    bool digits = false;
+    for (std::size_t i = open + 1; i < spelling.size() && spelling[i] != ')'; ++i) {
+        const char c = spelling[i];
+        if (c >= '0' && c <= '9') {
+            n = std::min<std::uint64_t>(n * 10 + static_cast<unsigned>(c - '0'), 0xFFFF'FFFFu);
+            digits = true;
+        } else if (c == ',') {
+            out.push_back(static_cast<std::uint32_t>(n));
+            n = 0;
+            digits = false;
+        }
+    }
+    if (digits) out.push_back(static_cast<std::uint32_t>(n));
+    return out;
+}
+
+/// A SQLite column's declared type as a portable one, by SQLite's own affinity rules (section 3.1
+/// of its datatype documentation) refined by the usual names: BOOLEAN, DATE, DATETIME/TIMESTAMP,
+/// DECIMAL/NUMERIC(p,s), VARCHAR(n). No declared type (a column that takes any value) is text.
+inline column_type portable_sqlite_type(const std::string& spelling) {
+    const std::string u = upper_ascii(spelling);
+    const auto has = [&](std::string_view part) { return u.find(part) != std::string::npos; };
+    const std::string name = u.substr(0, u.find('('));
+    const std::vector<std::uint32_t> args = type_arguments(u);
+    column_type t;
+    if (name == "BOOLEAN" || name == "BOOL") {
+        t.kind = type_kind::boolean;
+    } else if (has("INT")) {
+        t.kind = type_kind::integer;
+        t.bits = 64;
+    } else if (has("CHAR") || has("CLOB") || has("TEXT")) {
+        t.kind = type_kind::text;
+        if (!args.empty() && args[0] != 0 && args[0] <= 10'485'760) t.length = args[0];
+    } else if (has("BLOB")) {
+        t.kind = type_kind::blob;
+    } else if (has("REAL") || has("FLOA") || has("DOUB")) {
+        t.kind = type_kind::real;
+        t.bits = 64;
+    } else if (name == "DATE") {
+        t.kind = type_kind::date;
+    } else if (has("DATETIME") || has("TIMESTAMP")) {
+        t.kind = type_kind::timestamp;
+        t.precision = 6;
+    } else if (name == "DECIMAL" || name == "NUMERIC") {
+        t.kind = type_kind::decimal;  // precision 0: any (NUMERIC without a precision)
+        if (!args.empty() && args[0] >= 1 && args[0] <= 255 && (args.size() < 2 || args[1] <= args[0])) {
+            t.precision = static_cast<std::uint8_t>(args[0]);
+            t.scale = static_cast<std::uint8_t>(args.size() < 2 ? 0 : args[1]);
+        }
+    } else {  // no type, or one SQLite gives NUMERIC affinity without knowing it (JSON, UUID, ...)
+        t.kind = type_kind::text;
+    }
+    return t;
+}
+
+/// A default written in SQLite's SQL as a portable one: a number, a quoted text, TRUE/FALSE,
+/// CURRENT_TIMESTAMP; nothing (and `false`) for any other expression.
+inline bool portable_sqlite_default(const std::string& sql, const column_type& type, column_default& out) {
+    std::string_view s = sql;
+    while (!s.empty() && s.front() == '(' && s.back() == ')') s = s.substr(1, s.size() - 2);
+    const std::string u = upper_ascii(s);
+    out = {};
+    if (u == "NULL") return true;
+    if (u == "CURRENT_TIMESTAMP") {
+        out.kind = default_kind::current_timestamp;
+        return type.kind == type_kind::timestamp;
+    }
+    if (u == "TRUE" || u == "FALSE") {
+        out.kind = default_kind::boolean;
+        out.boolean = u == "TRUE";
+        return type.kind == type_kind::boolean;
+    }
+    if (s.size() >= 2 && s.front() == '\'' && s.back() == '\'') {
+        std::string text;
+        for (std::size_t i = 1; i + 1 < s.size(); ++i) {
+            if (s[i] == '\'') {
+                if (s[i + 1] != '\'') return false;
+                ++i;
+            }
+            text += s[i];
+        }
+        out.kind = default_kind::text;
+        out.text = std::move(text);
+        return type.kind == type_kind::text || type.kind == type_kind::date || type.kind == type_kind::timestamp;
+    }
+    std::int64_t i = 0;
+    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), i); ec == std::errc() && p == s.data() + s.size()) {
+        if (type.kind == type_kind::boolean && (i == 0 || i == 1)) {
+            out.kind = default_kind::boolean;
+            out.boolean = i == 1;
+            return true;
+        }
+        out.kind = default_kind::integer;
+        out.integer = i;
+        return type.kind == type_kind::integer || type.kind == type_kind::real || type.kind == type_kind::decimal;
+    }
+    double d = 0;
+    if (auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d); ec == std::errc() && p == s.data() + s.size() && std::isfinite(d)) {
+        out.kind = default_kind::real;
+        out.real = d;
+        return type.kind == type_kind::real || type.kind == type_kind::decimal;
+    }
+    return false;
+}
+
+/// `source` (read from an engine of dialect `from`) as the tables to create on dialect `to`, with
+/// what cannot be carried over said in `notes`. The same dialect keeps everything as it is.
+inline schema copy_target_schema(const schema& source, dialect from, dialect to, std::vector<std::string>& notes) {
+    schema out = source;
+    for (table_info& t : out.tables) {
+        // Names for what the source left unnamed (SQLite's constraints), as the models name them.
+        std::vector<std::string> taken;
+        const auto name = [&](std::string& n, const std::string& wanted) {
+            if (n.empty()) {
+                n = fit_name(wanted);
+                for (int k = 2; std::find(taken.begin(), taken.end(), n) != taken.end(); ++k) n = fit_name(wanted + "_" + std::to_string(k));
+            }
+            taken.push_back(n);
+        };
+        for (unique_info& u : t.uniques) {
+            name(u.name, t.name + "_" + joined_names(u.columns) + "_key");
+            u.unmanaged = false;
+        }
+        for (foreign_key_info& fk : t.foreign_keys) {
+            name(fk.name, t.name + "_" + joined_names(fk.columns) + "_fkey");
+            fk.unmanaged = false;
+        }
+        for (check_info& c : t.checks) {
+            name(c.name, t.name + "_check_" + std::to_string(fnv1a(c.expression)));
+            c.unmanaged = false;
+        }
+        for (index_info& x : t.indexes) {
+            name(x.name, t.name + "_" + joined_names(x.columns) + "_idx");
+            x.unmanaged = false;
+        }
+        std::erase_if(t.foreign_keys, [&](foreign_key_info& fk) {
+            for (const table_info& other : source.tables) {
+                if (same_name(other.name, fk.ref_table)) {
+                    fk.ref_table = other.name;  // SQLite matches names in any case
+                    return false;
+                }
+            }
+            notes.push_back("table " + t.name + ": foreign key " + (fk.name.empty() ? "" : fk.name + " ") + "to " + fk.ref_table +
+                            " left out (" + fk.ref_table + " is not copied)");
+            return true;
+        });
+    }
+    if (from == to) {
+        if (to == dialect::sqlite) {
+            for (table_info& t : out.tables) {
+                for (column_info& c : t.columns) {
+                    if (c.auto_increment && c.type.kind == type_kind::custom && upper_ascii(c.type.sqlite) == "INTEGER") {
+                        c.type = {};  // AUTOINCREMENT is written for an integer key only
+                        c.type.kind = type_kind::integer;
+                        c.type.bits = 64;
+                    }
+                    if (c.type.kind != type_kind::custom || !c.type.sqlite.empty()) continue;
+                    // No declared type: BLOB is the same affinity, and a type the renderer can write.
+                    c.type.sqlite = "BLOB";
+                    notes.push_back("table " + t.name + ": column " + c.name + " has no declared type; created as BLOB (the same affinity: values kept as they are)");
+                }
+            }
+        }
+        return out;
+    }
+    if (from != dialect::sqlite)
+        throw error(errc::unsupported, "driftless.copy.route",
+                    "copying from " + std::string(to_string(from)) + " to another engine is not supported yet; the source must be SQLite");
+    for (table_info& t : out.tables) {
+        const auto note = [&](const std::string& what) { notes.push_back("table " + t.name + ": " + what); };
+        const bool rowid_key = t.primary_key.size() == 1 && upper_ascii(t.sqlite_options).find("WITHOUT ROWID") == std::string::npos;
+        for (column_info& c : t.columns) {
+            const std::string declared = c.type.sqlite;
+            c.type = portable_sqlite_type(declared);
+            // An INTEGER PRIMARY KEY is SQLite's rowid: it numbers new rows by itself.
+            if (rowid_key && t.primary_key[0] == c.name && upper_ascii(declared) == "INTEGER") c.auto_increment = true;
+            if (c.default_value.kind == default_kind::raw) {
+                column_default d;
+                if (portable_sqlite_default(c.default_value.text, c.type, d)) {
+                    c.default_value = d;
+                } else {
+                    note("column " + c.name + ": default " + c.default_value.text + " left out (SQLite SQL)");
+                    c.default_value = {};
+                }
+            }
+            if (!c.collation.empty()) {
+                note("column " + c.name + ": collation " + c.collation + " left out");
+                c.collation.clear();
+            }
+            if (!c.generated.empty()) {
+                note("column " + c.name + ": generated as " + c.generated + " on SQLite; copied as a plain column with its values");
+                c.generated.clear();
+            }
+        }
+        for (const check_info& ck : t.checks) note("CHECK " + ck.expression + " left out (SQLite SQL)");
+        t.checks.clear();
+        std::erase_if(t.indexes, [&](index_info& x) {
+            // An index on plain columns is rendered anew; one on an expression or with a WHERE
+            // is SQLite SQL (its statement as written, in x.definition).
+            const bool partial = !x.where.empty() || upper_ascii(x.definition).find(" WHERE ") != std::string::npos;
+            if (!x.columns.empty() && !partial) {
+                x.definition.clear();
+                return false;
+            }
+            note("index " + x.name + " left out (" + (partial ? "partial" : "on an expression") + ", SQLite SQL)");
+            return true;
+        });
+        t.sqlite_options.clear();
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values converted by rule, and their canonical digest.
+// ---------------------------------------------------------------------------------------------
+
+inline std::string real_text(double d) {
+    if (std::isnan(d)) return "NaN";
+    if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, d);
+    return std::string(buf, r.ptr);
+}
+
+/// A decimal number's text normalized: no '+', no leading zeros, no trailing fractional zeros,
+/// "-0" as "0"; nothing when `s` is not a decimal number.
+inline std::optional<std::string> normal_decimal(std::string_view s) {
+    std::string sign;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+        if (s[0] == '-') sign = "-";
+        s.remove_prefix(1);
+    }
+    const auto dot = s.find('.');
+    std::string whole(s.substr(0, dot)), fraction(dot == std::string_view::npos ? std::string_view() : s.substr(dot + 1));
+    if (whole.empty() && fraction.empty()) return std::nullopt;
+    for (const char c : whole + fraction) {
+        if (c < '0' || c > '9') return std::nullopt;
+    }
+    whole.erase(0, std::min(whole.find_first_not_of('0'), whole.size()));
+    while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+    if (whole.empty()) whole = "0";
+    if (whole == "0" && fraction.empty()) sign.clear();
+    return sign + whole + (fraction.empty() ? "" : "." + fraction);
+}
+
+/// A date or timestamp's text normalized: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS[.fraction]" with
+/// 'T' as a space, a zone offset applied (to UTC) unless `local`, trailing fractional zeros
+/// dropped; nothing when `s` is not one.
+inline std::optional<std::string> normal_timestamp(std::string_view s, bool local, bool date_only = false) {
+    const auto digits = [&](std::size_t at, std::size_t n) -> int {
+        if (at + n > s.size()) return -1;
+        int v = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            if (s[i] < '0' || s[i] > '9') return -1;
+            v = v * 10 + (s[i] - '0');
+        }
+        return v;
+    };
+    const int year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || s[4] != '-' || s[7] != '-') return std::nullopt;
+    const std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                                          std::chrono::day(static_cast<unsigned>(day))};
+    if (!ymd.ok()) return std::nullopt;
+    if (s.size() == 10) return date_only ? std::string(s) : std::string(s) + " 00:00:00";  // a date as a timestamp: midnight
+    if (date_only) return std::nullopt;
+    if (s[10] != ' ' && s[10] != 'T') return std::nullopt;
+    const int hour = digits(11, 2), minute = digits(14, 2);
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s[13] != ':') return std::nullopt;
+    std::size_t at = 16;
+    int second = 0;
+    if (at < s.size() && s[at] == ':') {
+        second = digits(at + 1, 2);
+        if (second < 0 || second > 60) return std::nullopt;
+        at += 3;
+    }
+    std::string fraction;
+    if (at < s.size() && s[at] == '.' && at == 19) {  // a fraction after the seconds only
+        ++at;
+        while (at < s.size() && s[at] >= '0' && s[at] <= '9') fraction += s[at++];
+        if (fraction.empty()) return std::nullopt;
+        while (!fraction.empty() && fraction.back() == '0') fraction.pop_back();
+    }
+    int offset_minutes = 0;
+    if (at < s.size()) {
+        std::string_view zone = s.substr(at);
+        if (!zone.empty() && zone.front() == ' ') zone.remove_prefix(1);
+        if (zone == "Z" || zone == "z" || zone == "UTC") {
+        } else if (!zone.empty() && (zone[0] == '+' || zone[0] == '-')) {
+            const std::string_view z = zone.substr(1);
+            int h = -1, m = 0;
+            const auto two = [&](std::size_t i) { return z.size() >= i + 2 && z[i] >= '0' && z[i] <= '9' && z[i + 1] >= '0' && z[i + 1] <= '9' ? (z[i] - '0') * 10 + (z[i + 1] - '0') : -1; };
+            h = two(0);
+            if (z.size() == 5 && z[2] == ':') m = two(3);
+            else if (z.size() == 4) m = two(2);
+            else if (z.size() != 2) h = -1;
+            if (h < 0 || m < 0) return std::nullopt;
+            offset_minutes = (zone[0] == '-' ? -1 : 1) * (h * 60 + m);
+        } else {
+            return std::nullopt;
+        }
+    }
+    using namespace std::chrono;
+    sys_seconds t = sys_days(ymd) + hours(hour) + minutes(minute) + seconds(second);
+    if (!local) t -= minutes(offset_minutes);
+    const sys_days d = floor<days>(t);
+    const year_month_day out_ymd(d);
+    const hh_mm_ss<seconds> hms(t - d);
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(out_ymd.year()), static_cast<unsigned>(out_ymd.month()),
+                  static_cast<unsigned>(out_ymd.day()), static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+    return std::string(buf) + (fraction.empty() ? "" : "." + fraction);
+}
+
+inline bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+        const unsigned char c = b(i);
+        std::size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((b(i + k) & 0xC0) != 0x80) return false;
+        }
+        if ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) > 0x9F) || (c == 0xF0 && b(i + 1) < 0x90) ||
+            (c == 0xF4 && b(i + 1) > 0x8F))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+/// A value as it is shown in an error: text quoted and cut at 60 bytes, a blob as its size.
+inline std::string shown_value(const row_batch& b, const cell& c) {
+    switch (c.kind) {
+        case cell_kind::null: return "NULL";
+        case cell_kind::integer: return std::to_string(c.integer);
+        case cell_kind::real: return real_text(c.real);
+        case cell_kind::text: {
+            std::string v(b.view(c).substr(0, 60));
+            for (char& ch : v) {
+                if (static_cast<unsigned char>(ch) < 0x20) ch = '?';
+            }
+            return "'" + v + (c.size > 60 ? "...'" : "'");
+        }
+        case cell_kind::blob: return "a blob of " + std::to_string(c.size) + " bytes";
+    }
+    return {};
+}
+
+/// Converts the rows read from the source into the values the target's columns take, by the
+/// rules of docs/copy.md; a value the target cannot hold stops the copy naming table, key,
+/// column and value.
+class value_converter {
+public:
+    value_converter(const table_info& target, const std::vector<std::size_t>& columns, dialect to, bool same_dialect)
+        : table_(target), columns_(columns), to_(to), same_(same_dialect) {
+        for (const std::size_t c : columns) types_.push_back(render_type_or_custom(target.columns[c].type));
+        for (const std::string& k : target.primary_key) {
+            for (std::size_t i = 0; i < columns.size(); ++i) {
+                if (target.columns[columns[i]].name == k) key_.push_back(i);
+            }
+        }
+    }
+
+    /// `in` converted into `out` (cleared first).
+    void convert(const row_batch& in, row_batch& out) const {
+        out.clear();
+        out.columns = in.columns;
+        out.cells.reserve(in.cells.size());
+        out.bytes.reserve(in.bytes.size());
+        for (std::size_t r = 0; r < in.rows(); ++r) {
+            for (std::size_t c = 0; c < in.columns; ++c) convert_one(in, r, c, out);
+        }
+    }
+
+private:
+    [[noreturn]] void refuse(const row_batch& b, std::size_t row, std::size_t column, const std::string& why) const {
+        std::string key;
+        for (const std::size_t k : key_) {
+            key += (key.empty() ? "" : ", ") + table_.columns[columns_[k]].name + " = " + shown_value(b, b.at(row, k));
+        }
+        if (key.empty()) key = "row " + std::to_string(row + 1) + " of its batch (the table has no primary key)";
+        const column_info& col = table_.columns[columns_[column]];
+        throw error(errc::unsupported, "driftless.copy.value",
+                    "table " + table_.name + ", " + key + ", column " + col.name + ": " + shown_value(b, b.at(row, column)) + " " + why);
+    }
+
+    void convert_one(const row_batch& in, std::size_t row, std::size_t column, row_batch& out) const {
+        const cell& v = in.at(row, column);
+        const column_type& t = table_.columns[columns_[column]].type;
+        const std::string& target_type = types_[column];
+        if (v.kind == cell_kind::null) return out.add_null();
+        if (same_) {
+            if (v.kind == cell_kind::integer) return out.add_integer(v.integer);
+            if (v.kind == cell_kind::real) return out.add_real(v.real);
+            return out.add_bytes(v.kind, in.view(v));
+        }
+        const std::string_view bytes = in.view(v);
+        switch (t.kind) {
+            case type_kind::boolean:
+                if (v.kind == cell_kind::integer && (v.integer == 0 || v.integer == 1)) return out.add_integer(v.integer);
+                refuse(in, row, column, "is not a boolean (0 or 1) for " + target_type);
+            case type_kind::integer:
+                if (v.kind == cell_kind::integer) {
+                    const unsigned bits = t.bits == 0 ? 64 : t.bits;
+                    const std::int64_t lo = t.is_unsigned ? 0 : bits >= 64 ? INT64_MIN : -(std::int64_t{1} << (bits - 1));
+                    const std::int64_t hi = bits >= 64 ? INT64_MAX : t.is_unsigned ? (std::int64_t{1} << bits) - 1 : (std::int64_t{1} << (bits - 1)) - 1;
+                    if (v.integer < lo || v.integer > hi) refuse(in, row, column, "does not fit " + target_type);
+                    return out.add_integer(v.integer);
+                }
+                refuse(in, row, column, "is not an integer, which " + target_type + " needs");
+            case type_kind::real:
+                if (v.kind == cell_kind::real) return out.add_real(v.real);
+                if (v.kind == cell_kind::integer) {
+                    if (v.integer > (std::int64_t{1} << 53) || v.integer < -(std::int64_t{1} << 53))
+                        refuse(in, row, column, "is an integer beyond 2^53, which " + target_type + " would round");
+                    return out.add_real(static_cast<double>(v.integer));
+                }
+                refuse(in, row, column, "is not a number, which " + target_type + " needs");
+            case type_kind::decimal: {
+                std::optional<std::string> d;
+                if (v.kind == cell_kind::integer) d = std::to_string(v.integer);
+                else if (v.kind == cell_kind::real && std::isfinite(v.real)) d = plain_decimal(v.real);
+                else if (v.kind == cell_kind::text) d = normal_decimal(bytes);
+                if (!d) refuse(in, row, column, "is not a decimal number, which " + target_type + " needs");
+                if (t.precision != 0) {  // NUMERIC(p,s) would round the fraction, or refuse the value
+                    const std::string_view digits = std::string_view(*d).substr((*d)[0] == '-' ? 1 : 0);
+                    const auto dot = digits.find('.');
+                    const std::size_t fraction = dot == std::string_view::npos ? 0 : digits.size() - dot - 1;
+                    const std::size_t whole = digits.substr(0, dot) == "0" ? 0 : std::min(dot, digits.size());
+                    if (fraction > t.scale) refuse(in, row, column, "has more decimal places than " + target_type + " keeps");
+                    if (whole > static_cast<std::size_t>(t.precision - t.scale)) refuse(in, row, column, "does not fit " + target_type);
+                }
+                return out.add_bytes(cell_kind::text, *d);
+            }
+            case type_kind::text:
+            case type_kind::enumeration:
+                if (v.kind == cell_kind::integer || v.kind == cell_kind::real) {
+                    const std::string text = v.kind == cell_kind::integer ? std::to_string(v.integer) : real_text(v.real);
+                    if (t.length != 0 && text.size() > t.length) refuse(in, row, column, "is longer than " + target_type + " as text");
+                    return out.add_bytes(cell_kind::text, text);
+                }
+                if (v.kind == cell_kind::blob) refuse(in, row, column, "cannot go into " + target_type + ": it is a blob, not text");
+                if (to_ == dialect::postgresql && bytes.find('\0') != std::string_view::npos)
+                    refuse(in, row, column, "holds a NUL character, which PostgreSQL text cannot");
+                if (to_ != dialect::sqlite && !valid_utf8(bytes)) refuse(in, row, column, "is not valid UTF-8");
+                if (t.length != 0 && utf8_length(bytes) > t.length) refuse(in, row, column, "is longer than " + target_type);
+                return out.add_bytes(cell_kind::text, bytes);
+            case type_kind::blob:
+                if (v.kind == cell_kind::blob || v.kind == cell_kind::text) return out.add_bytes(cell_kind::blob, bytes);
+                refuse(in, row, column, "is a number, which " + target_type + " does not take");
+            case type_kind::timestamp:
+            case type_kind::date:
+                if (v.kind == cell_kind::text) {
+                    const auto n = normal_timestamp(bytes, t.local, t.kind == type_kind::date);
+                    const std::size_t dot = n ? n->find('.') : std::string::npos;
+                    const std::size_t digits = dot == std::string::npos ? 0 : n->size() - dot - 1;
+                    if (n && digits > (t.precision == 0 ? 6u : t.precision))
+                        refuse(in, row, column, "has more fractional digits than " + target_type + " keeps");
+                    if (n) return out.add_bytes(cell_kind::text, *n);  // UTC, as the target reads it back
+                }
+                refuse(in, row, column, "is not a " + std::string(t.kind == type_kind::date ? "date (YYYY-MM-DD)" : "timestamp (YYYY-MM-DD HH:MM:SS)") +
+                                            ", which " + target_type + " needs");
+            case type_kind::custom:
+            case type_kind::none:
+                if (v.kind == cell_kind::integer) return out.add_integer(v.integer);
+                if (v.kind == cell_kind::real) return out.add_real(v.real);
+                return out.add_bytes(v.kind, bytes);
+        }
+    }
+
+    static std::string plain_decimal(double d) {
+        char buf[400];
+        const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+        return normal_decimal(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf))).value_or("0");
+    }
+    static std::size_t utf8_length(std::string_view s) {
+        std::size_t n = 0;
+        for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+        return n;
+    }
+    [[nodiscard]] std::string render_type_or_custom(const column_type& t) const {
+        try {
+            return render_type(t, to_);
+        } catch (const error&) {
+            return "its type";
+        }
+    }
+
+    const table_info& table_;
+    const std::vector<std::size_t>& columns_;
+    std::vector<std::size_t> key_;
+    std::vector<std::string> types_;  ///< each column's type as the target writes it, for messages
+    dialect to_;
+    bool same_;
+};
+
+/// An order-independent digest of rows: their count and two sums of 64-bit hashes of each row's
+/// canonical encoding (by the target column's type), so that two sides can be compared whatever
+/// order they read in.
+struct row_digest {
+    std::int64_t rows = 0;
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+
+    friend bool operator==(const row_digest&, const row_digest&) = default;
+    [[nodiscard]] std::string hex() const {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(a), static_cast<unsigned long long>(b));
+        return buf;
+    }
+    row_digest& operator-=(const row_digest& o) {
+        rows -= o.rows;
+        a -= o.a;
+        b -= o.b;
+        return *this;
+    }
+};
+
+class digester {
+public:
+    digester(const table_info& t, const std::vector<std::size_t>& columns) : table_(t), columns_(columns) {}
+
+    void add(const row_batch& rows, row_digest& into) const {
+        std::string canonical;
+        for (std::size_t r = 0; r < rows.rows(); ++r) {
+            canonical.clear();
+            for (std::size_t c = 0; c < rows.columns; ++c) encode(rows, rows.at(r, c), table_.columns[columns_[c]].type, canonical);
+            const std::uint64_t h = hash(canonical, 0x9E3779B97F4A7C15ull), g = hash(canonical, 0xC2B2AE3D27D4EB4Full);
+            into.a += h;
+            into.b += g ^ (h >> 29);
+            ++into.rows;
+        }
+    }
+
+private:
+    static void encode(const row_batch& rows, const cell& v, const column_type& t, std::string& out) {
+        const auto put = [&](char tag, std::string_view bytes) {
+            out += tag;
+            const auto n = static_cast<std::uint32_t>(bytes.size());
+            out.append(reinterpret_cast<const char*>(&n), sizeof n);
+            out.append(bytes);
+        };
+        if (v.kind == cell_kind::null) return put('N', {});
+        switch (t.kind) {
+            case type_kind::boolean:
+            case type_kind::integer:
+                if (v.kind == cell_kind::integer) return put('I', std::to_string(v.integer));
+                break;
+            case type_kind::real:
+                if (v.kind == cell_kind::real || v.kind == cell_kind::integer) {
+                    const double d = v.kind == cell_kind::real ? v.real : static_cast<double>(v.integer);
+                    return put('R', real_text(d));
+                }
+                break;
+            case type_kind::decimal: {
+                std::optional<std::string> d;
+                if (v.kind == cell_kind::integer) d = std::to_string(v.integer);
+                else if (v.kind == cell_kind::real) d = real_text(v.real).find_first_of("eE") == std::string::npos ? normal_decimal(real_text(v.real)) : std::nullopt;
+                else d = normal_decimal(rows.view(v));
+                if (d) return put('D', *d);
+                break;
+            }
+            case type_kind::timestamp:
+            case type_kind::date:
+                if (v.kind == cell_kind::text) {
+                    if (const auto n = normal_timestamp(rows.view(v), t.local, t.kind == type_kind::date)) return put('T', *n);
+                }
+                break;
+            default:
+                break;
+        }
+        switch (v.kind) {
+            case cell_kind::integer: return put('I', std::to_string(v.integer));
+            case cell_kind::real: return put('R', real_text(v.real));
+            case cell_kind::text: return put('S', rows.view(v));
+            case cell_kind::blob: return put('B', rows.view(v));
+            case cell_kind::null: return put('N', {});
+        }
+    }
+    static std::uint64_t hash(std::string_view s, std::uint64_t seed) {
+        std::uint64_t h = seed ^ (s.size() * 0xFF51AFD7ED558CCDull);
+        std::size_t i = 0;
+        for (; i + 8 <= s.size(); i += 8) {
+            std::uint64_t k;
+            std::memcpy(&k, s.data() + i, 8);
+            h = mix(h ^ mix(k));
+        }
+        std::uint64_t tail = 0;
+        std::memcpy(&tail, s.data() + i, s.size() - i);
+        return mix(h ^ mix(tail ^ 0x94D049BB133111EBull));
+    }
+    static std::uint64_t mix(std::uint64_t x) {  // splitmix64's finalizer
+        x ^= x >> 30;
+        x *= 0xBF58476D1CE4E5B9ull;
+        x ^= x >> 27;
+        x *= 0x94D049BB133111EBull;
+        return x ^ (x >> 31);
+    }
+
+    const table_info& table_;
+    const std::vector<std::size_t>& columns_;
+};
+
+/// The columns of `t` a copy reads and writes: all but generated ones (the target computes those).
+inline std::vector<std::size_t> copied_columns(const table_info& t) {
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (t.columns[i].generated.empty()) out.push_back(i);
+    }
+    return out;
+}
+
+/// The tables of `tables` in an order where a table comes after those its foreign keys refer to
+/// (parents first), as far as there is one; `cycle` gets the tables left in a cycle (appended in
+/// their given order).
+inline std::vector<const table_info*> parents_first(const schema& tables, std::vector<std::string>& cycle) {
+    std::vector<const table_info*> out, left;
+    for (const table_info& t : tables.tables) left.push_back(&t);
+    while (!left.empty()) {
+        bool moved = false;
+        for (auto it = left.begin(); it != left.end();) {
+            const bool ready = std::all_of((*it)->foreign_keys.begin(), (*it)->foreign_keys.end(), [&](const foreign_key_info& fk) {
+                return fk.ref_table == (*it)->name ||
+                       std::none_of(left.begin(), left.end(), [&](const table_info* l) { return same_name(l->name, fk.ref_table); });
+            });
+            if (ready) {
+                out.push_back(*it);
+                it = left.erase(it);
+                moved = true;
+            } else {
+                ++it;
+            }
+        }
+        if (!moved) {
+            for (const table_info* t : left) {
+                cycle.push_back(t->name);
+                out.push_back(t);
+            }
+            break;
+        }
+    }
+    return out;
+}
+
+/// The copy itself, over the two endpoints: choose the tables, refuse what would lose or mix
+/// rows or change a table the target has, create the missing tables (`migrate_target`), load,
+/// add the foreign keys, verify.
+inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema& source, const schema& target_now, const copy_options& o,
+                            const std::function<migrate_result(const schema&, bool dry_run)>& migrate_target) {
+    if (o.batch_rows == 0) throw error(errc::usage, "driftless.copy.options", "batch_rows must be at least 1");
+    if (from.sql_dialect() != dialect::sqlite)
+        throw error(errc::unsupported, "driftless.copy.route",
+                    "copying from " + std::string(to_string(from.sql_dialect())) + " is not supported yet; the source must be SQLite");
+    const std::string from_id = from.identity(), to_id = to.identity();
+    if (&from == &to || (!from_id.empty() && from_id == to_id))
+        throw error(errc::usage, "driftless.copy.same", "the source and the target are the same database (" + from_id + ")");
+    copy_result result;
+    schema chosen;
+    if (o.tables.empty()) {
+        chosen = source;
+    } else {
+        for (const std::string& name : o.tables) {
+            const table_info* t = source.find_table(name);
+            if (t == nullptr) {
+                std::string have;
+                for (const table_info& s : source.tables) have += (have.empty() ? "" : ", ") + s.name;
+                throw error(errc::usage, "driftless.copy.table",
+                            "the source has no table '" + name + "'" + (have.empty() ? " (it has none)" : "; it has: " + have));
+            }
+            if (chosen.find_table(name) == nullptr) chosen.tables.push_back(*t);
+        }
+    }
+    if (chosen.tables.empty()) throw error(errc::usage, "driftless.copy.table", "the source has no tables to copy");
+    const schema desired = copy_target_schema(chosen, from.sql_dialect(), to.sql_dialect(), result.notes);
+    const auto exists = [&](const std::string& table) { return target_now.find_table(table) != nullptr; };
+
+    // Rows already in the target: refused before anything changes, unless told.
+    std::vector<std::pair<std::string, std::int64_t>> occupied;
+    for (const table_info& t : desired.tables) {
+        if (!exists(t.name)) continue;
+        if (const std::int64_t n = to.count_rows(t.name); n > 0) occupied.emplace_back(t.name, n);
+    }
+    if (!occupied.empty() && o.existing == existing_rows::refuse) {
+        std::string list;
+        for (const auto& [name, n] : occupied) list += (list.empty() ? "" : ", ") + name + " (" + std::to_string(n) + " rows)";
+        throw error(errc::usage, "driftless.copy.not_empty",
+                    "the target already has rows in " + list +
+                        "; nothing was copied. Set copy_options::existing to truncate (empty them first) or to append (add the rows to them)");
+    }
+
+    // The tables to create: foreign keys now only where the target checks them after the load, or
+    // on a table the target has already (kept as it is). A table the target has must already be
+    // as the copy would create it: the copy never changes it.
+    // On a target that adds them after the load, a table it has already keeps the foreign keys it
+    // has, and gets the missing ones afterwards too (a copy that stopped left its tables without).
+    schema first = desired;
+    for (table_info& t : first.tables) {
+        if (to.foreign_keys_with_tables()) continue;
+        const table_info* have = target_now.find_table(t.name);
+        if (have == nullptr) {
+            t.foreign_keys.clear();
+            continue;
+        }
+        std::erase_if(t.foreign_keys, [&](const foreign_key_info& fk) {
+            return std::none_of(have->foreign_keys.begin(), have->foreign_keys.end(),
+                                [&](const foreign_key_info& h) { return key_of(h) == key_of(fk); });
+        });
+    }
+    bool existing_tables = false;
+    for (const table_info& t : desired.tables) existing_tables = existing_tables || exists(t.name);
+    if (existing_tables) {
+        std::string differences;
+        for (const step& st : migrate_target(first, true).plan.steps) {
+            if (!exists(st.table)) continue;
+            differences += (differences.empty() ? "" : "; ") + std::string(to_string(st.kind)) + " " + st.table +
+                           (st.subject.empty() || st.subject == st.table ? "" : "." + st.subject) + (st.to.empty() ? "" : " (" + st.to + ")");
+        }
+        if (!differences.empty())
+            throw error(errc::usage, "driftless.copy.target_differs",
+                        "the target has tables that differ from what the copy would create, and a copy never changes a table: " +
+                            differences + ". Nothing was copied; copy into a database without them, or make them match first");
+    }
+    std::vector<std::string> cycle;
+    const std::vector<const table_info*> order = parents_first(first, cycle);
+    if (!cycle.empty() && !to.foreign_keys_with_tables()) {
+        for (const std::string& name : cycle) {
+            const table_info* t = first.find_table(name);
+            if (t != nullptr && !t->foreign_keys.empty())
+                throw error(errc::usage, "driftless.copy.cycle",
+                            "the target already has tables whose foreign keys form a cycle (" + name +
+                                " among them), so their rows cannot be loaded one table after another; nothing was copied. Copy "
+                                "into a database without them");
+        }
+    }
+    result.version = migrate_target(first, false).version;
+
+    std::vector<const table_info*> loaded;
+    const bool same = from.sql_dialect() == to.sql_dialect();
+    row_batch read_rows, converted;
+    std::vector<row_digest> sent_digests, kept;  // per table: the rows written, the rows there before (append)
+    to.begin_load();
+    try {
+        if (o.existing == existing_rows::truncate && !occupied.empty()) {
+            std::vector<const table_info*> emptied;
+            for (const auto& [name, n] : occupied) emptied.push_back(first.find_table(name));
+            to.truncate(emptied);
+        }
+        for (const table_info* target_table_p : order) {
+            const table_info& target_table = *target_table_p;
+            const auto started = std::chrono::steady_clock::now();
+            const table_info& source_table = *chosen.find_table(target_table.name);
+            // The target's columns that take values (the same order as the source's): a column the
+            // target computes is left to it; one computed on SQLite only arrives with its values.
+            const std::vector<std::size_t> columns = copied_columns(target_table);
+            copy_table_result tr;
+            tr.name = target_table.name;
+            const value_converter convert(target_table, columns, to.sql_dialect(), same);
+            const digester digest(target_table, columns);
+            row_digest sent, before;
+            if (o.verify && o.existing == existing_rows::append && exists(target_table.name)) {
+                auto r = to.read(target_table, columns);
+                while (r->next(read_rows, o.batch_rows)) digest.add(read_rows, before);
+            }
+            const std::int64_t total = from.count_rows(source_table.name);
+            auto reader = from.read(source_table, columns);
+            while (reader->next(read_rows, o.batch_rows)) {
+                convert.convert(read_rows, converted);
+                if (o.verify) digest.add(converted, sent);
+                to.write(target_table, columns, converted);
+                tr.rows += static_cast<std::int64_t>(converted.rows());
+                if (o.observer) o.observer({tr.name, tr.rows, total, false});
+            }
+            if (o.verify) tr.digest = sent.hex();
+            tr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            result.tables.push_back(std::move(tr));
+            sent_digests.push_back(sent);
+            kept.push_back(before);
+            loaded.push_back(&target_table);
+        }
+    } catch (...) {
+        to.abort_load();
+        throw;
+    }
+    to.end_load(loaded);
+    for (const table_info* t : loaded) {
+        for (const column_info& c : t->columns) {
+            if (!c.auto_increment) continue;
+            if (const auto counter = from.key_counter(t->name)) to.advance_key_counter(*t, c, *counter);
+        }
+    }
+    if (!to.foreign_keys_with_tables()) {
+        bool any = false;
+        for (const table_info& t : desired.tables) any = any || t.foreign_keys.size() != first.find_table(t.name)->foreign_keys.size();
+        if (any) migrate_target(desired, false);  // adds them, checked by the engine against the rows copied
+    }
+    if (o.verify) {
+        for (std::size_t i = 0; i < result.tables.size(); ++i) {
+            copy_table_result& tr = result.tables[i];
+            const auto started = std::chrono::steady_clock::now();
+            const table_info& t = *first.find_table(tr.name);
+            const std::vector<std::size_t> columns = copied_columns(t);
+            const digester digest(t, columns);
+            row_digest got;
+            auto r = to.read(t, columns);
+            while (r->next(read_rows, o.batch_rows)) digest.add(read_rows, got);
+            got -= kept[i];
+            if (got != sent_digests[i])
+                throw error(errc::engine, "driftless.copy.verify",
+                            "table " + tr.name + ": the target " +
+                                (got.rows == sent_digests[i].rows ? "has the same number of rows (" + std::to_string(got.rows) + ") but other values"
+                                                                  : "has " + std::to_string(got.rows) + " rows where " +
+                                                                        std::to_string(sent_digests[i].rows) + " were written") +
+                                " (digest " + got.hex() + ", expected " + sent_digests[i].hex() + ")");
+            tr.verified = true;
+            tr.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        }
+    }
+    for (const copy_table_result& tr : result.tables) {
+        if (o.observer) o.observer({tr.name, tr.rows, tr.rows, true});
+    }
+    return result;
+}
+
+}  // namespace detail
+
+/// Copy tables and their rows from `from` to `to` (any two connections driftless has a backend
+/// for, the same engine or not). The tables are created in the target by the migrate path
+/// (recorded, under its lock, in its dialect); rows are read in primary-key order, converted by
+/// the rules of docs/copy.md and written in batches of copy_options::batch_rows, one transaction
+/// each; foreign keys are added (or, on SQLite, checked) after the rows; each table is then read
+/// back and its count and digest compared. A target table with rows is refused unless
+/// copy_options::existing says otherwise; tables outside the selection are not touched.
+template <database_connection From, database_connection To>
+copy_result copy_database(const From& from, const To& to, const copy_options& options = {}) {
+    if constexpr (std::is_same_v<From, To>) {
+        if (&from == &to) throw error(errc::usage, "driftless.copy.same", "the source and the target are the same database (one connection)");
+    }
+    auto source = make_copy_endpoint(from);
+    auto target = make_copy_endpoint(to);
+    const schema source_schema = read_schema(from);
+    const schema target_now = read_schema(to);
+    const std::string description =
+        options.description.empty() ? "copy from " + std::string(to_string(source->sql_dialect())) : options.description;
+    return detail::run_copy(*source, *target, source_schema, target_now, options, [&](const schema& desired, bool dry_run) {
+        migrate_options m;
+        m.description = description;
+        m.dry_run = dry_run;
+        return migrate_schema(to, desired, m, "copy");
+    });
+}
+
+}  // namespace driftless
+
+#endif  // DRIFTLESS_COPY_HPP
