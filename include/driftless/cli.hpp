@@ -158,6 +158,40 @@ inline std::string printable(std::string_view text) {
     return out;
 }
 
+namespace detail {
+
+/// The number of single-character edits (insert, delete, replace, swap two neighbours) between
+/// `a` and `b`: how far a misspelt command is from a real one.
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+/// The closest of `names` to `word` when it is close enough to be a slip (at most 2 edits, and
+/// fewer than half its letters), else empty.
+inline std::string closest(std::string_view word, const std::vector<std::string>& names) {
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const auto& n : names) {
+        const std::size_t d = edit_distance(word, n);
+        if (d < best_distance && d * 2 < std::max(word.size(), n.size())) {
+            best = n;
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+}  // namespace detail
+
 /// "sqlite:app.db", "sqlite:///var/app.db", "sqlite::memory:", "postgresql://...", "mysql://...".
 inline database_url parse_url(std::string_view url) {
     const auto colon = url.find(':');
@@ -210,7 +244,10 @@ inline database_url parse_url(std::string_view url) {
     if (out.scheme == "postgresql" || out.scheme == "mysql")
         throw error(errc::usage, "driftless.cli.backend",
                     "the " + out.scheme + " backend is not available in this build of driftless yet; use a sqlite: URL");
-    throw error(errc::usage, "driftless.cli.url", "unknown database URL scheme '" + out.scheme + "' in '" + redacted(url) + "'");
+    const std::string likely = detail::closest(out.scheme, {"sqlite", "postgresql", "postgres", "mysql", "mariadb"});
+    throw error(errc::usage, "driftless.cli.url",
+                "unknown database URL scheme '" + out.scheme + "' in '" + redacted(url) + "'" +
+                    (likely.empty() ? "; use sqlite:PATH, postgresql://... or mysql://..." : "; did you mean " + likely + ":?"));
 }
 
 namespace detail {
@@ -468,35 +505,6 @@ inline std::filesystem::path beside(const std::filesystem::path& config, const s
 /// Read the settings: the command line wins over DRIFTLESS_DATABASE_URL (the environment, then
 /// ./.env), which wins over driftless.toml, which wins over DATABASE_URL (an application's own
 /// setting that other tools read too: driftless's own file comes first).
-/// The number of single-character edits (insert, delete, replace, swap two neighbours) between
-/// `a` and `b`: how far a misspelt command is from a real one.
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-    }
-    return d[a.size()][b.size()];
-}
-
-/// The closest of `names` to `word` when it is close enough to be a slip (at most 2 edits, and
-/// fewer than half its letters), else empty.
-inline std::string closest(std::string_view word, const std::vector<std::string>& names) {
-    std::string best;
-    std::size_t best_distance = 3;
-    for (const auto& n : names) {
-        const std::size_t d = edit_distance(word, n);
-        if (d < best_distance && d * 2 < std::max(word.size(), n.size())) {
-            best = n;
-            best_distance = d;
-        }
-    }
-    return best;
-}
 
 /// The value of `name` in `.env` of the working directory (KEY=VALUE lines; `export ` before the
 /// key, '#' comments and quotes around the value allowed), or nothing. Only driftless's own

@@ -938,6 +938,15 @@ TEST_CASE("cli: a password holding '/', '%', '@' or ':' is never shown, raw or p
             }
         }
     }
+    // A misspelt scheme: the likely one named, the password still hidden.
+    auto typo = run(dir, tool, {"status", "--database", "postgress://bob:S3CRET@db/app"});
+    CHECK(typo.code == 2);
+    CHECK(typo.err.find("unknown database URL scheme 'postgress' in 'postgress://bob:***@db/app'; did you mean postgres:?") !=
+          std::string::npos);
+    typo = run(dir, tool, {"status", "--database", "oracle://bob:S3CRET@db/app"});
+    CHECK(typo.code == 2);
+    CHECK(typo.err.find("use sqlite:PATH, postgresql://... or mysql://...") != std::string::npos);
+    CHECK(typo.err.find("S3CRET") == std::string::npos);
     // init --url writes the URL as given and prints it hidden.
     const auto r = run(dir, tool, {"init", "--json", "--url", "postgresql://bob:S3C%2FR3T@db/app"});
     REQUIRE(r.code == 0);
