@@ -866,19 +866,28 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
     // The tables to create: foreign keys now only where the target checks them after the load, or
     // on a table the target has already (kept as it is). A table the target has must already be
     // as the copy would create it: the copy never changes it.
-    // On a target that adds them after the load, a table it has already keeps the foreign keys it
-    // has, and gets the missing ones afterwards too (a copy that stopped left its tables without).
+    // On a target that adds them after the load, a table it has already keeps the foreign keys and
+    // indexes it has, and gets the missing ones afterwards too (a copy that stopped left its tables
+    // without).
     schema first = desired;
     for (table_info& t : first.tables) {
         if (to.foreign_keys_with_tables()) continue;
         const table_info* have = target_now.find_table(t.name);
         if (have == nullptr) {
+            // A new table is loaded bare: its foreign keys and plain indexes come after the rows
+            // (an index built once is faster than one kept up to date row by row).
             t.foreign_keys.clear();
+            std::erase_if(t.indexes, [](const index_info& i) { return !i.unique; });
             continue;
         }
         std::erase_if(t.foreign_keys, [&](const foreign_key_info& fk) {
             return std::none_of(have->foreign_keys.begin(), have->foreign_keys.end(),
                                 [&](const foreign_key_info& h) { return key_of(h) == key_of(fk); });
+        });
+        std::erase_if(t.indexes, [&](const index_info& i) {
+            return !i.unique && std::none_of(have->indexes.begin(), have->indexes.end(), [&](const index_info& h) {
+                       return h.name == i.name || (h.columns == i.columns && !h.columns.empty() && !h.unique && h.where == i.where);
+                   });
         });
     }
     bool existing_tables = false;
@@ -965,8 +974,11 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
     }
     if (!to.foreign_keys_with_tables()) {
         bool any = false;
-        for (const table_info& t : desired.tables) any = any || t.foreign_keys.size() != first.find_table(t.name)->foreign_keys.size();
-        if (any) migrate_target(desired, false);  // adds them, checked by the engine against the rows copied
+        for (const table_info& t : desired.tables) {
+            const table_info& loaded_as = *first.find_table(t.name);
+            any = any || t.foreign_keys.size() != loaded_as.foreign_keys.size() || t.indexes.size() != loaded_as.indexes.size();
+        }
+        if (any) migrate_target(desired, false);  // adds them, foreign keys checked by the engine against the rows copied
     }
     if (o.verify) {
         for (std::size_t i = 0; i < result.tables.size(); ++i) {

@@ -221,6 +221,7 @@ TEST_CASE("copy SQLite -> PostgreSQL: a copy that stopped is done again with tru
     lite.execute(
         "CREATE TABLE p (id INTEGER PRIMARY KEY, amount NUMERIC, at TIMESTAMP, twice INTEGER GENERATED ALWAYS AS (id * 2) VIRTUAL);"
         "CREATE TABLE q (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p(id), n INTEGER);"
+        "CREATE INDEX p_by_at ON p (at);"
         "INSERT INTO p (id, amount, at) VALUES (1, 12.50, '2024-03-01'), (2, '0.000001', '2024-03-01 10:00:00.5'), (3, 100, NULL);"
         "INSERT INTO q VALUES (1, 1, 1), (2, 2, 'two');");
     CHECK_THROWS_WITH_AS(copy_database(lite, pg), doctest::Contains("table q, id = 2, column n: 'two' is not an integer"), driftless::error);
@@ -228,6 +229,7 @@ TEST_CASE("copy SQLite -> PostgreSQL: a copy that stopped is done again with tru
     CHECK(pg_test::one(pg, "SELECT count(*) FROM p") == "3");
     CHECK(pg_test::one(pg, "SELECT count(*) FROM q") == "0");
     CHECK(pg_test::one(pg, "SELECT count(*) FROM pg_constraint WHERE contype = 'f'") == "0");
+    CHECK(pg_test::one(pg, "SELECT count(*) FROM pg_indexes WHERE indexname = 'p_by_at'") == "0");  // built after the rows
     lite.execute("UPDATE q SET n = 2 WHERE id = 2");
     CHECK_THROWS_WITH_AS(copy_database(lite, pg), doctest::Contains("the target already has rows in p (3 rows)"), driftless::error);
     copy_options o;
@@ -238,6 +240,7 @@ TEST_CASE("copy SQLite -> PostgreSQL: a copy that stopped is done again with tru
     CHECK(r.tables[1].verified);
     CHECK(pg_test::one(pg, "SELECT string_agg(conrelid::regclass || '->' || confrelid::regclass, ', ') FROM pg_constraint WHERE contype = 'f'") ==
           "q->p");
+    CHECK(pg_test::one(pg, "SELECT count(*) FROM pg_indexes WHERE indexname = 'p_by_at'") == "1");
     pg.execute("SET TimeZone = 'UTC'");
     CHECK(pg_test::one(pg, "SELECT string_agg(concat(id, '|', amount, '|', at, '|', twice), ';' ORDER BY id) FROM p") ==
           "1|12.5|2024-03-01 00:00:00+00|2;2|0.000001|2024-03-01 10:00:00.5+00|4;3|100||6");

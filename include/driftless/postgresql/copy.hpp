@@ -191,9 +191,14 @@ public:
         }
     }
 
+    copy_endpoint(const copy_endpoint&) = delete;
+    copy_endpoint& operator=(const copy_endpoint&) = delete;
+    ~copy_endpoint() override { abort_load(); }  // a batch still with the server: committed (or dropped if it failed)
+
     [[nodiscard]] dialect sql_dialect() const override { return dialect::postgresql; }
 
     [[nodiscard]] std::string identity() override {
+        settle();
         const result r = db_.execute(
             "SELECT pg_catalog.current_database() || '@' || coalesce(pg_catalog.inet_server_addr()::text, 'local') || ':' || "
             "coalesce(pg_catalog.inet_server_port()::text, pg_catalog.current_setting('port'))");
@@ -201,11 +206,13 @@ public:
     }
 
     std::int64_t count_rows(const std::string& table) override {
+        settle();
         const result r = db_.execute("SELECT count(*) FROM " + qualified(table));
         return r.integer(0, 0);
     }
 
     std::unique_ptr<driftless::detail::copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns) override {
+        settle();
         std::string order;
         for (const std::string& k : t.primary_key) order += (order.empty() ? "" : ", ") + quote_identifier(k, dialect::postgresql);
         return std::make_unique<copy_reader>(db_, "SELECT " + list(t, columns) + " FROM " + qualified(t.name) + (order.empty() ? "" : " ORDER BY " + order),
@@ -213,14 +220,18 @@ public:
     }
 
     void truncate(const std::vector<const table_info*>& tables) override {
+        settle();
         std::string list;
         for (const table_info* t : tables) list += (list.empty() ? "" : ", ") + qualified(t->name);
         db_.execute("TRUNCATE TABLE ONLY " + list);  // together: tables that refer to each other
     }
 
+    /// One batch, one transaction: its COPY is sent and left for the server to finish while the
+    /// next batch is read and converted; the next call collects its result and commits it.
     void write(const table_info& t, const std::vector<std::size_t>& columns, const driftless::detail::row_batch& rows) override {
+        settle();
         encode(t, columns, rows);
-        const std::string copy = "COPY " + qualified(t.name) + " (" + list(t, columns) + ") FROM STDIN";
+        std::string copy = "COPY " + qualified(t.name) + " (" + list(t, columns) + ") FROM STDIN";
         db_.execute("BEGIN; " + std::string(copy_settings));
         try {
             PGresult* r = PQexec(db_.handle(), copy.c_str());
@@ -234,22 +245,25 @@ public:
                     postgresql::detail::fail(db_.handle(), nullptr, copy);
             }
             if (PQputCopyEnd(db_.handle(), nullptr) != 1) postgresql::detail::fail(db_.handle(), nullptr, copy);
-            r = PQgetResult(db_.handle());
-            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-                PGresult* rest = nullptr;
-                while ((rest = PQgetResult(db_.handle())) != nullptr) PQclear(rest);
-                postgresql::detail::fail(db_.handle(), r, copy);
-            }
-            PQclear(r);
-            db_.execute("COMMIT");
         } catch (const error& e) {
+            discard_results();
             PQclear(PQexec(db_.handle(), "ROLLBACK"));
-            throw error(e.code(), e.id(), "table " + t.name + ": " + std::string(e.what()).substr(e.id().size() + 2), e.statement(), e.native_code(),
-                        e.sqlstate());
+            throw in_table(t.name, e);
+        }
+        pending_copy_ = std::move(copy);
+        pending_table_ = t.name;
+    }
+
+    void abort_load() noexcept override {
+        // The batch sent last is committed as the ones before it were, if the server took it.
+        try {
+            settle();
+        } catch (...) {
         }
     }
 
     void end_load(const std::vector<const table_info*>& tables) override {
+        settle();
         // Identity columns numbered past the largest key copied, as SQLite's rowid would be.
         for (const table_info* t : tables) {
             for (const column_info& c : t->columns) {
@@ -265,6 +279,7 @@ public:
     }
 
     void advance_key_counter(const table_info& t, const column_info& c, std::int64_t at_least) override {
+        settle();
         db_.query("SELECT pg_catalog.setval(s, $3::bigint) FROM (SELECT pg_catalog.pg_get_serial_sequence($1, $2)::regclass AS s) x "
                   "WHERE s IS NOT NULL AND $3::bigint > coalesce(pg_catalog.pg_sequence_last_value(s), 0) AND $3::bigint > "
                   "coalesce((SELECT max(" + quote_identifier(c.name, dialect::postgresql) + ") FROM " + qualified(t.name) + "), 0)",
@@ -272,6 +287,41 @@ public:
     }
 
 private:
+    /// The batch write() left running: its COPY's result collected, then committed.
+    void settle() {
+        if (pending_copy_.empty()) return;
+        const std::string copy = std::move(pending_copy_), table = std::move(pending_table_);
+        pending_copy_.clear();
+        pending_table_.clear();
+        try {
+            PGresult* r = PQgetResult(db_.handle());
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                discard_results();
+                postgresql::detail::fail(db_.handle(), r, copy);
+            }
+            PQclear(r);
+            discard_results();
+            db_.execute("COMMIT");
+        } catch (const error& e) {
+            PQclear(PQexec(db_.handle(), "ROLLBACK"));
+            throw in_table(table, e);
+        }
+    }
+    /// Whatever the connection still has to say, read and dropped; a COPY still open is ended
+    /// with an error (the server then rolls it back).
+    void discard_results() {
+        while (PGresult* rest = PQgetResult(db_.handle())) {
+            const ExecStatusType status = PQresultStatus(rest);
+            PQclear(rest);
+            if (PQstatus(db_.handle()) == CONNECTION_BAD || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) break;
+            if (status == PGRES_COPY_IN && PQputCopyEnd(db_.handle(), "the copy was abandoned") != 1) break;
+        }
+    }
+    static error in_table(const std::string& table, const error& e) {
+        return error(e.code(), e.id(), "table " + table + ": " + std::string(e.what()).substr(e.id().size() + 2), e.statement(), e.native_code(),
+                     e.sqlstate());
+    }
+
     [[nodiscard]] std::string qualified(const std::string& table) const {
         return (schema_.empty() ? std::string() : quote_identifier(schema_, dialect::postgresql) + ".") + quote_identifier(table, dialect::postgresql);
     }
@@ -324,6 +374,8 @@ private:
     const connection& db_;
     std::string schema_;
     std::string buffer_;
+    std::string pending_copy_;   ///< the COPY of the batch the server may still be working on
+    std::string pending_table_;  ///< its table
 };
 
 }  // namespace detail
