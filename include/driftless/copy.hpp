@@ -40,7 +40,7 @@ enum class existing_rows {
 /// A table's progress, given to copy_options::observer after each batch and when the table ends.
 struct copy_event {
     std::string table{};
-    std::int64_t rows = 0;    ///< rows written so far
+    std::int64_t rows = 0;    ///< rows sent so far (on PostgreSQL the last batch may still be committing)
     std::int64_t total = -1;  ///< rows in the source table, counted before the copy
     bool done = false;        ///< the table is copied (and verified, unless verify is off)
 };
@@ -55,6 +55,8 @@ struct copy_options {
     bool verify = true;  ///< read each table back from the target and compare counts and digests
     /// Stored with the target's history row of the migration that creates the tables.
     std::string description{};
+    /// Called after each batch and when each table is done. It must not use the target's
+    /// connection: a batch may still be in flight on it.
     std::function<void(const copy_event&)> observer{};
 };
 
@@ -141,12 +143,15 @@ public:
     virtual void begin_load() {}
     /// The rows of `tables` removed, together (one statement where the engine has one).
     virtual void truncate(const std::vector<const table_info*>& tables) = 0;
-    /// `rows` (of `columns` of `t`) written in one transaction.
+    /// `rows` (of `columns` of `t`) written in one transaction; an engine may finish it at its next
+    /// call (PostgreSQL does, to work on it while the next batch is read), so an error may surface
+    /// there, naming this batch's table.
     virtual void write(const table_info& t, const std::vector<std::size_t>& columns, const row_batch& rows) = 0;
     /// After every table is written: foreign keys checked (SQLite), identity sequences moved past
     /// the largest key copied (PostgreSQL).
     virtual void end_load(const std::vector<const table_info*>& /*tables*/) {}
-    /// The load stopped by an error: put back what begin_load changed (SQLite's foreign_keys).
+    /// The load stopped by an error: put back what begin_load changed (SQLite's foreign_keys), and
+    /// finish a batch still in flight as the ones before it were (PostgreSQL).
     virtual void abort_load() noexcept {}
     /// Source: the last number a table's key counter gave (SQLite's AUTOINCREMENT counter, which
     /// may be past the largest key left); nothing when it has none.
@@ -869,10 +874,15 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
     // On a target that adds them after the load, a table it has already keeps the foreign keys and
     // indexes it has, and gets the missing ones afterwards too (a copy that stopped left its tables
     // without).
+    // Only a table the copy may treat as its own: new, empty, or emptied by truncate. One that
+    // keeps rows (append) must already match, and is refused below if it does not.
     schema first = desired;
     for (table_info& t : first.tables) {
         if (to.foreign_keys_with_tables()) continue;
         const table_info* have = target_now.find_table(t.name);
+        const bool keeps_rows = o.existing != existing_rows::truncate &&
+                                std::any_of(occupied.begin(), occupied.end(), [&](const auto& p) { return p.first == t.name; });
+        if (have != nullptr && keeps_rows) continue;
         if (have == nullptr) {
             // A new table is loaded bare: its foreign keys and plain indexes come after the rows
             // (an index built once is faster than one kept up to date row by row).
@@ -886,9 +896,19 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
         });
         std::erase_if(t.indexes, [&](const index_info& i) {
             return !i.unique && std::none_of(have->indexes.begin(), have->indexes.end(), [&](const index_info& h) {
-                       return h.name == i.name || (h.columns == i.columns && !h.columns.empty() && !h.unique && h.where == i.where);
+                       return h.name == i.name || (h.columns == i.columns && !h.columns.empty() && h.where == i.where);
                    });
         });
+    }
+    // What is added after the load is named now: a name the target cannot take stops the copy
+    // before any row is written, not after.
+    for (const table_info& t : desired.tables) {
+        for (const index_info& i : t.indexes) {
+            if (!i.name.empty()) check_identifier(i.name, to.sql_dialect());
+        }
+        for (const foreign_key_info& fk : t.foreign_keys) {
+            if (!fk.name.empty()) check_identifier(fk.name, to.sql_dialect());
+        }
     }
     bool existing_tables = false;
     for (const table_info& t : desired.tables) existing_tables = existing_tables || exists(t.name);
@@ -1014,7 +1034,8 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
 /// for, the same engine or not). The tables are created in the target by the migrate path
 /// (recorded, under its lock, in its dialect); rows are read in primary-key order, converted by
 /// the rules of docs/copy.md and written in batches of copy_options::batch_rows, one transaction
-/// each; foreign keys are added (or, on SQLite, checked) after the rows; each table is then read
+/// each; foreign keys are added (or, on SQLite, checked) after the rows, and on PostgreSQL the
+/// plain indexes of the tables it creates are built after them too; each table is then read
 /// back and its count and digest compared. A target table with rows is refused unless
 /// copy_options::existing says otherwise; tables outside the selection are not touched.
 template <database_connection From, database_connection To>

@@ -169,7 +169,7 @@ TEST_CASE("copy SQLite -> PostgreSQL: every value read back equal, foreign keys 
     CHECK(pg_test::one(pg, "SELECT count(*) FROM pg_indexes WHERE indexname = 'gen_by_big'") == "1");
     // The key numbers new rows after the largest copied, as SQLite's rowid would.
     CHECK(pg_test::one(pg, "INSERT INTO a (name) VALUES ('three') RETURNING id") == "3");
-    // Two migrations: the tables, then their foreign keys.
+    // Two migrations: the tables, then their foreign keys and indexes.
     CHECK(pg_test::one(pg, "SELECT string_agg(version::text, ',' ORDER BY version) FROM _driftless_migrations WHERE description = "
                            "'copy from sqlite'") == "1,2");
 
@@ -211,6 +211,9 @@ TEST_CASE("copy SQLite -> PostgreSQL: a value the target cannot hold stops the c
     refused("CREATE TABLE t (id INTEGER PRIMARY KEY, d DATETIME)", "INSERT INTO t VALUES (6, 'yesterday')",
             "table t, id = 6, column d: 'yesterday' is not a timestamp");
     refused("CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT)", "INSERT INTO t VALUES (8, x'ff')", "it is a blob, not text");
+    // An index built after the rows is still named before them: a name too long for PostgreSQL.
+    refused("CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT); CREATE INDEX " + std::string(70, 'i') + " ON t (s)",
+            "INSERT INTO t VALUES (1, 'a')", "is longer than PostgreSQL's 63 bytes");
 }
 
 TEST_CASE("copy SQLite -> PostgreSQL: a copy that stopped is done again with truncate, its foreign keys added then; plain NUMERIC, "
@@ -248,4 +251,13 @@ TEST_CASE("copy SQLite -> PostgreSQL: a copy that stopped is done again with tru
                            "information_schema.columns WHERE table_name = 'p'") ==
           "id bigint, amount numeric, at timestamp with time zone, twice bigint");
     CHECK(pg_test::one(pg, "SELECT string_agg(n::text, ',' ORDER BY id) FROM q") == "1,2");
+    // A table that keeps its rows (append) must already be as the copy would make it: an index
+    // missing there is a difference, refused, and the table is left alone.
+    pg.execute("DROP INDEX p_by_at");
+    o.existing = existing_rows::append;
+    o.tables = {"p"};
+    CHECK_THROWS_WITH_AS(copy_database(lite, pg, o), doctest::Contains("the target has tables that differ from what the copy would create"),
+                         driftless::error);
+    CHECK(pg_test::one(pg, "SELECT count(*) FROM p") == "3");
+    CHECK(pg_test::one(pg, "SELECT count(*) FROM pg_indexes WHERE indexname = 'p_by_at'") == "0");
 }

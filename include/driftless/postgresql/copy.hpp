@@ -229,8 +229,8 @@ public:
     /// One batch, one transaction: its COPY is sent and left for the server to finish while the
     /// next batch is read and converted; the next call collects its result and commits it.
     void write(const table_info& t, const std::vector<std::size_t>& columns, const driftless::detail::row_batch& rows) override {
+        encode(t, columns, rows);  // while the server may still be on the batch before
         settle();
-        encode(t, columns, rows);
         std::string copy = "COPY " + qualified(t.name) + " (" + list(t, columns) + ") FROM STDIN";
         db_.execute("BEGIN; " + std::string(copy_settings));
         try {
