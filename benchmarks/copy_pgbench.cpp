@@ -157,7 +157,10 @@ void set_counters(benchmark::State& state) {
     state.counters["rows_per_second"] = benchmark::Counter(static_cast<double>(rows_wanted()), benchmark::Counter::kIsRate);
 }
 
-void copy_with_driftless(benchmark::State& state, bool verify) {
+/// The repetitions of one benchmark: each into a new database, created outside the timing;
+/// `copy(file)` copies the wide file into it.
+template <class Copy>
+void each_run(benchmark::State& state, Copy copy) {
     if (server().empty()) {
         state.SkipWithError("set DRIFTLESS_BENCH_POSTGRESQL to a PostgreSQL server");
         return;
@@ -167,14 +170,20 @@ void copy_with_driftless(benchmark::State& state, bool verify) {
         state.PauseTiming();
         recreate_run_database();
         state.ResumeTiming();
+        copy(file);
+    }
+    set_counters(state);
+}
+
+void copy_with_driftless(benchmark::State& state, bool verify) {
+    each_run(state, [&](const fs::path& file) {
         auto lite = driftless::sqlite::open(file.string());
         auto pg = driftless::postgresql::connect(run_database());
         driftless::copy_options o;
         o.verify = verify;
         const auto r = driftless::copy_database(lite, pg, o);
         if (r.tables.size() != 1 || r.tables[0].rows != rows_wanted()) state.SkipWithError("the copy did not copy every row");
-    }
-    set_counters(state);
+    });
 }
 
 void B6_copy(benchmark::State& state) { copy_with_driftless(state, true); }
@@ -220,15 +229,7 @@ void put_cell(std::string& out, sqlite3_stmt* st, int c) {
 }
 
 void B6_limit(benchmark::State& state) {
-    if (server().empty()) {
-        state.SkipWithError("set DRIFTLESS_BENCH_POSTGRESQL to a PostgreSQL server");
-        return;
-    }
-    const fs::path file = wide_file();
-    for (auto _ : state) {
-        state.PauseTiming();
-        recreate_run_database();
-        state.ResumeTiming();
+    each_run(state, [&](const fs::path& file) {
         auto lite = driftless::sqlite::open(file.string());
         PGconn* pg = PQconnectdb(run_database().c_str());
         const auto command = [&](const char* sql, ExecStatusType want) {
@@ -266,8 +267,7 @@ void B6_limit(benchmark::State& state) {
         state.PauseTiming();
         if (!ok || !all_rows_arrived()) state.SkipWithError("the pipe failed or lost rows");
         state.ResumeTiming();
-    }
-    set_counters(state);
+    });
 }
 
 void B6_pgloader(benchmark::State& state) {
@@ -285,19 +285,14 @@ void B6_pgloader(benchmark::State& state) {
     };
     const std::string target =
         "postgresql://" + field("user", "postgres") + "@unix:" + field("host", "/tmp") + ":" + field("port", "5432") + "/driftless_copy_run";
-    const fs::path file = wide_file();
-    for (auto _ : state) {
-        state.PauseTiming();
-        recreate_run_database();
-        state.ResumeTiming();
+    each_run(state, [&](const fs::path& file) {
         // Bounded: pgloader has been seen to hang after an error instead of exiting.
         const std::string command = "timeout 900 pgloader --quiet '" + file.string() + "' '" + target + "' >/dev/null 2>&1";
         const bool ok = std::system(command.c_str()) == 0;
         state.PauseTiming();
         if (!ok || !all_rows_arrived()) state.SkipWithError("pgloader failed or left rows out");
         state.ResumeTiming();
-    }
-    set_counters(state);
+    });
 }
 
 }  // namespace

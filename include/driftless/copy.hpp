@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <driftless/detail/sql_tokens.hpp>
+#include <driftless/detail/text.hpp>
 #include <driftless/error.hpp>
 #include <driftless/migrate.hpp>
 #include <driftless/render.hpp>
@@ -491,23 +492,6 @@ inline std::optional<std::string> normal_timestamp(std::string_view s, bool loca
     return std::string(buf) + (fraction.empty() ? "" : "." + fraction);
 }
 
-inline bool valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-        const unsigned char c = b(i);
-        std::size_t n = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (n == 0 || i + n > s.size()) return false;
-        for (std::size_t k = 1; k < n; ++k) {
-            if ((b(i + k) & 0xC0) != 0x80) return false;
-        }
-        if ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) > 0x9F) || (c == 0xF0 && b(i + 1) < 0x90) ||
-            (c == 0xF4 && b(i + 1) > 0x8F))
-            return false;
-        i += n;
-    }
-    return true;
-}
-
 /// A value as it is shown in an error: text quoted and cut at 60 bytes, a blob as its size.
 inline std::string shown_value(const row_batch& b, const cell& c) {
     switch (c.kind) {
@@ -622,7 +606,7 @@ private:
                 if (v.kind == cell_kind::blob) refuse(in, row, column, "cannot go into " + target_type + ": it is a blob, not text");
                 if (to_ == dialect::postgresql && bytes.find('\0') != std::string_view::npos)
                     refuse(in, row, column, "holds a NUL character, which PostgreSQL text cannot");
-                if (to_ != dialect::sqlite && !valid_utf8(bytes)) refuse(in, row, column, "is not valid UTF-8");
+                if (to_ != dialect::sqlite && !is_valid_utf8(bytes)) refuse(in, row, column, "is not valid UTF-8");
                 if (t.length != 0 && utf8_length(bytes) > t.length) refuse(in, row, column, "is longer than " + target_type);
                 return out.add_bytes(cell_kind::text, bytes);
             case type_kind::blob:
@@ -652,11 +636,6 @@ private:
         char buf[400];
         const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
         return normal_decimal(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf))).value_or("0");
-    }
-    static std::size_t utf8_length(std::string_view s) {
-        std::size_t n = 0;
-        for (const char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-        return n;
     }
     [[nodiscard]] std::string render_type_or_custom(const column_type& t) const {
         try {
