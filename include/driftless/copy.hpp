@@ -38,12 +38,15 @@ enum class existing_rows {
     append,    ///< add the source's rows to them
 };
 
-/// A table's progress, given to copy_options::observer after each batch and when the table ends.
+/// A table's progress, given to copy_options::observer when its load starts (rows 0), after each
+/// batch, and once every table is loaded and verified (done).
 struct copy_event {
     std::string table{};
     std::int64_t rows = 0;    ///< rows sent so far (on PostgreSQL the last batch may still be committing)
     std::int64_t total = -1;  ///< rows in the source table, counted before the copy
     bool done = false;        ///< the table is copied (and verified, unless verify is off)
+    std::size_t index = 0;    ///< the table's place in the order of the load, from 0
+    std::size_t count = 0;    ///< how many tables the copy loads
 };
 
 /// Options of copy_database().
@@ -56,7 +59,8 @@ struct copy_options {
     bool verify = true;  ///< read each table back from the target and compare counts and digests
     /// Stored with the target's history row of the migration that creates the tables.
     std::string description{};
-    /// Called after each batch and when each table is done. It must not use the target's
+    /// Called when a table's load starts, after each batch, and for each table once all are done (and
+    /// verified). It must not use the target's
     /// connection: a batch may still be in flight on it.
     std::function<void(const copy_event&)> observer{};
 };
@@ -233,9 +237,53 @@ inline column_type portable_sqlite_type(const std::string& spelling) {
     return t;
 }
 
-/// A default written in SQLite's SQL as a portable one: a number, a quoted text, TRUE/FALSE,
-/// CURRENT_TIMESTAMP; nothing (and `false`) for any other expression.
-inline bool portable_sqlite_default(const std::string& sql, const column_type& type, column_default& out) {
+/// A PostgreSQL column's type (as format_type() spells it) as a portable one; nothing for a type
+/// that has no portable counterpart (json, uuid, time, interval, arrays, enums, ...), which a copy
+/// to another engine carries as its text.
+inline std::optional<column_type> portable_postgresql_type(const std::string& spelling) {
+    std::string u = upper_ascii(spelling);
+    const std::vector<std::uint32_t> args = type_arguments(u);
+    if (const auto open = u.find('('); open != std::string::npos) {
+        const auto close = u.find(')', open);
+        u.erase(open, close == std::string::npos ? std::string::npos : close - open + 1);  // "TIMESTAMP(3) WITH TIME ZONE"
+    }
+    column_type t;
+    if (u == "SMALLINT" || u == "INTEGER" || u == "BIGINT") {
+        t.kind = type_kind::integer;
+        t.bits = u == "SMALLINT" ? 16 : u == "INTEGER" ? 32 : 64;
+    } else if (u == "REAL" || u == "DOUBLE PRECISION") {
+        t.kind = type_kind::real;
+        t.bits = u == "REAL" ? 32 : 64;
+    } else if (u == "NUMERIC") {
+        t.kind = type_kind::decimal;  // precision 0: any (NUMERIC without a precision, or beyond 255)
+        if (!args.empty() && args[0] >= 1 && args[0] <= 255 && (args.size() < 2 || args[1] <= args[0])) {
+            t.precision = static_cast<std::uint8_t>(args[0]);
+            t.scale = static_cast<std::uint8_t>(args.size() < 2 ? 0 : args[1]);
+        }
+    } else if (u == "BOOLEAN") {
+        t.kind = type_kind::boolean;
+    } else if (u == "TEXT" || u == "CHARACTER VARYING" || u == "CHARACTER") {
+        t.kind = type_kind::text;
+        if (!args.empty()) t.length = args[0];
+        else if (u == "CHARACTER") t.length = 1;
+    } else if (u == "BYTEA") {
+        t.kind = type_kind::blob;
+    } else if (u == "DATE") {
+        t.kind = type_kind::date;
+    } else if (u == "TIMESTAMP WITHOUT TIME ZONE" || u == "TIMESTAMP WITH TIME ZONE") {
+        t.kind = type_kind::timestamp;
+        t.local = u == "TIMESTAMP WITHOUT TIME ZONE";
+        t.precision = static_cast<std::uint8_t>(args.empty() || args[0] > 6 ? 6 : args[0]);
+    } else {
+        return std::nullopt;
+    }
+    return t;
+}
+
+/// A default written in SQLite's SQL, or PostgreSQL's as driftless reads it, as a portable one: a
+/// number, a quoted text, TRUE/FALSE, CURRENT_TIMESTAMP; nothing (and `false`) for any other
+/// expression.
+inline bool portable_default(const std::string& sql, const column_type& type, column_default& out) {
     std::string_view s = sql;
     while (!s.empty() && s.front() == '(' && s.back() == ')') s = s.substr(1, s.size() - 2);
     const std::string u = upper_ascii(s);
@@ -326,6 +374,16 @@ inline schema copy_target_schema(const schema& source, dialect from, dialect to,
         });
     }
     if (from == to) {
+        if (to == dialect::postgresql) {
+            for (table_info& t : out.tables) {
+                for (column_info& c : t.columns) {
+                    // An identity or serial key is written as an identity of its integer type.
+                    if (!c.auto_increment || c.type.kind != type_kind::custom) continue;
+                    if (const auto portable = portable_postgresql_type(c.type.postgresql); portable && portable->kind == type_kind::integer)
+                        c.type = *portable;
+                }
+            }
+        }
         if (to == dialect::sqlite) {
             for (table_info& t : out.tables) {
                 for (column_info& c : t.columns) {
@@ -343,23 +401,37 @@ inline schema copy_target_schema(const schema& source, dialect from, dialect to,
         }
         return out;
     }
-    if (from != dialect::sqlite)
+    if (from != dialect::sqlite && from != dialect::postgresql)
         throw error(errc::unsupported, "driftless.copy.route",
-                    "copying from " + std::string(to_string(from)) + " to another engine is not supported yet; the source must be SQLite");
+                    "copying from " + std::string(to_string(from)) + " to another engine is not supported yet; the source must be SQLite or PostgreSQL");
+    const std::string engine = from == dialect::sqlite ? "SQLite" : "PostgreSQL";
     for (table_info& t : out.tables) {
         const auto note = [&](const std::string& what) { notes.push_back("table " + t.name + ": " + what); };
         const bool rowid_key = t.primary_key.size() == 1 && upper_ascii(t.sqlite_options).find("WITHOUT ROWID") == std::string::npos;
         for (column_info& c : t.columns) {
-            const std::string declared = c.type.sqlite;
-            c.type = portable_sqlite_type(declared);
-            // An INTEGER PRIMARY KEY is SQLite's rowid: it numbers new rows by itself.
-            if (rowid_key && t.primary_key[0] == c.name && upper_ascii(declared) == "INTEGER") c.auto_increment = true;
+            if (from == dialect::sqlite) {
+                const std::string declared = c.type.sqlite;
+                c.type = portable_sqlite_type(declared);
+                // An INTEGER PRIMARY KEY is SQLite's rowid: it numbers new rows by itself.
+                if (rowid_key && t.primary_key[0] == c.name && upper_ascii(declared) == "INTEGER") c.auto_increment = true;
+            } else {
+                const std::string declared = c.type.postgresql;
+                if (const std::optional<column_type> portable = portable_postgresql_type(declared)) {
+                    c.type = *portable;
+                } else {
+                    c.type = {};
+                    c.type.kind = type_kind::text;
+                    note("column " + c.name + ": PostgreSQL type " + declared + " has no counterpart; copied as its text");
+                }
+                if (c.auto_increment && c.type.kind != type_kind::integer) c.auto_increment = false;
+            }
+            // What is written in the source's SQL is left out, named.
             if (c.default_value.kind == default_kind::raw) {
                 column_default d;
-                if (portable_sqlite_default(c.default_value.text, c.type, d)) {
+                if (portable_default(c.default_value.text, c.type, d)) {
                     c.default_value = d;
                 } else {
-                    note("column " + c.name + ": default " + c.default_value.text + " left out (SQLite SQL)");
+                    note("column " + c.name + ": default " + c.default_value.text + " left out (" + engine + " SQL)");
                     c.default_value = {};
                 }
             }
@@ -368,21 +440,21 @@ inline schema copy_target_schema(const schema& source, dialect from, dialect to,
                 c.collation.clear();
             }
             if (!c.generated.empty()) {
-                note("column " + c.name + ": generated as " + c.generated + " on SQLite; copied as a plain column with its values");
+                note("column " + c.name + ": generated as " + c.generated + " on " + engine + "; copied as a plain column with its values");
                 c.generated.clear();
             }
         }
-        for (const check_info& ck : t.checks) note("CHECK " + ck.expression + " left out (SQLite SQL)");
+        for (const check_info& ck : t.checks) note("CHECK " + ck.expression + " left out (" + engine + " SQL)");
         t.checks.clear();
         std::erase_if(t.indexes, [&](index_info& x) {
             // An index on plain columns is rendered anew; one on an expression or with a WHERE
-            // is SQLite SQL (its statement as written, in x.definition).
+            // is the source's SQL (SQLite's statement as written, in x.definition).
             const bool partial = !x.where.empty() || upper_ascii(x.definition).find(" WHERE ") != std::string::npos;
             if (!x.columns.empty() && !partial) {
                 x.definition.clear();
                 return false;
             }
-            note("index " + x.name + " left out (" + (partial ? "partial" : "on an expression") + ", SQLite SQL)");
+            note("index " + x.name + " left out (" + (partial ? "partial" : "on an expression") + ", " + engine + " SQL)");
             return true;
         });
         t.sqlite_options.clear();
@@ -573,7 +645,9 @@ private:
                 }
                 refuse(in, row, column, "is not an integer, which " + target_type + " needs");
             case type_kind::real:
-                if (v.kind == cell_kind::real) return out.add_real(v.real);
+                // SQLite writes a REAL without a fraction as an integer on disk: a zero comes back
+                // without its sign, so it is written as 0 to begin with (docs/copy.md).
+                if (v.kind == cell_kind::real) return out.add_real(to_ == dialect::sqlite && v.real == 0 ? 0.0 : v.real);
                 if (v.kind == cell_kind::integer) {
                     if (v.integer > (std::int64_t{1} << 53) || v.integer < -(std::int64_t{1} << 53))
                         refuse(in, row, column, "is an integer beyond 2^53, which " + target_type + " would round");
@@ -586,6 +660,21 @@ private:
                 else if (v.kind == cell_kind::real && std::isfinite(v.real)) d = plain_decimal(v.real);
                 else if (v.kind == cell_kind::text) d = normal_decimal(bytes);
                 if (!d) refuse(in, row, column, "is not a decimal number, which " + target_type + " needs");
+                if (to_ == dialect::sqlite && !same_) {
+                    // SQLite's NUMERIC affinity stores an integer within 64 bits as it is and any
+                    // other number as a REAL, keeping 15 significant digits.
+                    std::int64_t whole = 0;
+                    const bool exact_integer = std::from_chars(d->data(), d->data() + d->size(), whole).ptr == d->data() + d->size();
+                    std::size_t significant = 0;
+                    bool leading = true;
+                    for (const char ch : *d) {
+                        if (ch < '0' || ch > '9' || (leading && ch == '0')) continue;
+                        leading = false;
+                        ++significant;
+                    }
+                    if (!exact_integer && significant > 15)
+                        refuse(in, row, column, "has more than 15 significant digits, which SQLite's NUMERIC keeps (it stores a REAL)");
+                }
                 if (t.precision != 0) {  // NUMERIC(p,s) would round the fraction, or refuse the value
                     const std::string_view digits = std::string_view(*d).substr((*d)[0] == '-' ? 1 : 0);
                     const auto dot = digits.find('.');
@@ -807,9 +896,8 @@ inline std::vector<const table_info*> parents_first(const schema& tables, std::v
 inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema& source, const schema& target_now, const copy_options& o,
                             const std::function<migrate_result(const schema&, bool dry_run)>& migrate_target) {
     if (o.batch_rows == 0) throw error(errc::usage, "driftless.copy.options", "batch_rows must be at least 1");
-    if (from.sql_dialect() != dialect::sqlite)
-        throw error(errc::unsupported, "driftless.copy.route",
-                    "copying from " + std::string(to_string(from.sql_dialect())) + " is not supported yet; the source must be SQLite");
+    if (from.sql_dialect() == dialect::mysql)
+        throw error(errc::unsupported, "driftless.copy.route", "copying from MySQL is not supported yet; the source must be SQLite or PostgreSQL");
     const std::string from_id = from.identity(), to_id = to.identity();
     if (&from == &to || (!from_id.empty() && from_id == to_id))
         throw error(errc::usage, "driftless.copy.same", "the source and the target are the same database (" + from_id + ")");
@@ -928,8 +1016,8 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             for (const auto& [name, n] : occupied) emptied.push_back(first.find_table(name));
             to.truncate(emptied);
         }
-        for (const table_info* target_table_p : order) {
-            const table_info& target_table = *target_table_p;
+        for (std::size_t place = 0; place < order.size(); ++place) {
+            const table_info& target_table = *order[place];
             const auto started = std::chrono::steady_clock::now();
             const table_info& source_table = *chosen.find_table(target_table.name);
             // The target's columns that take values (the same order as the source's): a column the
@@ -945,13 +1033,14 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
                 while (r->next(read_rows, o.batch_rows)) digest.add(read_rows, before);
             }
             const std::int64_t total = from.count_rows(source_table.name);
+            if (o.observer) o.observer({tr.name, 0, total, false, place, order.size()});
             auto reader = from.read(source_table, columns);
             while (reader->next(read_rows, o.batch_rows)) {
                 convert.convert(read_rows, converted);
                 if (o.verify) digest.add(converted, sent);
                 to.write(target_table, columns, converted);
                 tr.rows += static_cast<std::int64_t>(converted.rows());
-                if (o.observer) o.observer({tr.name, tr.rows, total, false});
+                if (o.observer) o.observer({tr.name, tr.rows, total, false, place, order.size()});
             }
             if (o.verify) tr.digest = sent.hex();
             tr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -1001,8 +1090,8 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             tr.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         }
     }
-    for (const copy_table_result& tr : result.tables) {
-        if (o.observer) o.observer({tr.name, tr.rows, tr.rows, true});
+    for (std::size_t i = 0; i < result.tables.size(); ++i) {
+        if (o.observer) o.observer({result.tables[i].name, result.tables[i].rows, result.tables[i].rows, true, i, result.tables.size()});
     }
     return result;
 }

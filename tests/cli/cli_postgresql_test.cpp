@@ -227,17 +227,36 @@ TEST_CASE("cli on PostgreSQL: copy --from a SQLite file, verified; a target with
     CHECK(r.code == 0);
     CHECK(r.out.find("copied 2 tables (5 rows) from sqlite:old.db to ") != std::string::npos);
     CHECK(r.out.find(" verified\n") != std::string::npos);
+    // Progress on stderr, a table at a time (not a terminal: a line when each starts and ends).
+    CAPTURE(r.err);
+    CHECK(r.err.find("copy [1/2] started: table ") != std::string::npos);
+    CHECK(r.err.find("] started: table posts (3 rows to read)\n") != std::string::npos);
+    CHECK(r.err.find("] started: table users (2 rows to read)\n") != std::string::npos);
+    CHECK(r.err.find("copy [2/2] done in ") != std::string::npos);
+    CHECK(r.err.find(" (2 rows)\n") != std::string::npos);
+    CHECK(run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--truncate"}, {"DRIFTLESS_PROGRESS=off"}).err.empty());
     r = run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--table", "nope"});
     CHECK(r.code == 2);
     CHECK(r.err.find("the source has no table 'nope'; it has: posts, users") != std::string::npos);
     r = run(dir, tool, {"copy", "--from", "sqlite:missing.db", "--to", to});
     CHECK(r.code == 2);
     CHECK_FALSE(fs::exists(dir / "missing.db"));
-    // The target from --database when --to is not given; a MySQL side is not supported yet.
-    r = run(dir, tool, {"--database", "sqlite:new.db", "copy", "--from", to});
+    // The target from --database when --to is not given: PostgreSQL back into a new SQLite file.
+    r = run(dir, tool, {"--database", "sqlite:new.db", "copy", "--from", to, "--json"});
+    REQUIRE(r.code == 0);
+    CHECK(r.json()["tables"].size() == 2);
+    {
+        const auto back = driftless::sqlite::open((dir / "new.db").string());
+        auto st = back.prepare("SELECT (SELECT count(*) FROM posts WHERE body = 'caf\xC3\xA9\n\\tab'), (SELECT count(*) FROM users WHERE karma = 1.5)");
+        REQUIRE(st.step());
+        CHECK(st.integer(0) == 1);
+        CHECK(st.integer(1) == 1);
+    }
+    // A MySQL source is not supported yet: refused before the target is opened.
+    r = run(dir, tool, {"--database", "sqlite:new2.db", "copy", "--from", "mysql://u@127.0.0.1/app"});
     CHECK(r.code == 2);
-    CHECK(r.err.find("copying from postgresql is not supported yet; the source must be SQLite") != std::string::npos);
-    CHECK_FALSE(fs::exists(dir / "new.db"));  // refused before the target was opened
+    CHECK(r.err.find("copying from mysql is not supported yet; the source must be SQLite or PostgreSQL") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "new2.db"));
     r = run(dir, tool, {"--database", "sqlite:copy.db", "copy", "--from", "sqlite:old.db"});
     CHECK(r.code == 0);
     CHECK(driftless::sqlite::open((dir / "copy.db").string()).execute_one("SELECT 1 FROM posts") >= 0);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,17 @@ class copy_reader final : public driftless::detail::copy_reader {
 public:
     copy_reader(const connection& db, const std::string& select, const table_info& t, const std::vector<std::size_t>& columns)
         : db_(db), table_(t), columns_(columns) {
+        // A table read from the catalog has the types as PostgreSQL spells them: each read as the
+        // portable type it stands for (integers as integers, ...), any other as its text.
+        for (const std::size_t c : columns_) {
+            const column_type& type = table_.columns[c].type;
+            type_kind kind = type.kind;
+            if (kind == type_kind::custom) {
+                const std::optional<column_type> portable = driftless::detail::portable_postgresql_type(type.postgresql);
+                kind = portable ? portable->kind : type_kind::text;
+            }
+            kinds_.push_back(kind);
+        }
         db_.execute("BEGIN READ ONLY; " + std::string(copy_settings));
         PGresult* r = PQexec(db_.handle(), ("COPY (" + select + ") TO STDOUT").c_str());
         if (PQresultStatus(r) != PGRES_COPY_OUT) {
@@ -139,8 +151,7 @@ private:
                 continue;
             }
             unescape(field, value_);
-            const column_type& t = table_.columns[columns_[c]].type;
-            switch (t.kind) {
+            switch (kinds_[c]) {
                 case type_kind::boolean:
                     into.add_integer(value_ == "t" ? 1 : 0);
                     break;
@@ -177,6 +188,7 @@ private:
     const connection& db_;
     const table_info& table_;
     const std::vector<std::size_t>& columns_;
+    std::vector<type_kind> kinds_;
     std::string value_;
     bool open_ = false;
 };
@@ -276,6 +288,20 @@ public:
                           {qualified(t->name), c.name});
             }
         }
+    }
+
+    /// The largest number the table's identity or serial sequences have given out (rows since
+    /// deleted included), so that the target never gives it again.
+    std::optional<std::int64_t> key_counter(const std::string& table) override {
+        settle();
+        const result r = db_.query(
+            "SELECT max(pg_catalog.pg_sequence_last_value(d.objid)) FROM pg_catalog.pg_depend d "
+            "JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+            "WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+            "AND d.refobjid = $1::regclass AND d.deptype IN ('a', 'i')",
+            {qualified(table)});
+        if (r.rows() != 1 || r.is_null(0, 0)) return std::nullopt;
+        return r.integer(0, 0);
     }
 
     void advance_key_counter(const table_info& t, const column_info& c, std::int64_t at_least) override {
