@@ -164,6 +164,9 @@ public:
     /// Target: the counter of `t`'s auto-increment column `c` moved to at least `at_least`, so
     /// that no number the source gave is given again.
     virtual void advance_key_counter(const table_info& /*t*/, const column_info& /*c*/, std::int64_t /*at_least*/) {}
+    /// Target: the collation of the text columns a copy creates from another engine's tables, so
+    /// that texts compare byte for byte as there (empty: the engine's default).
+    [[nodiscard]] virtual std::string text_collation() { return {}; }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -331,6 +334,36 @@ inline bool portable_default(const std::string& sql, const column_type& type, co
     return false;
 }
 
+/// A table of portable types as MySQL should hold a copy of it: a text without a length is LONGTEXT
+/// (VARCHAR(255) is what a model gets), or VARCHAR(768) where an index, key or foreign key needs a
+/// length (768 characters of utf8mb4: InnoDB's 3,072-byte key limit); a real of 32 bits is a
+/// DOUBLE (MySQL's FLOAT prints 6 digits); a NUMERIC of any precision is DECIMAL(65,30), so that
+/// what does not fit is refused by rule.
+inline void fit_for_mysql(table_info& t) {
+    const auto keyed = [&](const std::string& column) {
+        const auto in = [&](const std::vector<std::string>& list) { return std::find(list.begin(), list.end(), column) != list.end(); };
+        return in(t.primary_key) || std::any_of(t.uniques.begin(), t.uniques.end(), [&](const unique_info& u) { return in(u.columns); }) ||
+               std::any_of(t.indexes.begin(), t.indexes.end(), [&](const index_info& x) { return in(x.columns); }) ||
+               std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const foreign_key_info& fk) { return in(fk.columns); });
+    };
+    for (column_info& c : t.columns) {
+        if (c.type.kind == type_kind::real) c.type.bits = 64;
+        if (c.type.kind == type_kind::decimal && c.type.precision == 0) {
+            c.type.precision = 65;
+            c.type.scale = 30;
+        }
+        if (c.type.kind == type_kind::text && c.type.length == 0) {
+            if (keyed(c.name)) {
+                c.type.length = 768;
+            } else {
+                c.type = {};
+                c.type.kind = type_kind::custom;
+                c.type.mysql = "LONGTEXT";
+            }
+        }
+    }
+}
+
 /// `source` (read from an engine of dialect `from`) as the tables to create on dialect `to`, with
 /// what cannot be carried over said in `notes`. The same dialect keeps everything as it is.
 inline schema copy_target_schema(const schema& source, dialect from, dialect to, std::vector<std::string>& notes) {
@@ -458,6 +491,7 @@ inline schema copy_target_schema(const schema& source, dialect from, dialect to,
             return true;
         });
         t.sqlite_options.clear();
+        if (to == dialect::mysql) fit_for_mysql(t);
     }
     return out;
 }
@@ -589,7 +623,12 @@ class value_converter {
 public:
     value_converter(const table_info& target, const std::vector<std::size_t>& columns, dialect to, bool same_dialect)
         : table_(target), columns_(columns), to_(to), same_(same_dialect) {
-        for (const std::size_t c : columns) types_.push_back(render_type_or_custom(target.columns[c].type));
+        for (const std::size_t c : columns) {
+            types_.push_back(render_type_or_custom(target.columns[c].type));
+            // A long text on MySQL (LONGTEXT, written as a custom type) takes what a text takes.
+            const column_type& t = target.columns[c].type;
+            kinds_.push_back(t.kind == type_kind::custom && to == dialect::mysql && upper_ascii(t.mysql) == "LONGTEXT" ? type_kind::text : t.kind);
+        }
         for (const std::string& k : target.primary_key) {
             for (std::size_t i = 0; i < columns.size(); ++i) {
                 if (target.columns[columns[i]].name == k) key_.push_back(i);
@@ -631,7 +670,7 @@ private:
             return out.add_bytes(v.kind, in.view(v));
         }
         const std::string_view bytes = in.view(v);
-        switch (t.kind) {
+        switch (kinds_[column]) {
             case type_kind::boolean:
                 if (v.kind == cell_kind::integer && (v.integer == 0 || v.integer == 1)) return out.add_integer(v.integer);
                 refuse(in, row, column, "is not a boolean (0 or 1) for " + target_type);
@@ -647,6 +686,8 @@ private:
             case type_kind::real:
                 // SQLite writes a REAL without a fraction as an integer on disk: a zero comes back
                 // without its sign, so it is written as 0 to begin with (docs/copy.md).
+                if (v.kind == cell_kind::real && to_ == dialect::mysql && !std::isfinite(v.real))
+                    refuse(in, row, column, "is not a finite number, which MySQL's " + target_type + " cannot hold");
                 if (v.kind == cell_kind::real) return out.add_real(to_ == dialect::sqlite && v.real == 0 ? 0.0 : v.real);
                 if (v.kind == cell_kind::integer) {
                     if (v.integer > (std::int64_t{1} << 53) || v.integer < -(std::int64_t{1} << 53))
@@ -738,6 +779,7 @@ private:
     const std::vector<std::size_t>& columns_;
     std::vector<std::size_t> key_;
     std::vector<std::string> types_;  ///< each column's type as the target writes it, for messages
+    std::vector<type_kind> kinds_;    ///< each column's kind, as its values are converted
     dialect to_;
     bool same_;
 };
@@ -849,6 +891,12 @@ private:
     const std::vector<std::size_t>& columns_;
 };
 
+/// `e` with the table it happened in at the front of its message.
+inline error error_in_table(const std::string& table, const error& e) {
+    return error(e.code(), e.id(), "table " + table + ": " + std::string(e.what()).substr(e.id().size() + 2), e.statement(), e.native_code(),
+                 e.sqlstate());
+}
+
 /// The columns of `t` a copy reads and writes: all but generated ones (the target computes those).
 inline std::vector<std::size_t> copied_columns(const table_info& t) {
     std::vector<std::size_t> out;
@@ -918,7 +966,18 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
         }
     }
     if (chosen.tables.empty()) throw error(errc::usage, "driftless.copy.table", "the source has no tables to copy");
-    const schema desired = copy_target_schema(chosen, from.sql_dialect(), to.sql_dialect(), result.notes);
+    const schema desired = [&] {
+        schema s = copy_target_schema(chosen, from.sql_dialect(), to.sql_dialect(), result.notes);
+        if (from.sql_dialect() == to.sql_dialect()) return s;
+        if (const std::string collation = to.text_collation(); !collation.empty()) {
+            for (table_info& t : s.tables) {
+                for (column_info& c : t.columns) {
+                    if (c.type.kind == type_kind::text || (c.type.kind == type_kind::custom && !c.type.mysql.empty())) c.collation = collation;
+                }
+            }
+        }
+        return s;
+    }();
     const auto exists = [&](const std::string& table) { return target_now.find_table(table) != nullptr; };
 
     // Rows already in the target: refused before anything changes, unless told.

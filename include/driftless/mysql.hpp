@@ -5,6 +5,7 @@
 
 #include <driftless/driftless.hpp>
 #include <driftless/mysql/connection.hpp>
+#include <driftless/mysql/copy.hpp>
 #include <driftless/mysql/files.hpp>
 #include <driftless/mysql/introspect.hpp>
 #include <driftless/mysql/losses.hpp>

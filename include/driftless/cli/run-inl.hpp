@@ -1562,14 +1562,8 @@ DRIFTLESS_CLI_INLINE int run(int argc, const char* const* argv, const model_set*
             detail::progress_display progress("copy");
             o.observer = progress.copy_observer();
             const copy_result r = detail::with_database(source, detail::open_mode::existing, nullptr, [&](const auto& from) {
-                return detail::with_database(target, detail::open_mode::create, nullptr, [&](const auto& to) -> copy_result {
-                    if constexpr (requires { make_copy_endpoint(from); make_copy_endpoint(to); }) {
-                        return copy_database(from, to, o);
-                    } else {
-                        throw error(errc::unsupported, "driftless.cli.copy",
-                                    "copying to or from MySQL / MariaDB is not supported yet (SQLite and PostgreSQL are)");
-                    }
-                });
+                return detail::with_database(target, detail::open_mode::create, nullptr,
+                                             [&](const auto& to) -> copy_result { return copy_database(from, to, o); });
             });
             json::array tables;
             std::string text;

@@ -260,7 +260,7 @@ public:
         } catch (const error& e) {
             discard_results();
             PQclear(PQexec(db_.handle(), "ROLLBACK"));
-            throw in_table(t.name, e);
+            throw driftless::detail::error_in_table(t.name, e);
         }
         pending_copy_ = std::move(copy);
         pending_table_ = t.name;
@@ -330,7 +330,7 @@ private:
             db_.execute("COMMIT");
         } catch (const error& e) {
             PQclear(PQexec(db_.handle(), "ROLLBACK"));
-            throw in_table(table, e);
+            throw driftless::detail::error_in_table(table, e);
         }
     }
     /// Whatever the connection still has to say, read and dropped; a COPY still open is ended
@@ -342,10 +342,6 @@ private:
             if (PQstatus(db_.handle()) == CONNECTION_BAD || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) break;
             if (status == PGRES_COPY_IN && PQputCopyEnd(db_.handle(), "the copy was abandoned") != 1) break;
         }
-    }
-    static error in_table(const std::string& table, const error& e) {
-        return error(e.code(), e.id(), "table " + table + ": " + std::string(e.what()).substr(e.id().size() + 2), e.statement(), e.native_code(),
-                     e.sqlstate());
     }
 
     [[nodiscard]] std::string qualified(const std::string& table) const {
