@@ -891,10 +891,11 @@ private:
     const std::vector<std::size_t>& columns_;
 };
 
-/// `e` with the table it happened in at the front of its message.
-inline error error_in_table(const std::string& table, const error& e) {
-    return error(e.code(), e.id(), "table " + table + ": " + std::string(e.what()).substr(e.id().size() + 2), e.statement(), e.native_code(),
-                 e.sqlstate());
+/// `e` with the table it happened in at the front of its message, its statement cut to
+/// `statement_bytes` (a batch's INSERT can be megabytes).
+inline error error_in_table(const std::string& table, const error& e, std::size_t statement_bytes = std::string::npos) {
+    return error(e.code(), e.id(), "table " + table + ": " + std::string(e.what()).substr(e.id().size() + 2),
+                 e.statement().substr(0, statement_bytes), e.native_code(), e.sqlstate());
 }
 
 /// The columns of `t` a copy reads and writes: all but generated ones (the target computes those).

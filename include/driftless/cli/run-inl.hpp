@@ -803,40 +803,32 @@ private:
     using clock = std::chrono::steady_clock;
 
     void copied(const copy_event& e) {
-        statement_event s;
-        s.count = e.count;
-        const auto end_table = [&] {
-            s.at = statement_event::phase::finished;
+        const auto send = [&](statement_event::phase at, std::int64_t rows, std::int64_t total, const std::string& sql) {
+            statement_event s;
+            s.at = at;
             s.index = copy_index_;
-            s.rows = copy_rows_;
-            s.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - copy_started_);
-            const std::string label = "table " + copy_table_;
-            s.sql = label;
+            s.count = e.count;
+            s.rows = rows;
+            s.total = total;
+            s.sql = sql;
+            if (at == statement_event::phase::finished)
+                s.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - copy_started_);
             seen(s);
-            copy_open_ = false;
         };
-        if (e.done) {
-            if (copy_open_) end_table();
-            return;
+        if (copy_open_ && (e.done || e.table != copy_table_)) {  // the table before is loaded
+            send(statement_event::phase::finished, copy_rows_, -1, "table " + copy_table_);
+            copy_open_ = false;
         }
-        if (copy_open_ && e.table != copy_table_) end_table();
+        if (e.done) return;
         if (!copy_open_) {
             copy_index_ = e.index;
             copy_open_ = true;
             copy_table_ = e.table;
             copy_started_ = clock::now();
-            s.at = statement_event::phase::started;
-            s.index = copy_index_;
-            s.total = e.total;
-            const std::string label = "table " + copy_table_;
-            s.sql = label;
-            seen(s);
+            send(statement_event::phase::started, -1, e.total, "table " + copy_table_);
         }
         copy_rows_ = e.rows;
-        s.at = statement_event::phase::progress;
-        s.index = copy_index_;
-        s.rows = e.rows;
-        seen(s);
+        send(statement_event::phase::progress, e.rows, -1, "table " + copy_table_);
     }
 
     void seen(const statement_event& e) {

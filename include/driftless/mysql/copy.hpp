@@ -193,8 +193,7 @@ public:
             db_.execute("COMMIT");
         } catch (const error& e) {
             rollback();
-            throw driftless::detail::error_in_table(t.name, error(e.code(), e.id(), std::string(e.what()).substr(e.id().size() + 2),
-                                                                  e.statement().substr(0, 300), e.native_code(), e.sqlstate()));
+            throw driftless::detail::error_in_table(t.name, e, 300);
         }
     }
 
