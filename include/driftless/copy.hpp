@@ -167,6 +167,11 @@ public:
     /// Target: the collation of the text columns a copy creates from another engine's tables, so
     /// that texts compare byte for byte as there (empty: the engine's default).
     [[nodiscard]] virtual std::string text_collation() { return {}; }
+    /// Source: the reads that follow see one snapshot of the database, in the copy's session
+    /// settings (MySQL: one transaction WITH CONSISTENT SNAPSHOT, timestamps in UTC), until
+    /// end_read().
+    virtual void begin_read() {}
+    virtual void end_read() noexcept {}
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -283,6 +288,53 @@ inline std::optional<column_type> portable_postgresql_type(const std::string& sp
     return t;
 }
 
+/// A MySQL / MariaDB column's type (as canonical_mysql_type spells it: "int unsigned",
+/// "tinyint(1)", "decimal(10,2)") as a portable one; nothing for a type without a portable
+/// counterpart (time, enum, set, json, spatial types, ...), which a copy to another engine carries
+/// as its text. BIGINT UNSIGNED is a signed 64-bit integer (a value beyond 2^63 - 1 is refused),
+/// so that an AUTO_INCREMENT key stays an identity; the smaller unsigned integers keep their
+/// range. FLOAT is read as the exact double it holds, so it becomes a 64-bit real.
+inline std::optional<column_type> portable_mysql_type(const std::string& spelling) {
+    const std::string u = upper_ascii(spelling);
+    const std::vector<std::uint32_t> args = type_arguments(u);
+    const std::string name = u.substr(0, std::min(u.find('('), u.find(' ')));
+    const bool is_unsigned = u.find(" UNSIGNED") != std::string::npos;
+    column_type t;
+    if ((name == "TINYINT" && args.size() == 1 && args[0] == 1 && !is_unsigned) || (name == "BIT" && (args.empty() || args[0] == 1))) {
+        t.kind = type_kind::boolean;
+    } else if (name == "TINYINT" || name == "SMALLINT" || name == "MEDIUMINT" || name == "INT" || name == "BIGINT" || name == "YEAR" ||
+               name == "BIT") {
+        t.kind = type_kind::integer;
+        t.bits = name == "TINYINT" ? 8 : name == "SMALLINT" || name == "YEAR" ? 16 : name == "MEDIUMINT" ? 24 : name == "INT" ? 32 : 64;
+        t.is_unsigned = is_unsigned && t.bits < 64;
+    } else if (name == "FLOAT" || name == "DOUBLE") {
+        t.kind = type_kind::real;
+        t.bits = 64;
+    } else if (name == "DECIMAL") {
+        t.kind = type_kind::decimal;
+        if (!args.empty() && args[0] >= 1 && args[0] <= 255 && (args.size() < 2 || args[1] <= args[0])) {
+            t.precision = static_cast<std::uint8_t>(args[0]);
+            t.scale = static_cast<std::uint8_t>(args.size() < 2 ? 0 : args[1]);
+        }
+    } else if (name == "CHAR" || name == "VARCHAR") {
+        t.kind = type_kind::text;
+        t.length = args.empty() || args[0] == 0 ? 1 : args[0];
+    } else if (name == "TINYTEXT" || name == "TEXT" || name == "MEDIUMTEXT" || name == "LONGTEXT") {
+        t.kind = type_kind::text;
+    } else if (name == "BINARY" || name == "VARBINARY" || name == "TINYBLOB" || name == "BLOB" || name == "MEDIUMBLOB" || name == "LONGBLOB") {
+        t.kind = type_kind::blob;
+    } else if (name == "DATE") {
+        t.kind = type_kind::date;
+    } else if (name == "DATETIME" || name == "TIMESTAMP") {
+        t.kind = type_kind::timestamp;
+        t.local = name == "DATETIME";  // a TIMESTAMP is a moment, read in UTC
+        t.precision = static_cast<std::uint8_t>(args.empty() || args[0] > 6 ? 0 : args[0]);
+    } else {
+        return std::nullopt;
+    }
+    return t;
+}
+
 /// A default written in SQLite's SQL, or PostgreSQL's as driftless reads it, as a portable one: a
 /// number, a quoted text, TRUE/FALSE, CURRENT_TIMESTAMP; nothing (and `false`) for any other
 /// expression.
@@ -292,7 +344,7 @@ inline bool portable_default(const std::string& sql, const column_type& type, co
     const std::string u = upper_ascii(s);
     out = {};
     if (u == "NULL") return true;
-    if (u == "CURRENT_TIMESTAMP") {
+    if (u == "CURRENT_TIMESTAMP" || (u.rfind("CURRENT_TIMESTAMP(", 0) == 0 && u.back() == ')')) {  // MySQL's CURRENT_TIMESTAMP(3)
         out.kind = default_kind::current_timestamp;
         return type.kind == type_kind::timestamp;
     }
@@ -417,6 +469,18 @@ inline schema copy_target_schema(const schema& source, dialect from, dialect to,
                 }
             }
         }
+        if (to == dialect::mysql) {
+            for (table_info& t : out.tables) {
+                for (column_info& c : t.columns) {
+                    // An AUTO_INCREMENT key is written as the integer type it is (unsigned kept).
+                    if (!c.auto_increment || c.type.kind != type_kind::custom) continue;
+                    if (auto portable = portable_mysql_type(c.type.mysql); portable && portable->kind == type_kind::integer) {
+                        portable->is_unsigned = upper_ascii(c.type.mysql).find("UNSIGNED") != std::string::npos;
+                        c.type = *portable;
+                    }
+                }
+            }
+        }
         if (to == dialect::sqlite) {
             for (table_info& t : out.tables) {
                 for (column_info& c : t.columns) {
@@ -434,10 +498,7 @@ inline schema copy_target_schema(const schema& source, dialect from, dialect to,
         }
         return out;
     }
-    if (from != dialect::sqlite && from != dialect::postgresql)
-        throw error(errc::unsupported, "driftless.copy.route",
-                    "copying from " + std::string(to_string(from)) + " to another engine is not supported yet; the source must be SQLite or PostgreSQL");
-    const std::string engine = from == dialect::sqlite ? "SQLite" : "PostgreSQL";
+    const std::string engine = from == dialect::sqlite ? "SQLite" : from == dialect::postgresql ? "PostgreSQL" : "MySQL";
     for (table_info& t : out.tables) {
         const auto note = [&](const std::string& what) { notes.push_back("table " + t.name + ": " + what); };
         const bool rowid_key = t.primary_key.size() == 1 && upper_ascii(t.sqlite_options).find("WITHOUT ROWID") == std::string::npos;
@@ -448,13 +509,17 @@ inline schema copy_target_schema(const schema& source, dialect from, dialect to,
                 // An INTEGER PRIMARY KEY is SQLite's rowid: it numbers new rows by itself.
                 if (rowid_key && t.primary_key[0] == c.name && upper_ascii(declared) == "INTEGER") c.auto_increment = true;
             } else {
-                const std::string declared = c.type.postgresql;
-                if (const std::optional<column_type> portable = portable_postgresql_type(declared)) {
+                const std::string declared = from == dialect::postgresql ? c.type.postgresql : c.type.mysql;
+                if (const std::optional<column_type> portable =
+                        from == dialect::postgresql ? portable_postgresql_type(declared) : portable_mysql_type(declared)) {
                     c.type = *portable;
+                    if (from == dialect::mysql && c.type.kind == type_kind::integer && c.type.bits == 64 &&
+                        upper_ascii(declared).find("UNSIGNED") != std::string::npos)
+                        note("column " + c.name + ": " + declared + " copied as a signed 64-bit integer (a value above 9223372036854775807 is refused)");
                 } else {
                     c.type = {};
                     c.type.kind = type_kind::text;
-                    note("column " + c.name + ": PostgreSQL type " + declared + " has no counterpart; copied as its text");
+                    note("column " + c.name + ": " + engine + " type " + declared + " has no counterpart; copied as its text");
                 }
                 if (c.auto_increment && c.type.kind != type_kind::integer) c.auto_increment = false;
             }
@@ -476,7 +541,18 @@ inline schema copy_target_schema(const schema& source, dialect from, dialect to,
                 note("column " + c.name + ": generated as " + c.generated + " on " + engine + "; copied as a plain column with its values");
                 c.generated.clear();
             }
+            if (!c.on_update.empty()) {
+                note("column " + c.name + ": ON UPDATE " + c.on_update + " left out (" + engine + " SQL)");
+                c.on_update.clear();
+            }
+            if (!c.comment.empty() && to != dialect::mysql) {
+                note("column " + c.name + ": comment left out");
+                c.comment.clear();
+            }
+            c.charset.clear();
         }
+        t.charset.clear();
+        t.collation.clear();
         for (const check_info& ck : t.checks) note("CHECK " + ck.expression + " left out (" + engine + " SQL)");
         t.checks.clear();
         std::erase_if(t.indexes, [&](index_info& x) {
@@ -492,6 +568,27 @@ inline schema copy_target_schema(const schema& source, dialect from, dialect to,
         });
         t.sqlite_options.clear();
         if (to == dialect::mysql) fit_for_mysql(t);
+    }
+    if (from == dialect::mysql) {
+        // MySQL names indexes per table; SQLite and PostgreSQL per database, beside the tables.
+        std::vector<std::string> used;
+        for (const table_info& t : out.tables) used.push_back(t.name);
+        const auto taken = [&](const std::string& n) { return std::any_of(used.begin(), used.end(), [&](const std::string& u) { return same_name(u, n); }); };
+        for (table_info& t : out.tables) {
+            const auto own_name = [&](std::string& n) {
+                if (taken(n)) {
+                    const std::string wanted = t.name + "_" + n;
+                    std::string renamed = fit_name(wanted);
+                    for (int k = 2; taken(renamed); ++k) renamed = fit_name(wanted + "_" + std::to_string(k));
+                    notes.push_back("table " + t.name + ": index " + n + " renamed " + renamed + " (MySQL names indexes per table, " +
+                                    (to == dialect::sqlite ? "SQLite" : "PostgreSQL") + " per database)");
+                    n = renamed;
+                }
+                used.push_back(n);
+            };
+            for (unique_info& u : t.uniques) own_name(u.name);
+            for (index_info& x : t.indexes) own_name(x.name);
+        }
     }
     return out;
 }
@@ -527,6 +624,14 @@ inline std::optional<std::string> normal_decimal(std::string_view s) {
     if (whole.empty()) whole = "0";
     if (whole == "0" && fraction.empty()) sign.clear();
     return sign + whole + (fraction.empty() ? "" : "." + fraction);
+}
+
+/// A finite double as a plain decimal number: the shortest fixed-point text that reads back as it
+/// (1e-06 as "0.000001"), normalized.
+inline std::string plain_decimal(double d) {
+    char buf[400];
+    const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+    return normal_decimal(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf))).value_or("0");
 }
 
 /// A date or timestamp's text normalized: "YYYY-MM-DD" or "YYYY-MM-DD HH:MM:SS[.fraction]" with
@@ -682,6 +787,8 @@ private:
                     if (v.integer < lo || v.integer > hi) refuse(in, row, column, "does not fit " + target_type);
                     return out.add_integer(v.integer);
                 }
+                if (v.kind == cell_kind::text && normal_decimal(bytes) && bytes.find('.') == std::string_view::npos)
+                    refuse(in, row, column, "does not fit " + target_type);  // read as text: beyond 64 bits (BIGINT UNSIGNED)
                 refuse(in, row, column, "is not an integer, which " + target_type + " needs");
             case type_kind::real:
                 // SQLite writes a REAL without a fraction as an integer on disk: a zero comes back
@@ -751,6 +858,8 @@ private:
                     if (n && digits > (t.precision == 0 ? 6u : t.precision))
                         refuse(in, row, column, "has more fractional digits than " + target_type + " keeps");
                     if (n) return out.add_bytes(cell_kind::text, *n);  // UTC, as the target reads it back
+                    if (bytes.substr(0, 10) == "0000-00-00")
+                        refuse(in, row, column, "is MySQL's zero date, which no other engine has; make it NULL or a real date in the source first");
                 }
                 refuse(in, row, column, "is not a " + std::string(t.kind == type_kind::date ? "date (YYYY-MM-DD)" : "timestamp (YYYY-MM-DD HH:MM:SS)") +
                                             ", which " + target_type + " needs");
@@ -762,11 +871,6 @@ private:
         }
     }
 
-    static std::string plain_decimal(double d) {
-        char buf[400];
-        const auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
-        return normal_decimal(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf))).value_or("0");
-    }
     [[nodiscard]] std::string render_type_or_custom(const column_type& t) const {
         try {
             return render_type(t, to_);
@@ -845,7 +949,7 @@ private:
             case type_kind::decimal: {
                 std::optional<std::string> d;
                 if (v.kind == cell_kind::integer) d = std::to_string(v.integer);
-                else if (v.kind == cell_kind::real) d = real_text(v.real).find_first_of("eE") == std::string::npos ? normal_decimal(real_text(v.real)) : std::nullopt;
+                else if (v.kind == cell_kind::real && std::isfinite(v.real)) d = plain_decimal(v.real);
                 else d = normal_decimal(rows.view(v));
                 if (d) return put('D', *d);
                 break;
@@ -945,8 +1049,6 @@ inline std::vector<const table_info*> parents_first(const schema& tables, std::v
 inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema& source, const schema& target_now, const copy_options& o,
                             const std::function<migrate_result(const schema&, bool dry_run)>& migrate_target) {
     if (o.batch_rows == 0) throw error(errc::usage, "driftless.copy.options", "batch_rows must be at least 1");
-    if (from.sql_dialect() == dialect::mysql)
-        throw error(errc::unsupported, "driftless.copy.route", "copying from MySQL is not supported yet; the source must be SQLite or PostgreSQL");
     const std::string from_id = from.identity(), to_id = to.identity();
     if (&from == &to || (!from_id.empty() && from_id == to_id))
         throw error(errc::usage, "driftless.copy.same", "the source and the target are the same database (" + from_id + ")");
@@ -1071,6 +1173,7 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
     std::vector<row_digest> sent_digests, kept;  // per table: the rows written, the rows there before (append)
     to.begin_load();
     try {
+        from.begin_read();
         if (o.existing == existing_rows::truncate && !occupied.empty()) {
             std::vector<const table_info*> emptied;
             for (const auto& [name, n] : occupied) emptied.push_back(first.find_table(name));
@@ -1110,9 +1213,11 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             loaded.push_back(&target_table);
         }
     } catch (...) {
+        from.end_read();
         to.abort_load();
         throw;
     }
+    from.end_read();
     to.end_load(loaded);
     for (const table_info* t : loaded) {
         for (const column_info& c : t->columns) {

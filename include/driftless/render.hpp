@@ -181,7 +181,7 @@ inline std::string render_type(const column_type& t, dialect d) {
                 if (bits <= 64) return "BIGINT";
                 return "NUMERIC(20)";
             } else {
-                std::string s = t.bits == 8 ? "TINYINT" : t.bits == 16 ? "SMALLINT" : t.bits == 32 ? "INT" : "BIGINT";
+                std::string s = t.bits == 8 ? "TINYINT" : t.bits == 16 ? "SMALLINT" : t.bits == 24 ? "MEDIUMINT" : t.bits == 32 ? "INT" : "BIGINT";
                 if (t.is_unsigned) s += " UNSIGNED";
                 return s;
             }

@@ -17,6 +17,7 @@
 #include <driftless/postgresql.hpp>
 #include <driftless/sqlite.hpp>
 
+#include "../support/copy.hpp"
 #include "pg_support.hpp"
 
 namespace {
@@ -462,4 +463,15 @@ TEST_CASE("copy PostgreSQL -> SQLite and PostgreSQL -> PostgreSQL: a schema writ
         CHECK(pg_test::one(to, "INSERT INTO owner (name) VALUES ('dee') RETURNING id") == "11");
         CHECK(pg_test::one(to, "INSERT INTO pet (owner_id) VALUES (11) RETURNING id") == "3");
     }
+}
+
+TEST_CASE("copy PostgreSQL -> SQLite: every table read in one snapshot; rows another session adds during the copy are not taken") {
+    pg_test::scratch_database scratch;
+    auto pg = scratch.connect();
+    auto writer = scratch.connect();
+    pg.execute("CREATE TABLE p (id integer PRIMARY KEY); CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p (id));"
+               "INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (1, 1)");
+    test_support::check_copy_reads_one_snapshot(pg, [&] { writer.execute("INSERT INTO p VALUES (3); INSERT INTO c VALUES (2, 3)"); });
+    CHECK(PQtransactionStatus(pg.handle()) == PQTRANS_IDLE);  // the snapshot's transaction is over
+    CHECK(pg_test::one(pg, "SELECT count(*) FROM c") == "2");
 }

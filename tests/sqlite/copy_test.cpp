@@ -14,6 +14,8 @@
 
 #include <driftless/sqlite.hpp>
 
+#include "../support/copy.hpp"
+
 namespace {
 
 using driftless::copy_database;
@@ -156,4 +158,17 @@ TEST_CASE("copy SQLite -> SQLite: broken foreign keys found after the load; bad 
         CHECK(one(file, "SELECT count(*) FROM anything") == "i:8");
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("copy SQLite -> SQLite: every table read in one snapshot; rows another connection adds during the copy are not taken") {
+    std::filesystem::remove("snapshot_source.db");
+    std::filesystem::remove("snapshot_source.db-wal");
+    const auto src = driftless::sqlite::open("snapshot_source.db");
+    src.execute("PRAGMA journal_mode = WAL");
+    src.execute("CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id));"
+                "INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (1, 1)");
+    const auto writer = driftless::sqlite::open("snapshot_source.db");
+    test_support::check_copy_reads_one_snapshot(src, [&] { writer.execute("INSERT INTO p VALUES (3); INSERT INTO c VALUES (2, 3)"); });
+    CHECK(sqlite3_get_autocommit(src.handle()) != 0);  // the copy's read transaction is over
+    CHECK(one(src, "SELECT count(*) FROM c") == "i:2");
 }

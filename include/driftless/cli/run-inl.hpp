@@ -667,7 +667,7 @@ inline constexpr std::string_view usage_ids[] = {
     "driftless.files.duplicate_version", "driftless.files.version_limit", "driftless.generate.write",
     "driftless.mysql.url",           "driftless.postgresql.url", "driftless.sql.nul",
     "driftless.repair.no_row",       "driftless.repair.no_file", "driftless.repair.directory",
-    "driftless.copy.table",          "driftless.copy.same",    "driftless.copy.options", "driftless.copy.route",
+    "driftless.copy.table",          "driftless.copy.same",    "driftless.copy.options",
 };
 
 inline exit_code code_of(const error& e) {
@@ -1537,10 +1537,6 @@ DRIFTLESS_CLI_INLINE int run(int argc, const char* const* argv, const model_set*
         } else if (copy_command->parsed()) {
             settings source = s, target = s;
             source.url = copy_from;
-            // Refused before either side is opened: a new SQLite target file is not left behind.
-            if (const std::string scheme = cli::parse_url(copy_from).scheme; scheme == "mysql")
-                throw error(errc::unsupported, "driftless.copy.route",
-                            "copying from mysql is not supported yet; the source must be SQLite or PostgreSQL");
             if (!copy_to.empty()) target.url = copy_to;
             if (target.url.empty())
                 throw error(errc::usage, "driftless.cli.database",

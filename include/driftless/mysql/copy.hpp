@@ -1,6 +1,7 @@
-// driftless — MySQL / MariaDB as the target of copy_database(): rows written as multi-row INSERTs
-// of escaped literals, a transaction per batch, foreign keys checked by a query after the load;
-// rows read back (for verification) streamed from the server with mysql_use_result().
+// driftless — MySQL / MariaDB as a side of copy_database(): rows written as multi-row INSERTs of
+// escaped literals, a transaction per batch, foreign keys checked by a query after the load; rows
+// read (from a source in one consistent snapshot, or back for verification) streamed from the
+// server with mysql_use_result().
 #ifndef DRIFTLESS_MYSQL_COPY_HPP
 #define DRIFTLESS_MYSQL_COPY_HPP
 
@@ -32,13 +33,32 @@ inline std::string column_list(const table_info& t, const std::vector<std::size_
     return out;
 }
 
+/// The kind a column's values are read as: a table read from the catalog has MySQL's own type
+/// names, each read as the portable type it stands for (any other as its text).
+inline type_kind read_kind(const column_type& type) {
+    if (type.kind != type_kind::custom) return type.kind;
+    const std::optional<column_type> portable = driftless::detail::portable_mysql_type(type.mysql);
+    return portable ? portable->kind : type_kind::text;
+}
+
+/// What a SELECT reads for column `c`: a FLOAT as the exact double it holds (its text has six
+/// digits only), a BIT as its number (it is sent as bytes).
+inline std::string read_expression(const column_info& c) {
+    const std::string name = quote_identifier(c.name, dialect::mysql);
+    if (c.type.kind != type_kind::custom) return name;
+    const std::string u = driftless::detail::upper_ascii(c.type.mysql);
+    if (u.rfind("FLOAT", 0) == 0) return "CAST(" + name + " AS DOUBLE)";
+    if (u.rfind("BIT", 0) == 0) return "CAST(" + name + " AS UNSIGNED)";
+    return name;
+}
+
 /// Rows of one SELECT, streamed from the server (mysql_use_result): each value by the kind of its
 /// column, integers and reals parsed, blobs as their bytes, the rest as text.
 class copy_reader final : public driftless::detail::copy_reader {
 public:
     copy_reader(const connection& db, const std::string& select, const table_info& t, const std::vector<std::size_t>& columns)
         : db_(db), select_(select) {
-        for (const std::size_t c : columns) kinds_.push_back(t.columns[c].type.kind);
+        for (const std::size_t c : columns) kinds_.push_back(read_kind(t.columns[c].type));
         if (mysql_real_query(db_.handle(), select_.data(), static_cast<unsigned long>(select_.size())) != 0)
             mysql::detail::fail(db_.handle(), "driftless.mysql.copy", select_);
         result_ = mysql_use_result(db_.handle());
@@ -112,7 +132,10 @@ public:
     explicit copy_endpoint(const connection& db) : db_(db) {}
     copy_endpoint(const copy_endpoint&) = delete;
     copy_endpoint& operator=(const copy_endpoint&) = delete;
-    ~copy_endpoint() override { abort_load(); }
+    ~copy_endpoint() override {
+        end_read();
+        abort_load();
+    }
 
     [[nodiscard]] dialect sql_dialect() const override { return dialect::mysql; }
 
@@ -133,11 +156,32 @@ public:
     }
 
     std::unique_ptr<driftless::detail::copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns) override {
-        std::string order;
+        std::string order, select;
         for (const std::string& k : t.primary_key) order += (order.empty() ? "" : ", ") + quote_identifier(k, dialect::mysql);
+        for (const std::size_t i : columns) select += (select.empty() ? "" : ", ") + read_expression(t.columns[i]);
         return std::make_unique<copy_reader>(
-            db_, "SELECT " + column_list(t, columns) + " FROM " + quote_identifier(t.name, dialect::mysql) + (order.empty() ? "" : " ORDER BY " + order),
-            t, columns);
+            db_, "SELECT " + select + " FROM " + quote_identifier(t.name, dialect::mysql) + (order.empty() ? "" : " ORDER BY " + order), t,
+            columns);
+    }
+
+    /// One snapshot for every table read (InnoDB's consistent read, in a read-only transaction),
+    /// TIMESTAMPs in UTC.
+    void begin_read() override {
+        const result r = db_.execute("SELECT @@SESSION.time_zone");
+        reading_ = "SET SESSION time_zone = " + quote_text(r.text(0, 0), dialect::mysql);
+        db_.execute("SET SESSION time_zone = '+00:00'");
+        db_.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+        db_.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+    }
+
+    void end_read() noexcept override {
+        if (reading_.empty()) return;
+        rollback();  // read only: nothing to keep
+        try {
+            db_.execute(reading_);
+        } catch (...) {
+        }
+        reading_.clear();
     }
 
     [[nodiscard]] bool foreign_keys_with_tables() const override { return true; }
@@ -276,12 +320,13 @@ private:
     }
 
     const connection& db_;
-    std::string saved_;  ///< the statement that restores the session's settings (empty: not loading)
+    std::string saved_;    ///< the statement that restores the session's settings (empty: not loading)
+    std::string reading_;  ///< the same after begin_read() (empty: not reading)
 };
 
 }  // namespace detail
 
-/// The MySQL / MariaDB side of copy_database() (found by argument-dependent lookup): a target.
+/// The MySQL / MariaDB side of copy_database() (found by argument-dependent lookup).
 inline std::unique_ptr<driftless::detail::copy_endpoint> make_copy_endpoint(const connection& db) {
     return std::make_unique<detail::copy_endpoint>(db);
 }

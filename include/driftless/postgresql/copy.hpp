@@ -1,6 +1,7 @@
 // driftless — PostgreSQL as a side of copy_database(): rows written with COPY ... FROM STDIN and
-// read with COPY ... TO STDOUT (text format), a transaction per batch, the session's formats set
-// for the transaction only (ISO dates, UTC, shortest exact floats, hex bytea).
+// read with COPY ... TO STDOUT (text format; a source's tables in one snapshot), a transaction per
+// batch, the session's formats set for the transaction only (ISO dates, UTC, shortest exact
+// floats, hex bytea).
 #ifndef DRIFTLESS_POSTGRESQL_COPY_HPP
 #define DRIFTLESS_POSTGRESQL_COPY_HPP
 
@@ -69,8 +70,11 @@ inline void unescape(std::string_view field, std::string& out) {
 
 class copy_reader final : public driftless::detail::copy_reader {
 public:
-    copy_reader(const connection& db, const std::string& select, const table_info& t, const std::vector<std::size_t>& columns)
-        : db_(db), table_(t), columns_(columns) {
+    /// `own_transaction`: the rows read in a read-only transaction of the reader's own (else in the
+    /// caller's, which has the session's settings already).
+    copy_reader(const connection& db, const std::string& select, const table_info& t, const std::vector<std::size_t>& columns,
+                bool own_transaction)
+        : db_(db), table_(t), columns_(columns), own_(own_transaction) {
         // A table read from the catalog has the types as PostgreSQL spells them: each read as the
         // portable type it stands for (integers as integers, ...), any other as its text.
         for (const std::size_t c : columns_) {
@@ -82,10 +86,10 @@ public:
             }
             kinds_.push_back(kind);
         }
-        db_.execute("BEGIN READ ONLY; " + std::string(copy_settings));
+        if (own_) db_.execute("BEGIN READ ONLY; " + std::string(copy_settings));
         PGresult* r = PQexec(db_.handle(), ("COPY (" + select + ") TO STDOUT").c_str());
         if (PQresultStatus(r) != PGRES_COPY_OUT) {
-            PQclear(PQexec(db_.handle(), "ROLLBACK"));  // the error below is the one to report
+            end(false);  // the error below is the one to report
             postgresql::detail::fail(db_.handle(), r, select);
         }
         PQclear(r);
@@ -99,7 +103,7 @@ public:
         char* line = nullptr;
         while (PQgetCopyData(db_.handle(), &line, 0) > 0) PQfreemem(line);
         PQclear(PQgetResult(db_.handle()));
-        PQclear(PQexec(db_.handle(), "ROLLBACK"));
+        end(false);
     }
 
     bool next(driftless::detail::row_batch& into, std::size_t max_rows) override {
@@ -113,16 +117,16 @@ public:
                 PGresult* r = PQgetResult(db_.handle());
                 const bool good = PQresultStatus(r) == PGRES_COMMAND_OK;
                 if (!good) {
-                    PQclear(PQexec(db_.handle(), "ROLLBACK"));
+                    end(false);
                     postgresql::detail::fail(db_.handle(), r, "COPY ... TO STDOUT");
                 }
                 PQclear(r);
-                db_.execute("COMMIT");
+                end(true);
                 break;
             }
             if (n < 0) {
                 open_ = false;
-                PQclear(PQexec(db_.handle(), "ROLLBACK"));
+                end(false);
                 postgresql::detail::fail(db_.handle(), nullptr, "COPY ... TO STDOUT");
             }
             std::string_view row(line, static_cast<std::size_t>(n));
@@ -139,6 +143,13 @@ public:
     }
 
 private:
+    /// The reader's own transaction ended (committed when `good`); nothing in the caller's.
+    void end(bool good) {
+        if (!own_) return;
+        if (good) db_.execute("COMMIT");
+        else PQclear(PQexec(db_.handle(), "ROLLBACK"));
+    }
+
     void parse(std::string_view row, driftless::detail::row_batch& into) {
         using driftless::detail::cell_kind;
         std::size_t begin = 0;
@@ -190,6 +201,7 @@ private:
     const std::vector<std::size_t>& columns_;
     std::vector<type_kind> kinds_;
     std::string value_;
+    bool own_ = true;
     bool open_ = false;
 };
 
@@ -205,7 +217,10 @@ public:
 
     copy_endpoint(const copy_endpoint&) = delete;
     copy_endpoint& operator=(const copy_endpoint&) = delete;
-    ~copy_endpoint() override { abort_load(); }  // a batch still with the server: committed (or dropped if it failed)
+    ~copy_endpoint() override {
+        end_read();
+        abort_load();  // a batch still with the server: committed (or dropped if it failed)
+    }
 
     [[nodiscard]] dialect sql_dialect() const override { return dialect::postgresql; }
 
@@ -228,7 +243,21 @@ public:
         std::string order;
         for (const std::string& k : t.primary_key) order += (order.empty() ? "" : ", ") + quote_identifier(k, dialect::postgresql);
         return std::make_unique<copy_reader>(db_, "SELECT " + list(t, columns) + " FROM " + qualified(t.name) + (order.empty() ? "" : " ORDER BY " + order),
-                                             t, columns);
+                                             t, columns, !snapshot_);
+    }
+
+    /// Every table read in one snapshot: a REPEATABLE READ, READ ONLY transaction (its snapshot
+    /// taken by the first count or read) until end_read().
+    void begin_read() override {
+        settle();
+        db_.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " + std::string(copy_settings));
+        snapshot_ = true;
+    }
+
+    void end_read() noexcept override {
+        if (!snapshot_) return;
+        snapshot_ = false;
+        PQclear(PQexec(db_.handle(), "ROLLBACK"));  // read only: nothing to keep
     }
 
     void truncate(const std::vector<const table_info*>& tables) override {
@@ -398,6 +427,7 @@ private:
     std::string buffer_;
     std::string pending_copy_;   ///< the COPY of the batch the server may still be working on
     std::string pending_table_;  ///< its table
+    bool snapshot_ = false;      ///< between begin_read() and end_read()
 };
 
 }  // namespace detail

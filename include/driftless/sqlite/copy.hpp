@@ -96,6 +96,9 @@ private:
 class copy_endpoint final : public driftless::detail::copy_endpoint {
 public:
     explicit copy_endpoint(const connection& db) : db_(db) {}
+    copy_endpoint(const copy_endpoint&) = delete;
+    copy_endpoint& operator=(const copy_endpoint&) = delete;
+    ~copy_endpoint() override { end_read(); }
 
     [[nodiscard]] dialect sql_dialect() const override { return dialect::sqlite; }
 
@@ -115,6 +118,21 @@ public:
 
     std::unique_ptr<driftless::detail::copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns) override {
         return std::make_unique<copy_reader>(db_, t, columns);
+    }
+
+    /// Every table read in one transaction, so in one snapshot of the database (in WAL mode
+    /// writers go on meanwhile; with a rollback journal they wait for the copy's reads), unless
+    /// the connection is in a transaction already.
+    void begin_read() override {
+        if (sqlite3_get_autocommit(db_.handle()) == 0) return;
+        db_.execute("BEGIN");
+        reading_ = true;
+    }
+
+    void end_read() noexcept override {
+        if (!reading_) return;
+        reading_ = false;
+        db_.try_execute("ROLLBACK");  // read only: nothing to keep
     }
 
     [[nodiscard]] bool foreign_keys_with_tables() const override { return true; }
@@ -234,6 +252,7 @@ private:
     bool foreign_keys_were_on_ = false;
     std::unique_ptr<prepared> insert_;
     std::string insert_table_;
+    bool reading_ = false;  ///< between begin_read() and end_read(), in the transaction begin_read() began
 };
 
 }  // namespace detail
