@@ -12,6 +12,14 @@
 //                            and its indexes built after the rows (the fastest order)
 //   B6_pgloader/wide         pgloader's defaults on the same file (skipped when pgloader is not
 //                            on PATH; it needs the server's Unix socket directory: host=/path)
+//   B6_copy/mariadb_wide, B6_copy_noverify/mariadb_wide, B6_limit/mariadb_wide
+//                            the same three from MariaDB: wide1m loaded once (outside the timing)
+//                            into a MariaDB database (driftless_copy_src) with MariaDB's natural
+//                            types; the baseline reads it with one streamed SELECT
+//                            (mysql_use_result) into one COPY FROM STDIN; B6_pgloader/mariadb_wide
+//                            runs pgloader over the server's Unix socket. Only when the program
+//                            is built with the MySQL backend and DRIFTLESS_BENCH_MYSQL names a
+//                            server (a mysql:// URL without a database)
 //
 // "wide" is wide1m: DRIFTLESS_BENCH_COPY_ROWS rows (default 1,000,000) of 12 columns: an integer
 // key, 3 integers, 2 reals, 4 texts of 10-40 characters, a 16-byte blob and a timestamp, some
@@ -42,6 +50,11 @@
 
 #include <driftless/postgresql.hpp>
 #include <driftless/sqlite.hpp>
+#ifdef DRIFTLESS_BENCH_WITH_MYSQL
+#include <mysql.h>
+
+#include <driftless/mysql.hpp>
+#endif
 
 namespace {
 
@@ -189,6 +202,28 @@ void copy_with_driftless(benchmark::State& state, bool verify) {
 void B6_copy(benchmark::State& state) { copy_with_driftless(state, true); }
 void B6_copy_noverify(benchmark::State& state) { copy_with_driftless(state, false); }
 
+/// A text in COPY's text format.
+void put_text(std::string& out, std::string_view text) {
+    if (text.find_first_of("\\\t\n\r") == std::string_view::npos) {
+        out += text;  // the usual case: nothing to escape
+        return;
+    }
+    for (const char ch : text) {
+        if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') out += '\\';
+        out += ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch;
+    }
+}
+
+/// Bytes as a bytea in COPY's text format (the hex form).
+void put_bytea(std::string& out, std::string_view bytes) {
+    static constexpr char digits[] = "0123456789abcdef";
+    out += "\\\\x";
+    for (const char b : bytes) {
+        out += digits[static_cast<unsigned char>(b) >> 4];
+        out += digits[static_cast<unsigned char>(b) & 15];
+    }
+}
+
 /// One cell in COPY's text format.
 void put_cell(std::string& out, sqlite3_stmt* st, int c) {
     switch (sqlite3_column_type(st, c)) {
@@ -203,28 +238,12 @@ void put_cell(std::string& out, sqlite3_stmt* st, int c) {
             out.append(buf, std::to_chars(buf, buf + sizeof buf, sqlite3_column_double(st, c)).ptr);
             return;
         }
-        case SQLITE_BLOB: {
-            static constexpr char digits[] = "0123456789abcdef";
-            const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(st, c));
-            out += "\\\\x";
-            for (int i = 0; i < sqlite3_column_bytes(st, c); ++i) {
-                out += digits[p[i] >> 4];
-                out += digits[p[i] & 15];
-            }
-            return;
-        }
-        default: {
-            const std::string_view text(reinterpret_cast<const char*>(sqlite3_column_text(st, c)),
-                                        static_cast<std::size_t>(sqlite3_column_bytes(st, c)));
-            if (text.find_first_of("\\\t\n\r") == std::string_view::npos) {
-                out += text;  // the usual case: nothing to escape
-                return;
-            }
-            for (const char ch : text) {
-                if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') out += '\\';
-                out += ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch;
-            }
-        }
+        case SQLITE_BLOB:
+            return put_bytea(out, std::string_view(static_cast<const char*>(sqlite3_column_blob(st, c)),
+                                                   static_cast<std::size_t>(sqlite3_column_bytes(st, c))));
+        default:
+            return put_text(out, std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(st, c)),
+                                                  static_cast<std::size_t>(sqlite3_column_bytes(st, c))));
     }
 }
 
@@ -270,30 +289,170 @@ void B6_limit(benchmark::State& state) {
     });
 }
 
-void B6_pgloader(benchmark::State& state) {
+/// The run's database as pgloader takes it (over the server's Unix socket); empty when pgloader
+/// is not on PATH or the connection string has no host=/socket-directory.
+std::string pgloader_target() {
     const std::string conninfo = server();
-    const auto host_at = conninfo.find("host=/");
-    if (conninfo.empty() || host_at == std::string::npos || std::system("command -v pgloader >/dev/null 2>&1") != 0) {
-        state.SkipWithError("needs pgloader on PATH and DRIFTLESS_BENCH_POSTGRESQL with host=/socket-directory");
-        return;
-    }
+    if (conninfo.find("host=/") == std::string::npos || std::system("command -v pgloader >/dev/null 2>&1") != 0) return {};
     const auto field = [&](std::string_view key, std::string fallback) {
         const auto at = conninfo.find(std::string(key) + "=");
         if (at == std::string::npos) return fallback;
         const auto start = at + key.size() + 1;
         return conninfo.substr(start, conninfo.find(' ', start) - start);
     };
-    const std::string target =
-        "postgresql://" + field("user", "postgres") + "@unix:" + field("host", "/tmp") + ":" + field("port", "5432") + "/driftless_copy_run";
-    each_run(state, [&](const fs::path& file) {
-        // Bounded: pgloader has been seen to hang after an error instead of exiting.
-        const std::string command = "timeout 900 pgloader --quiet '" + file.string() + "' '" + target + "' >/dev/null 2>&1";
-        const bool ok = std::system(command.c_str()) == 0;
+    return "postgresql://" + field("user", "postgres") + "@unix:" + field("host", "/tmp") + ":" + field("port", "5432") + "/driftless_copy_run";
+}
+
+/// One timed run of pgloader from `source` with its defaults, its rows counted after.
+void run_pgloader(benchmark::State& state, const std::string& source) {
+    // Bounded: pgloader has been seen to hang after an error instead of exiting.
+    const std::string command = "timeout 900 pgloader --quiet '" + source + "' '" + pgloader_target() + "' >/dev/null 2>&1";
+    const bool ok = std::system(command.c_str()) == 0;
+    state.PauseTiming();
+    if (!ok || !all_rows_arrived()) state.SkipWithError("pgloader failed or left rows out");
+    state.ResumeTiming();
+}
+
+void B6_pgloader(benchmark::State& state) {
+    if (pgloader_target().empty()) {
+        state.SkipWithError("needs pgloader on PATH and DRIFTLESS_BENCH_POSTGRESQL with host=/socket-directory");
+        return;
+    }
+    each_run(state, [&](const fs::path& file) { run_pgloader(state, file.string()); });
+}
+
+#ifdef DRIFTLESS_BENCH_WITH_MYSQL
+
+std::string mysql_server() {
+    const char* s = std::getenv("DRIFTLESS_BENCH_MYSQL");
+    return s == nullptr ? std::string() : std::string(s);
+}
+
+/// The URL of database `name` on the MySQL server (its URL has no database: "mysql://u@h/?socket=...").
+std::string mysql_database(const std::string& name) {
+    const std::string base = mysql_server();
+    const auto q = base.find("/?");
+    return q == std::string::npos ? base + (base.back() == '/' ? "" : "/") + name : base.substr(0, q) + "/" + name + base.substr(q + 1);
+}
+
+/// wide1m in MariaDB (driftless_copy_src.wide), loaded once from the SQLite file, in the types a
+/// MariaDB schema has by hand: VARCHAR(40) texts, BINARY(16), DATETIME.
+void ensure_mariadb_source() {
+    auto admin = driftless::mysql::connect(mysql_server());
+    const auto have = admin.execute("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'driftless_copy_src' AND TABLE_NAME = 'wide'");
+    if (have.integer(0, 0) == 1 && admin.execute("SELECT COUNT(*) FROM driftless_copy_src.wide").integer(0, 0) == rows_wanted()) return;
+    admin.execute("DROP DATABASE IF EXISTS driftless_copy_src");
+    admin.execute("DROP DATABASE IF EXISTS driftless_copy_stage");
+    admin.execute("CREATE DATABASE driftless_copy_stage CHARACTER SET utf8mb4");
+    {
+        auto lite = driftless::sqlite::open(wide_file().string());
+        auto stage = driftless::mysql::connect(mysql_database("driftless_copy_stage"));
+        driftless::copy_options o;
+        o.verify = false;
+        driftless::copy_database(lite, stage, o);
+    }
+    admin.execute("CREATE DATABASE driftless_copy_src CHARACTER SET utf8mb4");
+    admin.execute(
+        "CREATE TABLE driftless_copy_src.wide (id BIGINT NOT NULL PRIMARY KEY, a BIGINT NOT NULL, b BIGINT, c BIGINT, x DOUBLE NOT NULL, "
+        "y DOUBLE, t1 VARCHAR(40) NOT NULL, t2 VARCHAR(40), t3 VARCHAR(40), t4 VARCHAR(40), tag BINARY(16), `at` DATETIME NOT NULL, "
+        "KEY wide_by_a (a), KEY wide_by_t1 (t1))");
+    admin.execute("INSERT INTO driftless_copy_src.wide SELECT id, a, b, c, x, y, t1, t2, t3, t4, tag, `at` FROM driftless_copy_stage.wide");
+    admin.execute("DROP DATABASE driftless_copy_stage");
+}
+
+/// The repetitions of a benchmark from MariaDB, as each_run(); skipped without both servers.
+template <class Copy>
+void each_mariadb_run(benchmark::State& state, Copy copy) {
+    if (mysql_server().empty() || server().empty()) {
+        state.SkipWithError("set DRIFTLESS_BENCH_MYSQL to a MariaDB server and DRIFTLESS_BENCH_POSTGRESQL to a PostgreSQL server");
+        return;
+    }
+    ensure_mariadb_source();
+    each_run(state, [&](const fs::path&) { copy(); });
+}
+
+void copy_mariadb_with_driftless(benchmark::State& state, bool verify) {
+    each_mariadb_run(state, [&] {
+        auto my = driftless::mysql::connect(mysql_database("driftless_copy_src"));
+        auto pg = driftless::postgresql::connect(run_database());
+        driftless::copy_options o;
+        o.verify = verify;
+        const auto r = driftless::copy_database(my, pg, o);
+        if (r.tables.size() != 1 || r.tables[0].rows != rows_wanted()) state.SkipWithError("the copy did not copy every row");
+    });
+}
+
+void B6_copy_mariadb(benchmark::State& state) { copy_mariadb_with_driftless(state, true); }
+void B6_copy_noverify_mariadb(benchmark::State& state) { copy_mariadb_with_driftless(state, false); }
+
+/// The baseline from MariaDB: one streamed SELECT, each value as MariaDB's text (the blob in
+/// bytea's hex form) in COPY's text format, one COPY FROM STDIN.
+void B6_limit_mariadb(benchmark::State& state) {
+    each_mariadb_run(state, [&] {
+        auto my = driftless::mysql::connect(mysql_database("driftless_copy_src"));
+        PGconn* pg = PQconnectdb(run_database().c_str());
+        const auto command = [&](const char* sql, ExecStatusType want) {
+            PGresult* r = PQexec(pg, sql);
+            const bool ok = PQresultStatus(r) == want;
+            PQclear(r);
+            return ok;
+        };
+        bool ok = command("CREATE TABLE wide (id BIGINT PRIMARY KEY, a BIGINT NOT NULL, b BIGINT, c BIGINT, x DOUBLE PRECISION NOT NULL, "
+                          "y DOUBLE PRECISION, t1 VARCHAR(40) NOT NULL, t2 VARCHAR(40), t3 VARCHAR(40), t4 VARCHAR(40), tag BYTEA, "
+                          "at TIMESTAMP NOT NULL)",
+                          PGRES_COMMAND_OK) &&
+                  command("COPY wide FROM STDIN", PGRES_COPY_IN);
+        const std::string select = "SELECT * FROM wide ORDER BY id";
+        ok = ok && mysql_real_query(my.handle(), select.data(), static_cast<unsigned long>(select.size())) == 0;
+        MYSQL_RES* rows = ok ? mysql_use_result(my.handle()) : nullptr;
+        std::string chunk;
+        while (MYSQL_ROW row = rows == nullptr ? nullptr : mysql_fetch_row(rows)) {
+            const unsigned long* lengths = mysql_fetch_lengths(rows);
+            for (int c = 0; c < 12; ++c) {
+                if (c != 0) chunk += '\t';
+                if (row[c] == nullptr) {
+                    chunk += "\\N";
+                    continue;
+                }
+                const std::string_view v(row[c], lengths[c]);
+                if (c == 10) put_bytea(chunk, v);  // tag
+                else put_text(chunk, v);
+            }
+            chunk += '\n';
+            if (chunk.size() >= (1u << 20)) {
+                ok = ok && PQputCopyData(pg, chunk.data(), static_cast<int>(chunk.size())) == 1;
+                chunk.clear();
+            }
+        }
+        ok = ok && rows != nullptr && mysql_errno(my.handle()) == 0;
+        if (rows != nullptr) mysql_free_result(rows);
+        ok = ok && PQputCopyData(pg, chunk.data(), static_cast<int>(chunk.size())) == 1 && PQputCopyEnd(pg, nullptr) == 1;
+        while (PGresult* res = PQgetResult(pg)) {
+            ok = ok && PQresultStatus(res) == PGRES_COMMAND_OK;
+            PQclear(res);
+        }
+        ok = ok && command("CREATE INDEX wide_by_a ON wide (a)", PGRES_COMMAND_OK) && command("CREATE INDEX wide_by_t1 ON wide (t1)", PGRES_COMMAND_OK);
+        PQfinish(pg);
         state.PauseTiming();
-        if (!ok || !all_rows_arrived()) state.SkipWithError("pgloader failed or left rows out");
+        if (!ok || !all_rows_arrived()) state.SkipWithError("the pipe failed or lost rows");
         state.ResumeTiming();
     });
 }
+
+/// pgloader from MariaDB over its Unix socket: mysql://USER@unix:SOCKET:3306/driftless_copy_src.
+void B6_pgloader_mariadb(benchmark::State& state) {
+    const std::string url = mysql_server();
+    const auto user_end = url.find('@'), socket_at = url.find("socket=");
+    if (pgloader_target().empty() || url.rfind("mysql://", 0) != 0 || user_end == std::string::npos || socket_at == std::string::npos) {
+        state.SkipWithError("needs pgloader on PATH, DRIFTLESS_BENCH_POSTGRESQL with host=/socket-directory and DRIFTLESS_BENCH_MYSQL with ?socket=");
+        return;
+    }
+    const std::string socket = url.substr(socket_at + 7, url.find('&', socket_at) - socket_at - 7);
+    const std::string source = "mysql://" + url.substr(8, user_end - 8) + "@unix:" + socket + ":3306/driftless_copy_src";
+    each_mariadb_run(state, [&] { run_pgloader(state, source); });
+}
+
+#endif
 
 }  // namespace
 
@@ -301,5 +460,11 @@ BENCHMARK(B6_copy)->Name("B6_copy/wide")->Iterations(1)->Repetitions(3)->UseReal
 BENCHMARK(B6_copy_noverify)->Name("B6_copy_noverify/wide")->Iterations(1)->Repetitions(3)->UseRealTime()->Unit(benchmark::kSecond);
 BENCHMARK(B6_limit)->Name("B6_limit/wide")->Iterations(1)->Repetitions(3)->UseRealTime()->Unit(benchmark::kSecond);
 BENCHMARK(B6_pgloader)->Name("B6_pgloader/wide")->Iterations(1)->Repetitions(3)->UseRealTime()->Unit(benchmark::kSecond);
+#ifdef DRIFTLESS_BENCH_WITH_MYSQL
+BENCHMARK(B6_copy_mariadb)->Name("B6_copy/mariadb_wide")->Iterations(1)->Repetitions(3)->UseRealTime()->Unit(benchmark::kSecond);
+BENCHMARK(B6_copy_noverify_mariadb)->Name("B6_copy_noverify/mariadb_wide")->Iterations(1)->Repetitions(3)->UseRealTime()->Unit(benchmark::kSecond);
+BENCHMARK(B6_limit_mariadb)->Name("B6_limit/mariadb_wide")->Iterations(1)->Repetitions(3)->UseRealTime()->Unit(benchmark::kSecond);
+BENCHMARK(B6_pgloader_mariadb)->Name("B6_pgloader/mariadb_wide")->Iterations(1)->Repetitions(3)->UseRealTime()->Unit(benchmark::kSecond);
+#endif
 
 BENCHMARK_MAIN();
