@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,9 @@ struct copy_table_result {
     std::int64_t rows = 0;      ///< rows written
     double seconds = 0;         ///< reading, converting, writing and verifying
     bool verified = false;      ///< count and digest read back from the target matched
+    /// Rows an earlier copy of the same source that stopped had written and recorded; this one
+    /// went on after them (included in `rows`). Equal to `rows` for a table it had finished.
+    std::int64_t resumed_rows = 0;
     std::string digest{};       ///< the digest of the rows copied (hex), as computed on both sides; empty without verify
 };
 
@@ -140,18 +144,34 @@ public:
     /// Says which database this is, so that a copy onto its own source is refused ("" unknown).
     [[nodiscard]] virtual std::string identity() = 0;
     virtual std::int64_t count_rows(const std::string& table) = 0;
-    /// The rows of `columns` of `t`, in primary-key order.
-    virtual std::unique_ptr<copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns) = 0;
+    /// The rows of `columns` of `t`, in primary-key order; with `after`, only those whose key (one
+    /// integer column) is greater.
+    virtual std::unique_ptr<copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns,
+                                              std::optional<std::int64_t> after) = 0;
     /// Whether the target takes its foreign keys with the tables and checks them after the load
     /// (SQLite, where adding one later rebuilds the table); otherwise they are added after it.
     [[nodiscard]] virtual bool foreign_keys_with_tables() const { return false; }
     virtual void begin_load() {}
-    /// The rows of `tables` removed, together (one statement where the engine has one).
-    virtual void truncate(const std::vector<const table_info*>& tables) = 0;
-    /// `rows` (of `columns` of `t`) written in one transaction; an engine may finish it at its next
+    /// The rows of `tables` removed, together (one statement where the engine has one; by default
+    /// a DELETE of each in one transaction).
+    virtual void truncate(const std::vector<const table_info*>& tables) {
+        std::vector<std::string> deletes;
+        for (const table_info* t : tables) deletes.push_back("DELETE FROM " + table_name(t->name));
+        record(deletes);
+    }
+    /// `rows` (of `columns` of `t`) written in one transaction, with `progress` (one statement, or
+    /// empty) run in the same transaction before it commits; an engine may finish it at its next
     /// call (PostgreSQL does, to work on it while the next batch is read), so an error may surface
     /// there, naming this batch's table.
-    virtual void write(const table_info& t, const std::vector<std::size_t>& columns, const row_batch& rows) = 0;
+    virtual void write(const table_info& t, const std::vector<std::size_t>& columns, const row_batch& rows, const std::string& progress) = 0;
+    /// Target: table `name` as statements write it (quoted; qualified with the schema copied into).
+    [[nodiscard]] virtual std::string table_name(std::string_view name) const = 0;
+    /// Target: whether it has table `name` (driftless's own included, which catalogs leave out).
+    virtual bool has_table(std::string_view name) = 0;
+    /// Target: `statements` run in one transaction (a batch still in flight finished first).
+    virtual void record(const std::vector<std::string>& statements) = 0;
+    /// Target: the first `n` columns, integers, of the first row `sql` returns; empty when none.
+    virtual std::vector<std::int64_t> integers(const std::string& sql, std::size_t n) = 0;
     /// After every table is written: foreign keys checked (SQLite), identity sequences moved past
     /// the largest key copied (PostgreSQL).
     virtual void end_load(const std::vector<const table_info*>& /*tables*/) {}
@@ -1043,18 +1063,124 @@ inline std::vector<const table_info*> parents_first(const schema& tables, std::v
     return out;
 }
 
+/// The table in the target where a copy records how far each table got: a row per table of a copy
+/// under way, written in the transaction of each batch, so that a copy that stopped (killed, an
+/// error, a lost connection) goes on from the last batch committed.
+inline constexpr std::string_view copy_progress_table = "_driftless_copy";
+
+inline std::string copy_progress_table_sql(dialect d, const std::string& table) {
+    const bool my = d == dialect::mysql;
+    const std::string integer = std::string(d == dialect::sqlite ? " INTEGER" : " BIGINT") + " NOT NULL";
+    std::string sql = "CREATE TABLE IF NOT EXISTS " + table + " (table_name " + (my ? "VARCHAR(255) COLLATE utf8mb4_bin" : "TEXT") +
+                      " NOT NULL PRIMARY KEY, source " + (my ? "LONGTEXT" : "TEXT") + " NOT NULL";
+    for (const char* c : {"finished", "has_key", "last_key", "has_digest", "sent_rows", "sent_a", "sent_b", "kept_rows", "kept_a", "kept_b"})
+        sql += std::string(", ") + c + integer;
+    return sql + (my ? ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : ")");
+}
+
+/// One table's progress as recorded: the rows written (and their digest), the key of the last
+/// one, the rows the table had before (append), and whether every row is in.
+struct copy_progress {
+    bool finished = false;
+    std::optional<std::int64_t> last_key{};
+    bool has_digest = false;  ///< sent and kept are digests (the copy verifies), not only counts
+    row_digest sent{}, kept{};
+
+    static constexpr const char* columns = "finished, has_key, last_key, has_digest, sent_rows, sent_a, sent_b, kept_rows, kept_a, kept_b";
+    /// The values of `columns` in their order, as SQL: each preceded by "<column> = " when `named`.
+    [[nodiscard]] std::string values(bool named = false) const {
+        const auto u = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+        const std::int64_t v[] = {finished ? 1 : 0, last_key ? 1 : 0, last_key.value_or(0), has_digest ? 1 : 0, sent.rows,
+                                  u(sent.a),        u(sent.b),        kept.rows,            u(kept.a),          u(kept.b)};
+        std::string out;
+        std::string_view names = columns;
+        for (const std::int64_t x : v) {
+            const std::size_t end = std::min(names.find(','), names.size());
+            out += (out.empty() ? "" : ", ") + (named ? std::string(names.substr(0, end)) + " = " : std::string()) + std::to_string(x);
+            names.remove_prefix(std::min(end + 2, names.size()));
+        }
+        return out;
+    }
+    static copy_progress from(const std::vector<std::int64_t>& v) {
+        copy_progress p;
+        p.finished = v[0] != 0;
+        if (v[1] != 0) p.last_key = v[2];
+        p.has_digest = v[3] != 0;
+        p.sent = {v[4], static_cast<std::uint64_t>(v[5]), static_cast<std::uint64_t>(v[6])};
+        p.kept = {v[7], static_cast<std::uint64_t>(v[8]), static_cast<std::uint64_t>(v[9])};
+        return p;
+    }
+};
+
+/// Whether a column of type `t` (of an engine of dialect `d`: as its catalog spells it) holds
+/// integers.
+inline bool holds_integers(const column_type& t, dialect d) {
+    if (t.kind != type_kind::custom) return t.kind == type_kind::integer;
+    const std::optional<column_type> portable = d == dialect::sqlite       ? std::optional<column_type>(portable_sqlite_type(t.sqlite))
+                                                : d == dialect::postgresql ? portable_postgresql_type(t.postgresql)
+                                                                           : portable_mysql_type(t.mysql);
+    return portable && portable->kind == type_kind::integer;
+}
+
+/// Where, among `columns` of the target's table `t` (of dialect `d`), is the key a copy of it goes
+/// on after: its one primary-key column, when that holds integers; none otherwise (the table starts
+/// again).
+inline std::optional<std::size_t> resume_key(const table_info& t, const std::vector<std::size_t>& columns, dialect d) {
+    if (t.primary_key.size() != 1) return std::nullopt;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        const column_info& c = t.columns[columns[i]];
+        if (same_name(c.name, t.primary_key[0])) return holds_integers(c.type, d) ? std::optional<std::size_t>(i) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
 /// The copy itself, over the two endpoints: choose the tables, refuse what would lose or mix
 /// rows or change a table the target has, create the missing tables (`migrate_target`), load,
 /// add the foreign keys, verify.
+/// For a copy of models: the source's tables of the models' names, with the models' columns in the
+/// models' order (read by name; a column the target computes stands as the model has it and is not
+/// read); what the source has beyond the models is named in `notes`.
+inline schema source_as_models(const schema& source, const schema& models, std::vector<std::string>& notes) {
+    schema out;
+    for (const table_info& m : models.tables) {
+        const table_info* s = source.find_table(m.name);
+        if (s == nullptr)
+            throw error(errc::usage, "driftless.copy.table", "the source has no table '" + m.name + "', which the models have; nothing was copied");
+        table_info v = *s;
+        v.columns.clear();
+        for (const column_info& c : m.columns) {
+            const auto it = std::find_if(s->columns.begin(), s->columns.end(), [&](const column_info& h) { return same_name(h.name, c.name); });
+            if (it != s->columns.end()) {
+                v.columns.push_back(*it);
+            } else if (!c.generated.empty()) {
+                v.columns.push_back(c);
+            } else {
+                throw error(errc::usage, "driftless.copy.column",
+                            "the source's table " + m.name + " has no column '" + c.name + "', which the model has; nothing was copied");
+            }
+        }
+        for (const column_info& c : s->columns) {
+            if (std::none_of(m.columns.begin(), m.columns.end(), [&](const column_info& k) { return same_name(k.name, c.name); }))
+                notes.push_back("table " + m.name + ": column " + c.name + " is not in the model; not copied");
+        }
+        out.tables.push_back(std::move(v));
+    }
+    return out;
+}
+
+/// `models`, when given, are the target's tables (a copy of models), else they are made from the
+/// source's.
 inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema& source, const schema& target_now, const copy_options& o,
-                            const std::function<migrate_result(const schema&, bool dry_run)>& migrate_target) {
+                            const std::function<migrate_result(const schema&, bool dry_run)>& migrate_target, const schema* models = nullptr) {
     if (o.batch_rows == 0) throw error(errc::usage, "driftless.copy.options", "batch_rows must be at least 1");
     const std::string from_id = from.identity(), to_id = to.identity();
     if (&from == &to || (!from_id.empty() && from_id == to_id))
         throw error(errc::usage, "driftless.copy.same", "the source and the target are the same database (" + from_id + ")");
     copy_result result;
     schema chosen;
-    if (o.tables.empty()) {
+    if (models != nullptr) {
+        chosen = source_as_models(source, *models, result.notes);
+    } else if (o.tables.empty()) {
         chosen = source;
     } else {
         for (const std::string& name : o.tables) {
@@ -1070,6 +1196,7 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
     }
     if (chosen.tables.empty()) throw error(errc::usage, "driftless.copy.table", "the source has no tables to copy");
     const schema desired = [&] {
+        if (models != nullptr) return *models;
         schema s = copy_target_schema(chosen, from.sql_dialect(), to.sql_dialect(), result.notes);
         if (from.sql_dialect() == to.sql_dialect()) return s;
         if (const std::string collation = to.text_collation(); !collation.empty()) {
@@ -1082,11 +1209,47 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
         return s;
     }();
     const auto exists = [&](const std::string& table) { return target_now.find_table(table) != nullptr; };
+    const dialect td = to.sql_dialect();
+
+    // A copy of the same source that stopped left its progress in the target: its tables go on
+    // after the last batch it committed (truncate starts them again instead). A source that
+    // cannot say which database it is (SQLite in memory) is copied without progress.
+    const std::string progress = from_id.empty() ? std::string() : to.table_name(copy_progress_table);
+    const std::string progress_source = progress.empty() ? std::string() : " AND source = " + quote_text(from_id, td);
+    std::map<std::string, copy_progress> going_on;  // by table: those that go on, or are done
+    std::vector<std::string> restarted;             // tables emptied and copied again from their start
+    if (!progress.empty() && o.existing != existing_rows::truncate && to.has_table(copy_progress_table)) {
+        for (const table_info& t : desired.tables) {
+            if (!exists(t.name)) continue;
+            const std::vector<std::int64_t> v = to.integers(std::string("SELECT ") + copy_progress::columns + " FROM " + progress +
+                                                                " WHERE table_name = " + quote_text(t.name, td) + progress_source,
+                                                            10);
+            if (v.size() != 10) continue;
+            const copy_progress p = copy_progress::from(v);
+            const bool counted = !o.verify || p.has_digest;  // a copy that verifies needs the digest of what is there
+            const bool keyed = resume_key(t, copied_columns(t), td).has_value() && p.last_key.has_value();
+            if (counted && (p.finished || keyed || p.sent.rows == 0)) {
+                going_on.emplace(t.name, p);
+            } else if (p.kept.rows == 0) {
+                restarted.push_back(t.name);
+            } else {
+                throw error(errc::usage, "driftless.copy.resume",
+                            "table " + t.name + ": an earlier copy of it stopped after " + std::to_string(p.sent.rows) +
+                                " rows, added to " + std::to_string(p.kept.rows) + " that were there before, and it " +
+                                (counted ? "has no integer key to go on after" : "did not verify, so the digest of its rows is unknown") +
+                                "; nothing was copied. Copy it again with copy_options::existing = truncate, or " +
+                                (counted ? "remove the rows it added" : "go on without copy_options::verify"));
+            }
+        }
+    }
+    const auto ours = [&](const std::string& table) {
+        return going_on.count(table) != 0 || std::find(restarted.begin(), restarted.end(), table) != restarted.end();
+    };
 
     // Rows already in the target: refused before anything changes, unless told.
     std::vector<std::pair<std::string, std::int64_t>> occupied;
     for (const table_info& t : desired.tables) {
-        if (!exists(t.name)) continue;
+        if (!exists(t.name) || ours(t.name)) continue;
         if (const std::int64_t n = to.count_rows(t.name); n > 0) occupied.emplace_back(t.name, n);
     }
     if (!occupied.empty() && o.existing == existing_rows::refuse) {
@@ -1109,7 +1272,7 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
     for (table_info& t : first.tables) {
         if (to.foreign_keys_with_tables()) continue;
         const table_info* have = target_now.find_table(t.name);
-        const bool keeps_rows = o.existing != existing_rows::truncate &&
+        const bool keeps_rows = o.existing != existing_rows::truncate && !ours(t.name) &&
                                 std::any_of(occupied.begin(), occupied.end(), [&](const auto& p) { return p.first == t.name; });
         if (have != nullptr && keeps_rows) continue;
         if (have == nullptr) {
@@ -1171,14 +1334,15 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
     const bool same = from.sql_dialect() == to.sql_dialect();
     row_batch read_rows, converted;
     std::vector<row_digest> sent_digests, kept;  // per table: the rows written, the rows there before (append)
+    if (!progress.empty() && !to.has_table(copy_progress_table)) to.record({copy_progress_table_sql(td, progress)});
     to.begin_load();
     try {
         from.begin_read();
-        if (o.existing == existing_rows::truncate && !occupied.empty()) {
-            std::vector<const table_info*> emptied;
+        std::vector<const table_info*> emptied;
+        if (o.existing == existing_rows::truncate)
             for (const auto& [name, n] : occupied) emptied.push_back(first.find_table(name));
-            to.truncate(emptied);
-        }
+        for (const std::string& name : restarted) emptied.push_back(first.find_table(name));
+        if (!emptied.empty()) to.truncate(emptied);
         for (std::size_t place = 0; place < order.size(); ++place) {
             const table_info& target_table = *order[place];
             const auto started = std::chrono::steady_clock::now();
@@ -1188,28 +1352,56 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             const std::vector<std::size_t> columns = copied_columns(target_table);
             copy_table_result tr;
             tr.name = target_table.name;
-            const value_converter convert(target_table, columns, to.sql_dialect(), same);
+            const value_converter convert(target_table, columns, td, same);
             const digester digest(target_table, columns);
-            row_digest sent, before;
-            if (o.verify && o.existing == existing_rows::append && exists(target_table.name)) {
-                auto r = to.read(target_table, columns);
-                while (r->next(read_rows, o.batch_rows)) digest.add(read_rows, before);
+            copy_progress p;
+            p.has_digest = o.verify;
+            const auto going = going_on.find(target_table.name);
+            if (going != going_on.end()) {
+                p = going->second;
+                tr.rows = tr.resumed_rows = p.sent.rows;
+            } else if (o.existing == existing_rows::append && exists(target_table.name)) {
+                if (o.verify) {
+                    auto r = to.read(target_table, columns, std::nullopt);
+                    while (r->next(read_rows, o.batch_rows)) digest.add(read_rows, p.kept);
+                } else {
+                    p.kept.rows = to.count_rows(target_table.name);  // known, so that a stopped copy may start again
+                }
             }
+            const std::string progress_row = progress.empty() ? std::string() : " WHERE table_name = " + quote_text(tr.name, td);
+            const auto progress_update = [&] {
+                return progress.empty() ? std::string() : "UPDATE " + progress + " SET " + p.values(true) + progress_row;
+            };
             const std::int64_t total = from.count_rows(source_table.name);
-            if (o.observer) o.observer({tr.name, 0, total, false, place, order.size()});
-            auto reader = from.read(source_table, columns);
-            while (reader->next(read_rows, o.batch_rows)) {
-                convert.convert(read_rows, converted);
-                if (o.verify) digest.add(converted, sent);
-                to.write(target_table, columns, converted);
-                tr.rows += static_cast<std::int64_t>(converted.rows());
-                if (o.observer) o.observer({tr.name, tr.rows, total, false, place, order.size()});
+            if (o.observer) o.observer({tr.name, tr.rows, total, false, place, order.size()});
+            if (!p.finished) {
+                if (!progress.empty() && going == going_on.end())
+                    to.record({"DELETE FROM " + progress + progress_row,
+                               "INSERT INTO " + progress + " (table_name, source, " + copy_progress::columns + ") VALUES (" +
+                                   quote_text(tr.name, td) + ", " + quote_text(from_id, td) + ", " + p.values() + ")"});
+                std::optional<std::size_t> key = resume_key(target_table, columns, td);
+                auto reader = from.read(source_table, columns, key ? p.last_key : std::nullopt);
+                while (reader->next(read_rows, o.batch_rows)) {
+                    convert.convert(read_rows, converted);
+                    if (o.verify) digest.add(converted, p.sent);
+                    else p.sent.rows += static_cast<std::int64_t>(converted.rows());
+                    if (key) {
+                        const cell& last = read_rows.at(read_rows.rows() - 1, *key);
+                        if (last.kind == cell_kind::integer) p.last_key = last.integer;
+                        else p.last_key.reset(), key.reset();  // not an integer after all: a stopped copy starts the table again
+                    }
+                    to.write(target_table, columns, converted, progress_update());
+                    tr.rows += static_cast<std::int64_t>(converted.rows());
+                    if (o.observer) o.observer({tr.name, tr.rows, total, false, place, order.size()});
+                }
+                p.finished = true;
+                if (!progress.empty()) to.record({progress_update()});
             }
-            if (o.verify) tr.digest = sent.hex();
+            if (o.verify) tr.digest = p.sent.hex();
             tr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
             result.tables.push_back(std::move(tr));
-            sent_digests.push_back(sent);
-            kept.push_back(before);
+            sent_digests.push_back(p.sent);
+            kept.push_back(p.kept);
             loaded.push_back(&target_table);
         }
     } catch (...) {
@@ -1241,7 +1433,7 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             const std::vector<std::size_t> columns = copied_columns(t);
             const digester digest(t, columns);
             row_digest got;
-            auto r = to.read(t, columns);
+            auto r = to.read(t, columns, std::nullopt);
             while (r->next(read_rows, o.batch_rows)) digest.add(read_rows, got);
             got -= kept[i];
             if (got != sent_digests[i])
@@ -1255,10 +1447,36 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             tr.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         }
     }
+    if (!progress.empty()) {  // done: nothing to go on with
+        std::string names;
+        for (const copy_table_result& tr : result.tables) names += (names.empty() ? "" : ", ") + quote_text(tr.name, td);
+        to.record({"DELETE FROM " + progress + " WHERE table_name IN (" + names + ")" + progress_source});
+    }
     for (std::size_t i = 0; i < result.tables.size(); ++i) {
         if (o.observer) o.observer({result.tables[i].name, result.tables[i].rows, result.tables[i].rows, true, i, result.tables.size()});
     }
     return result;
+}
+
+/// copy_database() and copy<Ts...>(): the endpoints, both catalogs, and the migrate path of the
+/// target.
+template <database_connection From, database_connection To>
+copy_result copy_between(const From& from, const To& to, const copy_options& options, const schema* models) {
+    if constexpr (std::is_same_v<From, To>) {
+        if (&from == &to) throw error(errc::usage, "driftless.copy.same", "the source and the target are the same database (one connection)");
+    }
+    auto source = make_copy_endpoint(from);
+    auto target = make_copy_endpoint(to);
+    const schema source_schema = read_schema(from);
+    const schema target_now = read_schema(to);
+    const std::string description =
+        options.description.empty() ? "copy from " + std::string(to_string(source->sql_dialect())) : options.description;
+    return run_copy(*source, *target, source_schema, target_now, options, [&](const schema& desired, bool dry_run) {
+        migrate_options m;
+        m.description = description;
+        m.dry_run = dry_run;
+        return migrate_schema(to, desired, m, "copy");
+    }, models);
 }
 
 }  // namespace detail
@@ -1273,21 +1491,24 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
 /// copy_options::existing says otherwise; tables outside the selection are not touched.
 template <database_connection From, database_connection To>
 copy_result copy_database(const From& from, const To& to, const copy_options& options = {}) {
-    if constexpr (std::is_same_v<From, To>) {
-        if (&from == &to) throw error(errc::usage, "driftless.copy.same", "the source and the target are the same database (one connection)");
-    }
-    auto source = make_copy_endpoint(from);
-    auto target = make_copy_endpoint(to);
-    const schema source_schema = read_schema(from);
-    const schema target_now = read_schema(to);
-    const std::string description =
-        options.description.empty() ? "copy from " + std::string(to_string(source->sql_dialect())) : options.description;
-    return detail::run_copy(*source, *target, source_schema, target_now, options, [&](const schema& desired, bool dry_run) {
-        migrate_options m;
-        m.description = description;
-        m.dry_run = dry_run;
-        return migrate_schema(to, desired, m, "copy");
-    });
+    return detail::copy_between(from, to, options, nullptr);
+}
+
+/// Copy the rows of the models' tables from `from` to `to`, as copy_database() does, but with the
+/// models' tables in the target: created (or, where the target has them, required to be) as
+/// migrate<Ts...>() would make them, so that migrate<Ts...>(to) has nothing to do afterwards. Each
+/// source table of a model's name is read column by column by the model's names; a column the
+/// model has and the source table lacks stops the copy before anything changes, and source columns
+/// the model does not have are left out (named in copy_result::notes). copy_options::tables must
+/// be empty: the models say which tables.
+template <table_type... Ts, database_connection From, database_connection To>
+copy_result copy(const From& from, const To& to, const copy_options& options = {}) {
+    static_assert(sizeof...(Ts) > 0, "copy<Ts...>: name at least one model");
+    static_assert((detail::require_valid<Ts>() && ...));
+    if (!options.tables.empty())
+        throw error(errc::usage, "driftless.copy.options", "copy<Ts...> copies the models' tables; leave copy_options::tables empty");
+    const schema models = to_schema<Ts...>();
+    return detail::copy_between(from, to, options, &models);
 }
 
 }  // namespace driftless

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <regex>
 #include <string>
@@ -112,11 +113,7 @@ TEST_CASE("copy SQLite -> MariaDB: every value read back equal, texts byte for b
     copy_options o;
     o.batch_rows = 300;
     const driftless::copy_result r = copy_database(lite, my, o);
-    REQUIRE(r.tables.size() == 5);
-    for (const auto& t : r.tables) {
-        CAPTURE(t.name);
-        CHECK(t.verified);
-    }
+    test_support::check_all_verified(r, 5);
 
     // Every value of gen, as MariaDB prints it, against SQLite's own.
     const auto rows = my.execute("SELECT id, big, `real`, `text`, HEX(`blob`), flag, price, `at`, `day`, code FROM gen ORDER BY id");
@@ -431,11 +428,7 @@ TEST_CASE("copy MariaDB -> SQLite: every type's values equal to MariaDB's own, i
     copy_options o;
     o.batch_rows = 300;
     const driftless::copy_result r = copy_database(my, lite, o);
-    REQUIRE(r.tables.size() == 4);
-    for (const auto& t : r.tables) {
-        CAPTURE(t.name);
-        CHECK(t.verified);
-    }
+    test_support::check_all_verified(r, 4);
     CHECK(differences(my, lite, driftless::dialect::sqlite) == 0);
     CHECK(noted(r, "table kinds: column tm: MySQL type time has no counterpart; copied as its text"));
     CHECK(noted(r, "table kinds: column id: bigint unsigned copied as a signed 64-bit integer"));
@@ -493,11 +486,7 @@ TEST_CASE("copy MariaDB -> PostgreSQL: every type's values equal to MariaDB's ow
     copy_options o;
     o.batch_rows = 300;
     const driftless::copy_result r = copy_database(my, pg, o);
-    REQUIRE(r.tables.size() == 4);
-    for (const auto& t : r.tables) {
-        CAPTURE(t.name);
-        CHECK(t.verified);
-    }
+    test_support::check_all_verified(r, 4);
     CHECK(differences(my, pg, driftless::dialect::postgresql) == 0);
     CHECK(pg_test::one(pg, "SELECT dec20 FROM kinds WHERE id = 7") == "-12345678901234.123456");
     CHECK(pg_test::one(pg,
@@ -559,4 +548,13 @@ TEST_CASE("copy MariaDB -> SQLite: every table read in one snapshot; rows anothe
     });
     CHECK(my_test::one(my, "SELECT @@in_transaction") == "0");  // the snapshot's transaction is over
     CHECK(my_test::one(my, "SELECT COUNT(*) FROM c") == "2");
+}
+
+TEST_CASE("copy SQLite -> MariaDB: killed with SIGKILL at 20 points or more, each run going on where the one before stopped; the end "
+          "result is the source's rows") {
+    my_test::scratch_database scratch;
+    test_support::copy_resume_source_killed("my", [&] { return scratch.connect(); });
+    const auto my = scratch.connect();
+    test_support::check_resume_target(my, "LOWER(HEX(data))");
+    CHECK(my_test::one(my, "SELECT COUNT(*) FROM _driftless_copy") == "0");
 }

@@ -5,15 +5,18 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <unistd.h>
 #include <string>
 #include <vector>
 
 #include <driftless/sqlite.hpp>
 
+#include "../models/models.hpp"
 #include "../support/copy.hpp"
 
 namespace {
@@ -86,11 +89,7 @@ TEST_CASE("copy SQLite -> SQLite: every cell the same type and bits, tables as w
     copy_options o;
     o.batch_rows = 2;
     const driftless::copy_result r = copy_database(src, dst, o);
-    REQUIRE(r.tables.size() == 5);
-    for (const auto& t : r.tables) {
-        CAPTURE(t.name);
-        CHECK(t.verified);
-    }
+    test_support::check_all_verified(r, 5);
     // The same engine: nothing left out; a column without a type gets the type of the same affinity.
     CHECK(r.notes == std::vector<std::string>{"table anything: column v has no declared type; created as BLOB (the same affinity: values kept as they are)"});
     for (const char* table : {"anything", "pairs", "sums", "parent", "child"}) {
@@ -171,4 +170,129 @@ TEST_CASE("copy SQLite -> SQLite: every table read in one snapshot; rows another
     test_support::check_copy_reads_one_snapshot(src, [&] { writer.execute("INSERT INTO p VALUES (3); INSERT INTO c VALUES (2, 3)"); });
     CHECK(sqlite3_get_autocommit(src.handle()) != 0);  // the copy's read transaction is over
     CHECK(one(src, "SELECT count(*) FROM c") == "i:2");
+}
+
+TEST_CASE("copy SQLite -> SQLite: killed with SIGKILL at 20 points or more, each run going on where the one before stopped; the end "
+          "result is the source's rows") {
+    const auto dir = std::filesystem::temp_directory_path() / ("driftless_resume_target_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string target = (dir / "target.db").string();
+    test_support::copy_resume_source_killed("lite", [&] { return driftless::sqlite::open(target); });
+    {
+        const auto from = driftless::sqlite::open(":memory:");  // the source again, to compare with
+        test_support::fill_resume_source(from);
+        const auto to = driftless::sqlite::open(target);
+        test_support::check_resume_target(to, "lower(hex(data))");
+        for (const char* table : {"p", "c", "loose"}) {  // and every cell the same storage class and bytes
+            CAPTURE(table);
+            CHECK(cells(to, std::string("SELECT * FROM ") + table + " ORDER BY rowid") == cells(from, std::string("SELECT * FROM ") + table + " ORDER BY rowid"));
+        }
+        CHECK(one(to, "SELECT count(*) FROM _driftless_copy") == "i:0");  // finished: nothing left to go on with
+        CHECK(one(to, "SELECT count(*) FROM pragma_foreign_key_check") == "i:0");
+        // Finished, the copy is not under way any more: another one is refused as for any target with rows.
+        CHECK_THROWS_WITH_AS(copy_database(from, to), doctest::Contains("the target already has rows in"), driftless::error);
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("copy SQLite -> SQLite: a copy that stopped goes on after its last batch; a keyless table starts again; truncate starts over") {
+    const auto dir = std::filesystem::temp_directory_path() / ("driftless_resume_stop_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    const std::string source = (dir / "source.db").string(), target = (dir / "target.db").string();
+    const auto from = driftless::sqlite::open(source);
+    test_support::fill_resume_source(from);
+    const auto to = driftless::sqlite::open(target);
+    copy_options o;
+    o.batch_rows = 10;
+    // Stopped by an error (here the observer's) in loose, which has no key: 10 of its rows written.
+    o.observer = [](const driftless::copy_event& e) {
+        if (e.table == "loose" && e.rows == 10) throw std::runtime_error("stopped in loose");
+    };
+    CHECK_THROWS_WITH(copy_database(from, to, o), "stopped in loose");
+    CHECK(one(to, "SELECT count(*) FROM loose") == "i:10");
+    // The next run empties loose and copies it from its start; it stops after p's twelfth batch
+    // (120 rows written and recorded).
+    o.observer = [](const driftless::copy_event& e) {
+        if (e.table == "p" && e.rows == 120) throw std::runtime_error("stopped in p");
+    };
+    CHECK_THROWS_WITH(copy_database(from, to, o), "stopped in p");
+    CHECK(one(to, "SELECT count(*) FROM loose") == "i:15");
+    CHECK(one(to, "SELECT count(*) FROM p") == "i:120");
+    CHECK(one(to, "SELECT last_key FROM _driftless_copy WHERE table_name = 'p'") == "i:360");
+    // The last goes on after p's key 360.
+    std::vector<driftless::copy_event> seen;
+    o.observer = [&](const driftless::copy_event& e) { seen.push_back(e); };
+    const driftless::copy_result r = copy_database(from, to, o);
+    REQUIRE(r.tables.size() == 3);
+    for (const auto& t : r.tables) {
+        CAPTURE(t.name);
+        CHECK(t.verified);
+        CHECK(t.resumed_rows == (t.name == "p" ? 120 : t.name == "loose" ? 15 : 0));
+    }
+    const auto p_start = std::find_if(seen.begin(), seen.end(), [](const auto& e) { return e.table == "p"; });
+    REQUIRE(p_start != seen.end());
+    CHECK(p_start->rows == 120);  // p's load starts at the rows copied before
+    CHECK(p_start->total == 250);
+    test_support::check_resume_target(to, "lower(hex(data))");
+    // Another source's progress is not taken: a copy from a different file into the same target
+    // with progress left by the first is refused as for any target with rows.
+    o.observer = [](const driftless::copy_event& e) {
+        if (e.table == "c" && e.rows == 40) throw std::runtime_error("stopped in c");
+    };
+    o.existing = driftless::existing_rows::truncate;
+    CHECK_THROWS_WITH(copy_database(from, to, o), "stopped in c");
+    CHECK(one(to, "SELECT count(*) FROM c") == "i:40");
+    CHECK(one(to, "SELECT count(*) FROM p") == "i:250");  // truncate started p over and finished it
+    CHECK(one(to, "SELECT count(*) FROM _driftless_copy") == "i:3");
+    std::filesystem::copy_file(source, dir / "other.db");
+    o.existing = driftless::existing_rows::refuse;
+    o.observer = {};
+    CHECK_THROWS_WITH_AS(copy_database(driftless::sqlite::open((dir / "other.db").string()), to, o),
+                         doctest::Contains("the target already has rows in"), driftless::error);
+    const driftless::copy_result again = copy_database(from, to, o);
+    CHECK(again.tables.size() == 3);
+    test_support::check_resume_target(to, "lower(hex(data))");
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("copy<Ts...>: the models' tables in the target, the source's columns read by the models' names") {
+    using pfr_models::Group;
+    using pfr_models::Membership;
+    using pfr_models::User;
+    const auto src = driftless::sqlite::open(":memory:");
+    src.execute(
+        "CREATE TABLE users (karma INTEGER NOT NULL DEFAULT 0, id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT, legacy INTEGER);"
+        "CREATE TABLE \"group\" (id INTEGER PRIMARY KEY AUTOINCREMENT, title TEXT NOT NULL);"
+        "CREATE TABLE memberships (group_id INTEGER NOT NULL, user_id INTEGER NOT NULL, joined_at TEXT NOT NULL, PRIMARY KEY (user_id, group_id));"
+        "INSERT INTO users VALUES (5, 1, 'a@example.com', 'Ann', 1), (-2, 2, 'b@example.com', NULL, 0), (0, 7, 'c@example.com', 'C\xE2\x82\xAC', NULL);"
+        "INSERT INTO \"group\" (title) VALUES ('admins'), ('users');"
+        "INSERT INTO memberships VALUES (1, 1, '2024-01-02 03:04:05'), (2, 1, '2024-02-03 04:05:06'), (2, 7, '2025-12-31 23:59:59');");
+    const auto dst = driftless::sqlite::open(":memory:");
+    const driftless::copy_result r = driftless::copy<User, Group, Membership>(src, dst);
+    test_support::check_all_verified(r, 3);
+    CHECK(r.notes == std::vector<std::string>{"table users: column legacy is not in the model; not copied"});
+    // The target is what migrate<User, Group, Membership> makes: it has nothing left to do.
+    CHECK(driftless::plan<User, Group, Membership>(dst).plan.empty());
+    CHECK(cells(dst, "SELECT id, email, name, karma FROM users ORDER BY id") ==
+          std::vector<std::string>{"i:1", "t:a@example.com", "t:Ann", "i:5", "i:2", "t:b@example.com", "null", "i:-2", "i:7",
+                                   "t:c@example.com", "t:C\xE2\x82\xAC", "i:0"});
+    CHECK(cells(dst, "SELECT user_id, group_id, joined_at FROM memberships ORDER BY user_id, group_id") ==
+          std::vector<std::string>{"i:1", "i:1", "t:2024-01-02 03:04:05", "i:1", "i:2", "t:2024-02-03 04:05:06", "i:7", "i:2",
+                                   "t:2025-12-31 23:59:59"});
+    CHECK(one(dst, "SELECT seq FROM sqlite_sequence WHERE name = 'group'") == "i:2");
+
+    // A column a model has and the source lacks: refused before anything changes.
+    const auto narrow = driftless::sqlite::open(":memory:");
+    narrow.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, karma INTEGER NOT NULL DEFAULT 0)");
+    const auto empty = driftless::sqlite::open(":memory:");
+    CHECK_THROWS_WITH_AS(driftless::copy<User>(narrow, empty), doctest::Contains("the source's table users has no column 'email', which the model has"),
+                         driftless::error);
+    CHECK_THROWS_WITH_AS(driftless::copy<Group>(narrow, empty), doctest::Contains("the source has no table 'group', which the models have"),
+                         driftless::error);
+    CHECK(one(empty, "SELECT count(*) FROM sqlite_schema") == "i:0");
+    copy_options o;
+    o.tables = {"users"};
+    CHECK_THROWS_WITH_AS(driftless::copy<User>(src, empty, o), doctest::Contains("leave copy_options::tables empty"), driftless::error);
 }

@@ -268,6 +268,8 @@ inline std::string in_command_terms(std::string message) {
         {"(open_options::busy_timeout_ms)", "(5 s on the command line)"},
         {"Set copy_options::existing to truncate", "Pass --truncate"},
         {"or to append", "or --append"},
+        {"Copy it again with copy_options::existing = truncate", "Copy it again with --truncate"},
+        {"or go on without copy_options::verify", "or go on with --no-verify"},
     };
     for (const auto& [library, command] : names) {
         for (std::size_t at = message.find(library); at != std::string::npos; at = message.find(library, at + command.size()))
@@ -1557,10 +1559,13 @@ DRIFTLESS_CLI_INLINE int run(int argc, const char* const* argv, const model_set*
             std::string text;
             std::int64_t rows = 0;
             for (const copy_table_result& t : r.tables) {
-                tables.emplace_back(json::object{{"name", t.name}, {"rows", t.rows}, {"milliseconds", static_cast<std::int64_t>(t.seconds * 1000 + 0.5)}, {"verified", t.verified}, {"digest", t.digest}});
-                char line[160];
-                std::snprintf(line, sizeof line, "  %-24s %12lld rows %9.2f s %s\n", t.name.c_str(), static_cast<long long>(t.rows), t.seconds,
-                              t.verified ? "verified" : "not verified");
+                tables.emplace_back(json::object{{"name", t.name}, {"rows", t.rows}, {"milliseconds", static_cast<std::int64_t>(t.seconds * 1000 + 0.5)}, {"verified", t.verified}, {"digest", t.digest}, {"resumed_rows", t.resumed_rows}});
+                char line[200];
+                std::snprintf(line, sizeof line, "  %-24s %12lld rows %9.2f s %s%s\n", t.name.c_str(), static_cast<long long>(t.rows), t.seconds,
+                              t.verified ? "verified" : "not verified",
+                              t.resumed_rows == 0 ? ""
+                              : t.resumed_rows == t.rows ? " (copied by an earlier run that stopped)"
+                                                         : (" (went on after " + std::to_string(t.resumed_rows) + " rows an earlier run copied)").c_str());
                 text += line;
                 rows += t.rows;
             }

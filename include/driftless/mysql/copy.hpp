@@ -155,13 +155,44 @@ public:
         return db_.execute("SELECT COUNT(*) FROM " + quote_identifier(table, dialect::mysql)).integer(0, 0);
     }
 
-    std::unique_ptr<driftless::detail::copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns) override {
+    std::unique_ptr<driftless::detail::copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns,
+                                                         std::optional<std::int64_t> after) override {
         std::string order, select;
         for (const std::string& k : t.primary_key) order += (order.empty() ? "" : ", ") + quote_identifier(k, dialect::mysql);
         for (const std::size_t i : columns) select += (select.empty() ? "" : ", ") + read_expression(t.columns[i]);
-        return std::make_unique<copy_reader>(
-            db_, "SELECT " + select + " FROM " + quote_identifier(t.name, dialect::mysql) + (order.empty() ? "" : " ORDER BY " + order), t,
-            columns);
+        return std::make_unique<copy_reader>(db_,
+                                             "SELECT " + select + " FROM " + quote_identifier(t.name, dialect::mysql) +
+                                                 (after && t.primary_key.size() == 1 ? " WHERE " + order + " > " + std::to_string(*after) : std::string()) +
+                                                 (order.empty() ? "" : " ORDER BY " + order),
+                                             t, columns);
+    }
+
+    [[nodiscard]] std::string table_name(std::string_view name) const override { return quote_identifier(name, dialect::mysql); }
+
+    bool has_table(std::string_view name) override {
+        return !integers("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = " +
+                             quote_text(name, dialect::mysql),
+                         1)
+                    .empty();
+    }
+
+    void record(const std::vector<std::string>& statements) override {
+        db_.execute("START TRANSACTION");
+        try {
+            for (const std::string& sql : statements) db_.execute(sql);
+            db_.execute("COMMIT");
+        } catch (...) {
+            rollback();
+            throw;
+        }
+    }
+
+    std::vector<std::int64_t> integers(const std::string& sql, std::size_t n) override {
+        const result r = db_.execute(sql);
+        std::vector<std::int64_t> out;
+        if (r.rows() == 0) return out;
+        for (std::size_t i = 0; i < n; ++i) out.push_back(r.integer(0, static_cast<int>(i)));
+        return out;
     }
 
     /// One snapshot for every table read (InnoDB's consistent read, in a read-only transaction),
@@ -197,18 +228,8 @@ public:
             "SESSION sql_mode = 'STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION,NO_ZERO_IN_DATE,NO_ZERO_DATE'");
     }
 
-    void truncate(const std::vector<const table_info*>& tables) override {
-        db_.execute("START TRANSACTION");
-        try {
-            for (const table_info* t : tables) db_.execute("DELETE FROM " + quote_identifier(t->name, dialect::mysql));
-            db_.execute("COMMIT");
-        } catch (...) {
-            rollback();
-            throw;
-        }
-    }
-
-    void write(const table_info& t, const std::vector<std::size_t>& columns, const driftless::detail::row_batch& rows) override {
+    void write(const table_info& t, const std::vector<std::size_t>& columns, const driftless::detail::row_batch& rows,
+               const std::string& progress) override {
         using driftless::detail::cell_kind;
         const std::string head = "INSERT INTO " + quote_identifier(t.name, dialect::mysql) + " (" + column_list(t, columns) + ") VALUES ";
         db_.execute("START TRANSACTION");
@@ -234,6 +255,7 @@ public:
                 }
             }
             if (!sql.empty()) db_.execute(sql);
+            if (!progress.empty()) db_.execute(progress);
             db_.execute("COMMIT");
         } catch (const error& e) {
             rollback();

@@ -238,12 +238,45 @@ public:
         return r.integer(0, 0);
     }
 
-    std::unique_ptr<driftless::detail::copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns) override {
+    std::unique_ptr<driftless::detail::copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns,
+                                                         std::optional<std::int64_t> after) override {
         settle();
         std::string order;
         for (const std::string& k : t.primary_key) order += (order.empty() ? "" : ", ") + quote_identifier(k, dialect::postgresql);
-        return std::make_unique<copy_reader>(db_, "SELECT " + list(t, columns) + " FROM " + qualified(t.name) + (order.empty() ? "" : " ORDER BY " + order),
+        return std::make_unique<copy_reader>(db_,
+                                             "SELECT " + list(t, columns) + " FROM " + qualified(t.name) +
+                                                 (after && t.primary_key.size() == 1 ? " WHERE " + order + " > " + std::to_string(*after) : std::string()) +
+                                                 (order.empty() ? "" : " ORDER BY " + order),
                                              t, columns, !snapshot_);
+    }
+
+    [[nodiscard]] std::string table_name(std::string_view name) const override { return qualified(std::string(name)); }
+
+    bool has_table(std::string_view name) override {
+        return integers("SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass(" +
+                            quote_text(qualified(std::string(name)), dialect::postgresql) + ")",
+                        1) == std::vector<std::int64_t>{1};
+    }
+
+    void record(const std::vector<std::string>& statements) override {
+        settle();
+        db_.execute("BEGIN");
+        try {
+            for (const std::string& sql : statements) db_.query(sql, {});
+            db_.execute("COMMIT");
+        } catch (...) {
+            PQclear(PQexec(db_.handle(), "ROLLBACK"));
+            throw;
+        }
+    }
+
+    std::vector<std::int64_t> integers(const std::string& sql, std::size_t n) override {
+        settle();
+        const result r = db_.query(sql, {});
+        std::vector<std::int64_t> out;
+        if (r.rows() == 0) return out;
+        for (std::size_t i = 0; i < n; ++i) out.push_back(r.integer(0, static_cast<int>(i)));
+        return out;
     }
 
     /// Every table read in one snapshot: a REPEATABLE READ, READ ONLY transaction (its snapshot
@@ -261,15 +294,15 @@ public:
     }
 
     void truncate(const std::vector<const table_info*>& tables) override {
-        settle();
         std::string list;
         for (const table_info* t : tables) list += (list.empty() ? "" : ", ") + qualified(t->name);
-        db_.execute("TRUNCATE TABLE ONLY " + list);  // together: tables that refer to each other
+        record({"TRUNCATE TABLE ONLY " + list});  // together: tables that refer to each other
     }
 
     /// One batch, one transaction: its COPY is sent and left for the server to finish while the
     /// next batch is read and converted; the next call collects its result and commits it.
-    void write(const table_info& t, const std::vector<std::size_t>& columns, const driftless::detail::row_batch& rows) override {
+    void write(const table_info& t, const std::vector<std::size_t>& columns, const driftless::detail::row_batch& rows,
+               const std::string& progress) override {
         encode(t, columns, rows);  // while the server may still be on the batch before
         settle();
         std::string copy = "COPY " + qualified(t.name) + " (" + list(t, columns) + ") FROM STDIN";
@@ -293,6 +326,7 @@ public:
         }
         pending_copy_ = std::move(copy);
         pending_table_ = t.name;
+        pending_progress_ = progress;
     }
 
     void abort_load() noexcept override {
@@ -345,9 +379,10 @@ private:
     /// The batch write() left running: its COPY's result collected, then committed.
     void settle() {
         if (pending_copy_.empty()) return;
-        const std::string copy = std::move(pending_copy_), table = std::move(pending_table_);
+        const std::string copy = std::move(pending_copy_), table = std::move(pending_table_), progress = std::move(pending_progress_);
         pending_copy_.clear();
         pending_table_.clear();
+        pending_progress_.clear();
         try {
             PGresult* r = PQgetResult(db_.handle());
             if (PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -356,6 +391,7 @@ private:
             }
             PQclear(r);
             discard_results();
+            if (!progress.empty()) db_.query(progress, {});
             db_.execute("COMMIT");
         } catch (const error& e) {
             PQclear(PQexec(db_.handle(), "ROLLBACK"));
@@ -427,6 +463,7 @@ private:
     std::string buffer_;
     std::string pending_copy_;   ///< the COPY of the batch the server may still be working on
     std::string pending_table_;  ///< its table
+    std::string pending_progress_;  ///< the statement that records it, committed with it
     bool snapshot_ = false;      ///< between begin_read() and end_read()
 };
 

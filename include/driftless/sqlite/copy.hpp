@@ -40,8 +40,8 @@ struct prepared {
 
 class copy_reader final : public driftless::detail::copy_reader {
 public:
-    copy_reader(const connection& db, const table_info& t, const std::vector<std::size_t>& columns)
-        : db_(db), columns_(columns.size()), st_(db, select_sql(t, columns)) {}
+    copy_reader(const connection& db, const table_info& t, const std::vector<std::size_t>& columns, std::optional<std::int64_t> after)
+        : db_(db), columns_(columns.size()), st_(db, select_sql(t, columns, after)) {}
 
     bool next(driftless::detail::row_batch& into, std::size_t max_rows) override {
         into.clear();
@@ -78,12 +78,13 @@ public:
     }
 
 private:
-    static std::string select_sql(const table_info& t, const std::vector<std::size_t>& columns) {
+    static std::string select_sql(const table_info& t, const std::vector<std::size_t>& columns, std::optional<std::int64_t> after) {
         std::string order;
         for (const std::string& k : t.primary_key) order += (order.empty() ? "" : ", ") + quote_identifier(k, dialect::sqlite);
         const bool without_rowid = t.sqlite_options.find("WITHOUT") != std::string::npos || t.sqlite_options.find("without") != std::string::npos;
         if (order.empty() && !without_rowid) order = "rowid";
         return "SELECT " + select_list(t, columns) + " FROM " + quote_identifier(t.name, dialect::sqlite) +
+               (after && t.primary_key.size() == 1 ? " WHERE " + order + " > " + std::to_string(*after) : std::string()) +
                (order.empty() ? "" : " ORDER BY " + order);
     }
 
@@ -116,8 +117,34 @@ public:
         return sqlite3_column_int64(st.st, 0);
     }
 
-    std::unique_ptr<driftless::detail::copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns) override {
-        return std::make_unique<copy_reader>(db_, t, columns);
+    std::unique_ptr<driftless::detail::copy_reader> read(const table_info& t, const std::vector<std::size_t>& columns,
+                                                         std::optional<std::int64_t> after) override {
+        return std::make_unique<copy_reader>(db_, t, columns, after);
+    }
+
+    [[nodiscard]] std::string table_name(std::string_view name) const override { return quote_identifier(name, dialect::sqlite); }
+
+    bool has_table(std::string_view name) override {
+        return !integers("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = " + quote_text(name, dialect::sqlite), 1).empty();
+    }
+
+    void record(const std::vector<std::string>& statements) override {
+        db_.execute("BEGIN IMMEDIATE");
+        try {
+            for (const std::string& sql : statements) db_.execute_one(sql);
+            db_.execute("COMMIT");
+        } catch (...) {
+            db_.try_execute("ROLLBACK");
+            throw;
+        }
+    }
+
+    std::vector<std::int64_t> integers(const std::string& sql, std::size_t n) override {
+        prepared st(db_, sql);
+        std::vector<std::int64_t> out;
+        if (sqlite3_step(st.st) != SQLITE_ROW) return out;
+        for (std::size_t i = 0; i < n; ++i) out.push_back(sqlite3_column_int64(st.st, static_cast<int>(i)));
+        return out;
     }
 
     /// Every table read in one transaction, so in one snapshot of the database (in WAL mode
@@ -143,17 +170,6 @@ public:
         if (foreign_keys_were_on_) db_.execute("PRAGMA foreign_keys = OFF");  // checked at the end instead
     }
 
-    void truncate(const std::vector<const table_info*>& tables) override {
-        db_.execute("BEGIN IMMEDIATE");
-        try {
-            for (const table_info* t : tables) db_.execute("DELETE FROM " + quote_identifier(t->name, dialect::sqlite));
-            db_.execute("COMMIT");
-        } catch (...) {
-            db_.try_execute("ROLLBACK");
-            throw;
-        }
-    }
-
     void abort_load() noexcept override {
         insert_.reset();
         insert_table_.clear();
@@ -161,7 +177,8 @@ public:
         foreign_keys_were_on_ = false;
     }
 
-    void write(const table_info& t, const std::vector<std::size_t>& columns, const driftless::detail::row_batch& rows) override {
+    void write(const table_info& t, const std::vector<std::size_t>& columns, const driftless::detail::row_batch& rows,
+               const std::string& progress) override {
         if (insert_table_ != t.name) {
             std::string marks;
             for (std::size_t i = 0; i < columns.size(); ++i) marks += i == 0 ? "?" : ", ?";
@@ -193,6 +210,7 @@ public:
                                 sqlite3_extended_errcode(db_.handle()));
             }
             sqlite3_clear_bindings(st);
+            if (!progress.empty()) db_.execute_one(progress);
             db_.execute("COMMIT");
         } catch (...) {
             sqlite3_clear_bindings(st);
