@@ -5,6 +5,7 @@
 #define DRIFTLESS_COPY_HPP
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -39,6 +40,29 @@ enum class existing_rows {
     append,    ///< add the source's rows to them
 };
 
+/// A change to a value the target cannot hold, which a copy makes only when copy_options::allow
+/// names it (otherwise such a value stops the copy, naming table, key, column and value). How many
+/// values each one changed, and in which column, is said in copy_result::notes.
+enum class conversion {
+    zero_date_as_null,  ///< a MySQL date or timestamp with a zero year, month or day ('0000-00-00') written as NULL
+    nul_removed,        ///< NUL characters taken out of a text going to PostgreSQL, whose text cannot hold them
+    integer_rounded,    ///< an integer beyond 2^53 written into a REAL / DOUBLE column as the nearest double
+};
+
+/// Every conversion, in the order of the enumeration.
+inline constexpr conversion conversions[] = {conversion::zero_date_as_null, conversion::nul_removed, conversion::integer_rounded};
+
+/// The conversion's name as the library spells it ("zero_date_as_null"); the command line writes
+/// it with hyphens ("zero-date-as-null").
+inline std::string_view to_string(conversion c) noexcept {
+    switch (c) {
+        case conversion::zero_date_as_null: return "zero_date_as_null";
+        case conversion::nul_removed: return "nul_removed";
+        case conversion::integer_rounded: return "integer_rounded";
+    }
+    return "?";
+}
+
 /// A table's progress, given to copy_options::observer when its load starts (rows 0), after each
 /// batch, and once every table is loaded and verified (done).
 struct copy_event {
@@ -58,11 +82,14 @@ struct copy_options {
     std::size_t batch_rows = 10'000;  ///< rows per batch; each batch is written in one transaction
     existing_rows existing = existing_rows::refuse;
     bool verify = true;  ///< read each table back from the target and compare counts and digests
+    /// Conversions of values the target cannot hold that the copy may make (each counted in the
+    /// notes); by default none: such a value stops the copy.
+    std::vector<conversion> allow{};
     /// Stored with the target's history row of the migration that creates the tables.
     std::string description{};
     /// Called when a table's load starts, after each batch, and for each table once all are done (and
-    /// verified). It must not use the target's
-    /// connection: a batch may still be in flight on it.
+    /// verified; the copy's progress rows are removed after these last calls). It must not use the
+    /// target's connection: a batch may still be in flight on it.
     std::function<void(const copy_event&)> observer{};
 };
 
@@ -746,8 +773,11 @@ inline std::string shown_value(const row_batch& b, const cell& c) {
 /// column and value.
 class value_converter {
 public:
-    value_converter(const table_info& target, const std::vector<std::size_t>& columns, dialect to, bool same_dialect)
+    value_converter(const table_info& target, const std::vector<std::size_t>& columns, dialect to, bool same_dialect,
+                    const std::vector<conversion>& allow = {})
         : table_(target), columns_(columns), to_(to), same_(same_dialect) {
+        for (const conversion c : allow) allowed_[static_cast<std::size_t>(c)] = true;
+        made_.resize(columns.size());
         for (const std::size_t c : columns) {
             types_.push_back(render_type_or_custom(target.columns[c].type));
             // A long text on MySQL (LONGTEXT, written as a custom type) takes what a text takes.
@@ -772,7 +802,30 @@ public:
         }
     }
 
+    /// What the allowed conversions changed, a line per column and conversion ("table t, column d:
+    /// 2 values ...").
+    [[nodiscard]] std::vector<std::string> notes() const {
+        static constexpr const char* what[] = {"MySQL zero dates written as NULL", "texts with NUL characters written without them",
+                                               "integers beyond 2^53 written as the nearest double"};
+        std::vector<std::string> out;
+        for (std::size_t c = 0; c < made_.size(); ++c) {
+            for (std::size_t k = 0; k < made_[c].size(); ++k) {
+                if (made_[c][k] != 0)
+                    out.push_back("table " + table_.name + ", column " + table_.columns[columns_[c]].name + ": " + std::to_string(made_[c][k]) +
+                                  " " + what[k] + " (allowed: " + std::string(to_string(static_cast<conversion>(k))) + ")");
+            }
+        }
+        return out;
+    }
+
 private:
+    /// Whether conversion `c` is allowed; when it is, it is counted as made in `column`.
+    bool make(conversion c, std::size_t column) const {
+        if (!allowed_[static_cast<std::size_t>(c)]) return false;
+        ++made_[column][static_cast<std::size_t>(c)];
+        return true;
+    }
+
     [[noreturn]] void refuse(const row_batch& b, std::size_t row, std::size_t column, const std::string& why) const {
         std::string key;
         for (const std::size_t k : key_) {
@@ -817,8 +870,10 @@ private:
                     refuse(in, row, column, "is not a finite number, which MySQL's " + target_type + " cannot hold");
                 if (v.kind == cell_kind::real) return out.add_real(to_ == dialect::sqlite && v.real == 0 ? 0.0 : v.real);
                 if (v.kind == cell_kind::integer) {
-                    if (v.integer > (std::int64_t{1} << 53) || v.integer < -(std::int64_t{1} << 53))
-                        refuse(in, row, column, "is an integer beyond 2^53, which " + target_type + " would round");
+                    if ((v.integer > (std::int64_t{1} << 53) || v.integer < -(std::int64_t{1} << 53)) && !make(conversion::integer_rounded, column))
+                        refuse(in, row, column,
+                               "is an integer beyond 2^53, which " + target_type + " would round (allow the conversion integer_rounded to write the "
+                               "nearest double)");
                     return out.add_real(static_cast<double>(v.integer));
                 }
                 refuse(in, row, column, "is not a number, which " + target_type + " needs");
@@ -861,11 +916,15 @@ private:
                     return out.add_bytes(cell_kind::text, text);
                 }
                 if (v.kind == cell_kind::blob) refuse(in, row, column, "cannot go into " + target_type + ": it is a blob, not text");
-                if (to_ == dialect::postgresql && bytes.find('\0') != std::string_view::npos)
-                    refuse(in, row, column, "holds a NUL character, which PostgreSQL text cannot");
-                if (to_ != dialect::sqlite && !is_valid_utf8(bytes)) refuse(in, row, column, "is not valid UTF-8");
-                if (t.length != 0 && utf8_length(bytes) > t.length) refuse(in, row, column, "is longer than " + target_type);
-                return out.add_bytes(cell_kind::text, bytes);
+                if (to_ == dialect::postgresql && bytes.find('\0') != std::string_view::npos) {
+                    if (!make(conversion::nul_removed, column))
+                        refuse(in, row, column,
+                               "holds a NUL character, which PostgreSQL text cannot (allow the conversion nul_removed to write it without)");
+                    std::string without(bytes);
+                    std::erase(without, '\0');
+                    return text_into(in, row, column, without, target_type, out);
+                }
+                return text_into(in, row, column, bytes, target_type, out);
             case type_kind::blob:
                 if (v.kind == cell_kind::blob || v.kind == cell_kind::text) return out.add_bytes(cell_kind::blob, bytes);
                 refuse(in, row, column, "is a number, which " + target_type + " does not take");
@@ -878,8 +937,15 @@ private:
                     if (n && digits > (t.precision == 0 ? 6u : t.precision))
                         refuse(in, row, column, "has more fractional digits than " + target_type + " keeps");
                     if (n) return out.add_bytes(cell_kind::text, *n);  // UTC, as the target reads it back
-                    if (bytes.substr(0, 10) == "0000-00-00")
-                        refuse(in, row, column, "is MySQL's zero date, which no other engine has; make it NULL or a real date in the source first");
+                    if (zero_date(bytes)) {
+                        const bool nullable = table_.columns[columns_[column]].nullable;
+                        if (nullable && make(conversion::zero_date_as_null, column)) return out.add_null();
+                        refuse(in, row, column,
+                               nullable ? "is MySQL's zero date, which no other engine has; make it NULL or a real date in the source first, or "
+                                          "allow the conversion zero_date_as_null"
+                                        : "is MySQL's zero date, which no other engine has, in a NOT NULL column; make it a real date in the "
+                                          "source first");
+                    }
                 }
                 refuse(in, row, column, "is not a " + std::string(t.kind == type_kind::date ? "date (YYYY-MM-DD)" : "timestamp (YYYY-MM-DD HH:MM:SS)") +
                                             ", which " + target_type + " needs");
@@ -889,6 +955,24 @@ private:
                 if (v.kind == cell_kind::real) return out.add_real(v.real);
                 return out.add_bytes(v.kind, bytes);
         }
+    }
+
+    /// A text (already free of what the target refuses outright) checked for encoding and length.
+    void text_into(const row_batch& in, std::size_t row, std::size_t column, std::string_view bytes, const std::string& target_type,
+                   row_batch& out) const {
+        const column_type& t = table_.columns[columns_[column]].type;
+        if (to_ != dialect::sqlite && !is_valid_utf8(bytes)) refuse(in, row, column, "is not valid UTF-8");
+        if (t.length != 0 && utf8_length(bytes) > t.length) refuse(in, row, column, "is longer than " + target_type);
+        out.add_bytes(cell_kind::text, bytes);
+    }
+
+    /// A date as MySQL writes one with a zero year, month or day ("0000-00-00", "2024-00-15").
+    static bool zero_date(std::string_view s) {
+        if (s.size() < 10 || s[4] != '-' || s[7] != '-') return false;
+        for (const std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+            if (s[i] < '0' || s[i] > '9') return false;
+        }
+        return s.substr(0, 4) == "0000" || s.substr(5, 2) == "00" || s.substr(8, 2) == "00";
     }
 
     [[nodiscard]] std::string render_type_or_custom(const column_type& t) const {
@@ -903,6 +987,8 @@ private:
     const std::vector<std::size_t>& columns_;
     std::vector<std::size_t> key_;
     std::vector<std::string> types_;  ///< each column's type as the target writes it, for messages
+    std::array<bool, std::size(conversions)> allowed_{};
+    mutable std::vector<std::array<std::int64_t, std::size(conversions)>> made_;  ///< per column: the conversions made
     std::vector<type_kind> kinds_;    ///< each column's kind, as its values are converted
     dialect to_;
     bool same_;
@@ -1123,10 +1209,13 @@ inline bool holds_integers(const column_type& t, dialect d) {
 }
 
 /// Where, among `columns` of the target's table `t` (of dialect `d`), is the key a copy of it goes
-/// on after: its one primary-key column, when that holds integers; none otherwise (the table starts
+/// on after: its one primary-key column, when that holds integers and is the key of the source's
+/// table `source` too (which the source reads in the order of); none otherwise (the table starts
 /// again).
-inline std::optional<std::size_t> resume_key(const table_info& t, const std::vector<std::size_t>& columns, dialect d) {
-    if (t.primary_key.size() != 1) return std::nullopt;
+inline std::optional<std::size_t> resume_key(const table_info& t, const table_info& source, const std::vector<std::size_t>& columns,
+                                             dialect d) {
+    if (t.primary_key.size() != 1 || source.primary_key.size() != 1 || !same_name(t.primary_key[0], source.primary_key[0]))
+        return std::nullopt;
     for (std::size_t i = 0; i < columns.size(); ++i) {
         const column_info& c = t.columns[columns[i]];
         if (same_name(c.name, t.primary_key[0])) return holds_integers(c.type, d) ? std::optional<std::size_t>(i) : std::nullopt;
@@ -1227,7 +1316,7 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             if (v.size() != 10) continue;
             const copy_progress p = copy_progress::from(v);
             const bool counted = !o.verify || p.has_digest;  // a copy that verifies needs the digest of what is there
-            const bool keyed = resume_key(t, copied_columns(t), td).has_value() && p.last_key.has_value();
+            const bool keyed = resume_key(t, *chosen.find_table(t.name), copied_columns(t), td).has_value() && p.last_key.has_value();
             if (counted && (p.finished || keyed || p.sent.rows == 0)) {
                 going_on.emplace(t.name, p);
             } else if (p.kept.rows == 0) {
@@ -1352,7 +1441,7 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             const std::vector<std::size_t> columns = copied_columns(target_table);
             copy_table_result tr;
             tr.name = target_table.name;
-            const value_converter convert(target_table, columns, td, same);
+            const value_converter convert(target_table, columns, td, same, o.allow);
             const digester digest(target_table, columns);
             copy_progress p;
             p.has_digest = o.verify;
@@ -1379,7 +1468,7 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
                     to.record({"DELETE FROM " + progress + progress_row,
                                "INSERT INTO " + progress + " (table_name, source, " + copy_progress::columns + ") VALUES (" +
                                    quote_text(tr.name, td) + ", " + quote_text(from_id, td) + ", " + p.values() + ")"});
-                std::optional<std::size_t> key = resume_key(target_table, columns, td);
+                std::optional<std::size_t> key = resume_key(target_table, source_table, columns, td);
                 auto reader = from.read(source_table, columns, key ? p.last_key : std::nullopt);
                 while (reader->next(read_rows, o.batch_rows)) {
                     convert.convert(read_rows, converted);
@@ -1399,6 +1488,7 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             }
             if (o.verify) tr.digest = p.sent.hex();
             tr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            for (std::string& n : convert.notes()) result.notes.push_back(std::move(n));
             result.tables.push_back(std::move(tr));
             sent_digests.push_back(p.sent);
             kept.push_back(p.kept);
@@ -1447,13 +1537,13 @@ inline copy_result run_copy(copy_endpoint& from, copy_endpoint& to, const schema
             tr.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         }
     }
-    if (!progress.empty()) {  // done: nothing to go on with
+    for (std::size_t i = 0; i < result.tables.size(); ++i) {
+        if (o.observer) o.observer({result.tables[i].name, result.tables[i].rows, result.tables[i].rows, true, i, result.tables.size()});
+    }
+    if (!progress.empty()) {  // done: nothing to go on with (a copy stopped before this verifies again when run again)
         std::string names;
         for (const copy_table_result& tr : result.tables) names += (names.empty() ? "" : ", ") + quote_text(tr.name, td);
         to.record({"DELETE FROM " + progress + " WHERE table_name IN (" + names + ")" + progress_source});
-    }
-    for (std::size_t i = 0; i < result.tables.size(); ++i) {
-        if (o.observer) o.observer({result.tables[i].name, result.tables[i].rows, result.tables[i].rows, true, i, result.tables.size()});
     }
     return result;
 }

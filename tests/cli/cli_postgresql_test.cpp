@@ -259,20 +259,23 @@ TEST_CASE("cli on PostgreSQL: copy --from a SQLite file, verified; a target with
     r = run(dir, tool, {"--database", "sqlite:copy.db", "copy", "--from", "sqlite:old.db"});
     CHECK(r.code == 0);
     CHECK(driftless::sqlite::open((dir / "copy.db").string()).execute_one("SELECT 1 FROM posts") >= 0);
-    // A copy stopped by a value PostgreSQL cannot hold goes on, once the value is mended, after the
-    // last batch it wrote.
+    // A copy stopped by a value PostgreSQL cannot hold goes on, once the conversion is allowed,
+    // after the last batch it wrote.
     driftless::sqlite::open((dir / "old.db").string())
         .execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
                  "WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 30) INSERT INTO notes SELECT i, 'note ' || i FROM g;"
                  "UPDATE notes SET body = 'bad' || char(0) WHERE id = 25");
     r = run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--table", "notes", "--batch-rows", "10"});
     CHECK(r.code != 0);
-    CHECK(r.err.find("25") != std::string::npos);
+    CHECK(r.err.find("table notes, id = 25, column body: 'bad?' holds a NUL character, which PostgreSQL text cannot (pass --allow "
+                     "nul-removed to write it without)") != std::string::npos);
     CHECK(pg_test::one(pg, "SELECT count(*) FROM notes") == "20");
-    driftless::sqlite::open((dir / "old.db").string()).execute("UPDATE notes SET body = 'note 25' WHERE id = 25");
-    r = run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--table", "notes", "--batch-rows", "10"});
+    CHECK(run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--allow", "nul_removed"}).code == 2);  // the command's spelling only
+    r = run(dir, tool, {"copy", "--from", "sqlite:old.db", "--to", to, "--table", "notes", "--batch-rows", "10", "--allow", "nul-removed"});
     CHECK(r.code == 0);
     CHECK(r.out.find("30 rows") != std::string::npos);
     CHECK(r.out.find("verified (went on after 20 rows an earlier run copied)\n") != std::string::npos);
-    CHECK(pg_test::one(pg, "SELECT string_agg(body, ',' ORDER BY id) FROM notes WHERE id IN (20, 21, 25, 30)") == "note 20,note 21,note 25,note 30");
+    CHECK(r.out.find("note: table notes, column body: 1 texts with NUL characters written without them (allowed: --allow nul-removed)\n") !=
+          std::string::npos);
+    CHECK(pg_test::one(pg, "SELECT string_agg(body, ',' ORDER BY id) FROM notes WHERE id IN (20, 21, 25, 30)") == "note 20,note 21,bad,note 30");
 }

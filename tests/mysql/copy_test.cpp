@@ -522,6 +522,28 @@ TEST_CASE("copy out of MariaDB: a value no other engine holds stops the copy, na
     };
     refused({"CREATE TABLE t (id INT PRIMARY KEY, d DATE)", "SET SESSION sql_mode = ''", "INSERT INTO t VALUES (1, '2024-01-01'), (2, '0000-00-00')"},
             "table t, id = 2, column d: '0000-00-00' is MySQL's zero date", false);
+    {  // allowed by name: zero dates (a zero month or day too) as NULL, counted; not into a NOT NULL column
+        my_test::scratch_database scratch;
+        auto my = scratch.connect();
+        my.execute("CREATE TABLE t (id INT PRIMARY KEY, d DATE, at DATETIME)");
+        my.execute("SET SESSION sql_mode = ''");
+        my.execute("INSERT INTO t VALUES (1, '2024-01-01', '2024-01-01 10:00:00'), (2, '0000-00-00', '0000-00-00 00:00:00'), (3, '2024-00-00', NULL)");
+        copy_options o;
+        o.allow = {driftless::conversion::zero_date_as_null};
+        auto lite = driftless::sqlite::open(":memory:");
+        const driftless::copy_result r = copy_database(my, lite, o);
+        test_support::check_all_verified(r, 1);
+        CHECK(r.notes == std::vector<std::string>{"table t, column d: 2 MySQL zero dates written as NULL (allowed: zero_date_as_null)",
+                                                  "table t, column at: 1 MySQL zero dates written as NULL (allowed: zero_date_as_null)"});
+        CHECK(printed(lite, "d", "t") == std::vector<std::string>{"2024-01-01", "NULL", "NULL"});
+        my.execute("CREATE TABLE n (id INT PRIMARY KEY, d DATE NOT NULL)");
+        my.execute("INSERT INTO n VALUES (1, '0000-00-00')");
+        o.tables = {"n"};
+        CHECK_THROWS_WITH_AS(copy_database(my, driftless::sqlite::open(":memory:"), o),
+                             doctest::Contains("table n, id = 1, column d: '0000-00-00' is MySQL's zero date, which no other engine has, in a NOT "
+                                               "NULL column"),
+                             driftless::error);
+    }
     refused({"CREATE TABLE t (id INT PRIMARY KEY, u BIGINT UNSIGNED)", "INSERT INTO t VALUES (1, 5), (2, 18446744073709551615)"},
             "table t, id = 2, column u: '18446744073709551615' does not fit INTEGER", false);
     refused({"CREATE TABLE t (id INT PRIMARY KEY, b BOOLEAN)", "INSERT INTO t VALUES (1, 1), (4, 2)"},

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,13 @@ std::string hex(std::string_view bytes) {
     }
     return out;
 }
+
+/// A model whose double a SQLite source keeps in an INTEGER column.
+struct measure {
+    std::int64_t id;
+    std::optional<std::string> note;
+    double value;
+};
 
 /// Row i of the generated table, as PostgreSQL prints each column (NULL as "NULL").
 struct generated_row {
@@ -216,6 +224,34 @@ TEST_CASE("copy SQLite -> PostgreSQL: a value the target cannot hold stops the c
     refused("CREATE TABLE t (id INTEGER PRIMARY KEY, d DATETIME)", "INSERT INTO t VALUES (6, 'yesterday')",
             "table t, id = 6, column d: 'yesterday' is not a timestamp");
     refused("CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT)", "INSERT INTO t VALUES (8, x'ff')", "it is a blob, not text");
+    // Allowed by name, the value is converted and counted.
+    {
+        pg_test::scratch_database scratch;
+        auto pg = scratch.connect();
+        auto lite = driftless::sqlite::open(":memory:");
+        // A model's double read from an INTEGER column: an integer beyond 2^53 would round.
+        lite.execute("CREATE TABLE measure (id INTEGER PRIMARY KEY, note TEXT, value INTEGER);"
+                     "INSERT INTO measure VALUES (1, 'ok', 5), (7, 'a' || char(0) || 'b' || char(0), 9007199254740993), (8, NULL, -9007199254740995)");
+        copy_options o;
+        CHECK_THROWS_WITH_AS(driftless::copy<measure>(lite, pg, o),
+                             doctest::Contains("table measure, id = 7, column note: 'a?b?' holds a NUL character, which PostgreSQL text cannot (allow "
+                                               "the conversion nul_removed"),
+                             driftless::error);
+        o.allow = {driftless::conversion::nul_removed};
+        o.existing = existing_rows::truncate;
+        CHECK_THROWS_WITH_AS(driftless::copy<measure>(lite, pg, o),
+                             doctest::Contains("table measure, id = 7, column value: 9007199254740993 is an integer beyond 2^53, which DOUBLE "
+                                               "PRECISION would round (allow the conversion integer_rounded"),
+                             driftless::error);
+        o.allow = {driftless::conversion::nul_removed, driftless::conversion::integer_rounded};
+        const driftless::copy_result r = driftless::copy<measure>(lite, pg, o);
+        test_support::check_all_verified(r, 1);
+        CHECK(r.notes == std::vector<std::string>{"table measure, column note: 1 texts with NUL characters written without them (allowed: nul_removed)",
+                                                  "table measure, column value: 2 integers beyond 2^53 written as the nearest double (allowed: "
+                                                  "integer_rounded)"});
+        CHECK(pg_test::one(pg, "SELECT string_agg(coalesce(note, 'NULL') || ':' || value::text, ',' ORDER BY id) FROM measure") ==
+              "ok:5,ab:9.007199254740992e+15,NULL:-9.007199254740996e+15");
+    }
     // An index built after the rows is still named before them: a name too long for PostgreSQL.
     refused("CREATE TABLE t (id INTEGER PRIMARY KEY, s TEXT); CREATE INDEX " + std::string(70, 'i') + " ON t (s)",
             "INSERT INTO t VALUES (1, 'a')", "is longer than PostgreSQL's 63 bytes");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -154,8 +155,10 @@ void check_resume_target(const Connection& target, const std::string& hex) {
 /// its n-th progress event (a table starting, a batch sent) at the latest, n = k % 4 + 1 for the
 /// first 20 runs and one more each run after them, and every third run after a random delay of up
 /// to 40 ms before that (in the catalog reads, the migration, a batch's transaction, the foreign
-/// keys' migration, the verification). Each run goes on from where the one before stopped, until
-/// one gets to the end. Returns the runs killed (at least 20 unless the copy is shorter); a run
+/// keys' migration, the verification), unless the copy has got to its last events by then (every
+/// table verified: a kill after those would leave a finished copy, which a next run refuses as a
+/// target with rows). Each run goes on from where the one before stopped, until one gets to the
+/// end. Returns the runs killed (at least 20 unless the copy is shorter); a run
 /// that ends with an error fails the test, and so does a copy still not finished after `most` runs.
 inline int copy_killed_part_way(const std::function<void(const driftless::copy_options&)>& copy, const driftless::copy_options& options,
                                  int most) {
@@ -171,13 +174,15 @@ inline int copy_killed_part_way(const std::function<void(const driftless::copy_o
             try {
                 driftless::copy_options o = options;
                 int events = 0;
+                static std::atomic<bool> verified{false};  // this process's copy got to its last events
                 o.observer = [&](const driftless::copy_event& e) {
-                    if (!e.done && ++events == at) std::raise(SIGKILL);
+                    if (e.done) verified = true;
+                    else if (++events == at) std::raise(SIGKILL);
                 };
                 if (delay_us >= 0) {
                     std::thread([delay_us] {
                         std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
-                        std::raise(SIGKILL);
+                        if (!verified) std::raise(SIGKILL);
                     }).detach();
                 }
                 copy(o);

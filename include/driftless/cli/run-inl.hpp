@@ -260,6 +260,13 @@ inline json::array string_array(const std::vector<std::string>& strings) {
     return out;
 }
 
+/// A library name as the command line spells it: "zero_date_as_null" -> "zero-date-as-null".
+inline std::string option_spelling(std::string_view name) {
+    std::string out(name);
+    std::replace(out.begin(), out.end(), '_', '-');
+    return out;
+}
+
 /// A library error's message as the command line says it: the options it names are the
 /// command's ("pass allow_data_loss" -> "pass --allow-data-loss").
 inline std::string in_command_terms(std::string message) {
@@ -268,6 +275,12 @@ inline std::string in_command_terms(std::string message) {
         {"(open_options::busy_timeout_ms)", "(5 s on the command line)"},
         {"Set copy_options::existing to truncate", "Pass --truncate"},
         {"or to append", "or --append"},
+        {"allow the conversion zero_date_as_null", "pass --allow zero-date-as-null"},
+        {"allow the conversion nul_removed", "pass --allow nul-removed"},
+        {"allow the conversion integer_rounded", "pass --allow integer-rounded"},
+        {"(allowed: zero_date_as_null)", "(allowed: --allow zero-date-as-null)"},
+        {"(allowed: nul_removed)", "(allowed: --allow nul-removed)"},
+        {"(allowed: integer_rounded)", "(allowed: --allow integer-rounded)"},
         {"Copy it again with copy_options::existing = truncate", "Copy it again with --truncate"},
         {"or go on without copy_options::verify", "or go on with --no-verify"},
     };
@@ -1180,7 +1193,7 @@ DRIFTLESS_CLI_INLINE int run(int argc, const char* const* argv, const model_set*
     }
 
     std::string copy_from, copy_to;
-    std::vector<std::string> copy_tables;
+    std::vector<std::string> copy_tables, copy_allow;
     std::size_t batch_rows = copy_options{}.batch_rows;
     bool truncate_first = false, append_rows = false, no_verify = false;
     CLI::App* copy_command = sub("copy",
@@ -1195,6 +1208,13 @@ DRIFTLESS_CLI_INLINE int run(int argc, const char* const* argv, const model_set*
     CLI::Option* truncate_option = copy_command->add_flag("--truncate", truncate_first, "empty the target tables that have rows first");
     copy_command->add_flag("--append", append_rows, "add to the rows the target tables already have")->excludes(truncate_option);
     copy_command->add_flag("--no-verify", no_verify, "do not read the tables back to compare counts and digests");
+    std::vector<std::string> conversion_names;
+    for (const conversion c : conversions) conversion_names.push_back(detail::option_spelling(to_string(c)));
+    copy_command
+        ->add_option("--allow", copy_allow,
+                     "a conversion of values the target cannot hold that the copy may make, counted in its notes (repeatable; "
+                     "default: none, such a value stops the copy)")
+        ->check(CLI::IsMember(conversion_names));
 
     std::int64_t baseline_version = 0;
     CLI::App* baseline = sub("baseline", "mark an existing database as being at VERSION without running anything");
@@ -1548,6 +1568,11 @@ DRIFTLESS_CLI_INLINE int run(int argc, const char* const* argv, const model_set*
             o.batch_rows = batch_rows;
             o.existing = truncate_first ? existing_rows::truncate : append_rows ? existing_rows::append : existing_rows::refuse;
             o.verify = !no_verify;
+            for (const std::string& name : copy_allow) {
+                for (const conversion c : conversions) {
+                    if (detail::option_spelling(to_string(c)) == name) o.allow.push_back(c);
+                }
+            }
             o.description = "copy from " + redacted(copy_from);
             detail::progress_display progress("copy");
             o.observer = progress.copy_observer();
@@ -1569,7 +1594,7 @@ DRIFTLESS_CLI_INLINE int run(int argc, const char* const* argv, const model_set*
                 text += line;
                 rows += t.rows;
             }
-            for (const std::string& n : r.notes) text += "note: " + n + "\n";
+            for (const std::string& n : r.notes) text += "note: " + detail::in_command_terms(n) + "\n";
             out.text = "copied " + detail::plural(r.tables.size(), "table", "tables") + " (" + detail::plural(static_cast<std::size_t>(rows), "row", "rows") +
                        ") from " + redacted(copy_from) + " to " + redacted(target.url) + (no_verify ? "" : ", each verified") + "\n" + text;
             out.fields = {{"from", redacted(copy_from)}, {"to", redacted(target.url)}, {"version", r.version}, {"tables", std::move(tables)},
